@@ -1,0 +1,24 @@
+// Runs node's test runner (with tsx for TypeScript) over the test files under the given folders.
+// Usage: node scripts/test.mjs [--browser]   unit tests by default, test/browser with --browser.
+import {readdirSync, statSync} from "node:fs";
+import {join} from "node:path";
+import {spawnSync} from "node:child_process";
+
+const browser = process.argv.includes("--browser");
+const all = [];
+(function walk(dir) {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith(".test.ts")) all.push(path);
+  }
+})("test");
+const files = all.filter((path) => path.startsWith(join("test", "browser")) === browser);
+if (files.length === 0) {
+  console.error(`no test files found under test/${browser ? "browser" : ""}`);
+  process.exit(1);
+}
+const args = ["--import", "tsx", "--test", "--test-reporter=spec"];
+if (browser) args.push("--test-concurrency=1");
+const {status} = spawnSync(process.execPath, [...args, ...files], {stdio: "inherit"});
+process.exit(status ?? 1);

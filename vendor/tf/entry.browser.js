@@ -1,0 +1,7 @@
+// Browser: bundled into one ESM module by scripts/bundle-tf.mjs, so that seedrandom and the
+// backends share one tfjs-core instance (Framework's per-package bundling breaks seedrandom).
+export * from "@tensorflow/tfjs-core";
+export {setWasmPaths, setThreadsCount, getThreadsCount} from "@tensorflow/tfjs-backend-wasm";
+import "@tensorflow/tfjs-backend-cpu";
+import "@tensorflow/tfjs-backend-webgl";
+import "@tensorflow/tfjs-backend-webgpu";
