@@ -67,81 +67,113 @@ export function seededNormal(seed: number, name: string, n: number, std: number)
   return out;
 }
 
-// ---- initialisation ----
+// ---- the list of weights ----
+
+/** One weight of a config: its name, its shape here, and how nanoGPT initialises it. */
+export interface ParamSpec {
+  name: string; // nanoGPT state_dict name
+  shape: number[]; // as stored here; PyTorch's is reversed when transposed
+  transposed: boolean; // a Linear weight: (in, out) here, (out, in) in PyTorch
+  init: "normal" | "residual" | "zeros" | "ones"; // residual: the 0.02/√(2·nLayer) projections
+}
+
+/** Every weight a config has, in state_dict order (a tied lm_head is wte and is not listed). */
+export function paramSpecs(config: GPTConfig): ParamSpec[] {
+  const {vocabSize: V, blockSize: T, nEmbd: C, dFF} = config;
+  const specs: ParamSpec[] = [];
+  const add = (name: string, shape: number[], init: ParamSpec["init"], transposed = false) =>
+    specs.push({name, shape, transposed, init});
+  const linear = (name: string, nIn: number, nOut: number, bias: boolean, init: ParamSpec["init"] = "normal") => {
+    add(`${name}.weight`, [nIn, nOut], init, true);
+    if (bias) add(`${name}.bias`, [nOut], "zeros");
+  };
+  const layerNorm = (name: string) => {
+    add(`${name}.weight`, [C], "ones");
+    if (config.lnBias) add(`${name}.bias`, [C], "zeros");
+  };
+  add("transformer.wte.weight", [V, C], "normal");
+  if (config.positional === "learned") add("transformer.wpe.weight", [T, C], "normal");
+  for (let i = 0; i < config.nLayer; i++) {
+    const p = `transformer.h.${i}`;
+    layerNorm(`${p}.ln_1`);
+    linear(`${p}.attn.c_attn`, C, 3 * C, config.qkvBias);
+    linear(`${p}.attn.c_proj`, C, C, config.projBias, "residual");
+    layerNorm(`${p}.ln_2`);
+    linear(`${p}.mlp.c_fc`, C, dFF, config.mlpBias);
+    linear(`${p}.mlp.c_proj`, dFF, C, config.mlpBias, "residual");
+  }
+  if (config.finalNorm) layerNorm("transformer.ln_f");
+  if (!config.tieWeights) linear("lm_head", C, V, config.headBias);
+  return specs;
+}
+
+/** Puts variables found by state_dict name into the Params structure (get returns null for an absent bias). */
+export function assembleParams(config: GPTConfig, get: (name: string) => tf.Variable | null): Params {
+  const need = (name: string) => get(name) ?? missing(name);
+  const linear = (name: string): LinearParams => ({weight: need(`${name}.weight`), bias: get(`${name}.bias`)});
+  const layerNorm = (name: string): LayerNormParams => ({weight: need(`${name}.weight`), bias: get(`${name}.bias`)});
+  const h = Array.from({length: config.nLayer}, (_, i): BlockParams => {
+    const p = `transformer.h.${i}`;
+    return {
+      ln1: layerNorm(`${p}.ln_1`),
+      attn: {cAttn: linear(`${p}.attn.c_attn`), cProj: linear(`${p}.attn.c_proj`)},
+      ln2: layerNorm(`${p}.ln_2`),
+      mlp: {cFc: linear(`${p}.mlp.c_fc`), cProj: linear(`${p}.mlp.c_proj`)}
+    };
+  });
+  return {
+    config,
+    wte: need("transformer.wte.weight"),
+    wpe: config.positional === "learned" ? need("transformer.wpe.weight") : null,
+    h,
+    lnF: config.finalNorm ? layerNorm("transformer.ln_f") : null,
+    lmHead: config.tieWeights ? null : linear("lm_head")
+  };
+}
+
+function missing(name: string): never {
+  throw new Error(`no variable for ${name}`);
+}
 
 /** A variable holding the tensor's values; the tensor itself is freed. */
-function variable(initial: tf.Tensor): tf.Variable {
+export function toVariable(initial: tf.Tensor): tf.Variable {
   const v = tf.variable(initial);
   initial.dispose();
   return v;
 }
 
+// ---- initialisation ----
+
 /** Fresh weights as nanoGPT initialises them: normal(0, 0.02), residual projections 0.02 / √(2·nLayer), zero biases, unit gains. */
 export function initParams(config: GPTConfig, seed: number): Params {
   if (!Number.isSafeInteger(seed)) throw new Error(`seed (${seed}) must be an integer`);
-  const {vocabSize: V, blockSize: T, nEmbd: C, dFF, nLayer} = config;
-  const normal = (name: string, shape: [number, number], std = 0.02) =>
-    variable(tf.tensor2d(seededNormal(seed, name, shape[0] * shape[1], std), shape));
-  const fill = (n: number, value: number) => variable(tf.fill([n], value));
-  const linear = (name: string, nIn: number, nOut: number, bias: boolean, std = 0.02): LinearParams => ({
-    weight: normal(`${name}.weight`, [nIn, nOut], std),
-    bias: bias ? fill(nOut, 0) : null
-  });
-  const layerNorm = (): LayerNormParams => ({weight: fill(C, 1), bias: config.lnBias ? fill(C, 0) : null});
-  const projStd = 0.02 / Math.sqrt(2 * nLayer);
-  const h = Array.from({length: nLayer}, (_, i): BlockParams => {
-    const p = `transformer.h.${i}`;
-    return {
-      ln1: layerNorm(),
-      attn: {
-        cAttn: linear(`${p}.attn.c_attn`, C, 3 * C, config.qkvBias),
-        cProj: linear(`${p}.attn.c_proj`, C, C, config.projBias, projStd)
-      },
-      ln2: layerNorm(),
-      mlp: {
-        cFc: linear(`${p}.mlp.c_fc`, C, dFF, config.mlpBias),
-        cProj: linear(`${p}.mlp.c_proj`, dFF, C, config.mlpBias, projStd)
-      }
-    };
-  });
-  return {
-    config,
-    wte: normal("transformer.wte.weight", [V, C]),
-    wpe: config.positional === "learned" ? normal("transformer.wpe.weight", [T, C]) : null,
-    h,
-    lnF: config.finalNorm ? layerNorm() : null,
-    lmHead: config.tieWeights ? null : linear("lm_head", C, V, config.headBias)
-  };
+  const residualStd = 0.02 / Math.sqrt(2 * config.nLayer);
+  const variables = new Map<string, tf.Variable>();
+  for (const {name, shape, init} of paramSpecs(config)) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values =
+      init === "normal" || init === "residual"
+        ? seededNormal(seed, name, size, init === "normal" ? 0.02 : residualStd)
+        : new Float32Array(size).fill(init === "ones" ? 1 : 0);
+    variables.set(name, toVariable(tf.tensor(values, shape)));
+  }
+  return assembleParams(config, (name) => variables.get(name) ?? null);
 }
 
 /** Every variable under its nanoGPT state_dict name, in state_dict order (a tied lm_head is wte and is not listed). */
 export function namedParams(params: Params): NamedParam[] {
-  const out: NamedParam[] = [];
-  const add = (name: string, variable: tf.Variable | null, transposed = false) => {
-    if (variable) out.push({name, variable, transposed});
-  };
-  const linear = (name: string, p: LinearParams) => (
-    add(`${name}.weight`, p.weight, true),
-    add(`${name}.bias`, p.bias)
-  );
-  const layerNorm = (name: string, p: LayerNormParams) => (
-    add(`${name}.weight`, p.weight),
-    add(`${name}.bias`, p.bias)
-  );
-  add("transformer.wte.weight", params.wte);
-  add("transformer.wpe.weight", params.wpe);
-  params.h.forEach((block, i) => {
-    const p = `transformer.h.${i}`;
-    layerNorm(`${p}.ln_1`, block.ln1);
-    linear(`${p}.attn.c_attn`, block.attn.cAttn);
-    linear(`${p}.attn.c_proj`, block.attn.cProj);
-    layerNorm(`${p}.ln_2`, block.ln2);
-    linear(`${p}.mlp.c_fc`, block.mlp.cFc);
-    linear(`${p}.mlp.c_proj`, block.mlp.cProj);
-  });
-  if (params.lnF) layerNorm("transformer.ln_f", params.lnF);
-  if (params.lmHead) linear("lm_head", params.lmHead);
-  return out;
+  return paramSpecs(params.config).map(({name, transposed}) => ({name, variable: lookup(params, name), transposed}));
+}
+
+/** The variable of a state_dict name: the field names here are nanoGPT's in camelCase (h.0.attn.c_attn → h[0].attn.cAttn). */
+function lookup(params: Params, name: string): tf.Variable {
+  let node: unknown = params;
+  for (const part of name.replace(/^transformer\./, "").split(".")) {
+    if (node instanceof tf.Variable) break; // wte.weight, wpe.weight are the variables themselves
+    node = (node as Record<string, unknown>)[part.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())];
+  }
+  if (!(node instanceof tf.Variable)) throw new Error(`params have no variable for ${name}`);
+  return node;
 }
 
 /** Frees every variable of the model. */
