@@ -125,7 +125,9 @@ export function validateConfig(config: unknown): string[] {
 
 /** A config from the required fields (vocabSize, blockSize, nLayer, nHead, nEmbd) plus any overrides; throws ConfigError. */
 export function makeConfig(partial: Partial<GPTConfig>): GPTConfig {
-  const given = Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined));
+  if (typeof partial !== "object" || partial === null || Array.isArray(partial))
+    throw new ConfigError(validateConfig(partial));
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const nEmbd = given.nEmbd;
   const config: Record<string, unknown> = {
     ...DEFAULTS,

@@ -2,7 +2,15 @@ import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {COUNT_ONLY, PRESETS, makeConfig, type GPTConfig, type PresetName} from "../../src/gpt/config.js";
-import {countParams, disposeParams, initParams, namedParams, seededNormal, type Params} from "../../src/gpt/params.js";
+import {
+  countParams,
+  disposeParams,
+  initParams,
+  namedParams,
+  paramSpecs,
+  seededNormal,
+  type Params
+} from "../../src/gpt/params.js";
 
 before(async () => {
   await tf.setBackend("cpu");
@@ -115,6 +123,18 @@ describe("initParams", () => {
       assert.ok(transposed.every((name) => /(c_attn|c_proj|c_fc|lm_head)\.weight$/.test(name)));
       assert.equal(transposed.length, 2 * 4 + 1);
     });
+  });
+
+  it("namedParams(initParams(c)) follows paramSpecs(c): names, shapes, transposition", () => {
+    for (const config of [PRESETS.toy, ...Object.values(EDGE_CONFIGS)]) {
+      withParams(config, 2, (p) => {
+        const named = namedParams(p).map(({name, variable, transposed}) => ({name, shape: variable.shape, transposed}));
+        assert.deepEqual(
+          named,
+          paramSpecs(config).map(({name, shape, transposed}) => ({name, shape, transposed}))
+        );
+      });
+    }
   });
 
   it("initParams leaves out what the config turns off", () => {
