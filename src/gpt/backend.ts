@@ -65,6 +65,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     try {
       if (!(await tf.setBackend(name))) throw new Error("initialisation failed");
       await tf.ready();
+      await probe();
       attempts.push({name, ok: true});
       current = {active: name, requested, attempts, fellBack: attempts.length > 1, adapter};
       return current;
@@ -73,6 +74,14 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     }
   }
   throw new Error(`no TF.js backend could be started: ${attempts.map((a) => `${a.name}: ${a.reason}`).join("; ")}`);
+}
+
+/** A seeded random op and a reduction, read back: proves the backend computes (and that seedrandom works). */
+async function probe(): Promise<void> {
+  const total = tf.tidy(() => tf.sum(tf.randomUniform([64], 0, 1, "float32", 7)));
+  const [value] = await total.data();
+  total.dispose();
+  if (!(value > 0 && value < 64)) throw new Error(`a test computation returned ${value}`);
 }
 
 /** Why a backend cannot run here (a message), or what was learned checking that it can. */

@@ -1,4 +1,4 @@
-// Browser: bundled into one ESM module by scripts/bundle-tf.mjs, so that seedrandom and the
+// Browser: bundled into one ESM module by scripts/vendor.mjs, so that seedrandom and the
 // backends share one tfjs-core instance (Framework's per-package bundling breaks seedrandom).
 export * from "@tensorflow/tfjs-core";
 export {setWasmPaths, setThreadsCount, getThreadsCount} from "@tensorflow/tfjs-backend-wasm";

@@ -1,0 +1,15 @@
+// Regenerates docs/screenshot.png (the README's picture): `npx tsx scripts/screenshot.ts` after `npm run build`.
+import {badge, launch, serveSite} from "../test/browser/harness.js";
+
+const site = await serveSite();
+const browser = await launch({webgpu: true});
+try {
+  const page = await browser.newPage({viewport: {width: 1200, height: 1000}});
+  await page.goto(site.url);
+  await badge(page);
+  await page.locator("figure.tg-heatmap canvas").waitFor();
+  await page.screenshot({path: process.argv[2] ?? "docs/screenshot.png", fullPage: true});
+} finally {
+  await browser.close();
+  await site.close();
+}

@@ -1,0 +1,76 @@
+import {FileAttachment} from "observablehq:stdlib";
+import * as tf from "@tinygpt/tf";
+import {BACKENDS, initBackend, isBackendName, type BackendStatus} from "../gpt/backend.js";
+import {backendBadge, fallbackNotice} from "../views/backendBadge.js";
+import {backendPicker} from "../inputs/backendPicker.js";
+
+/**
+ * Every page imports this module first: it starts TF.js on the best backend (or the one the reader forced with
+ * ?backend=NAME or the header control, remembered in localStorage) and shows the choice in the header.
+ */
+const STORAGE_KEY = "tinygpt.backend";
+
+const wasmPaths = {
+  "tfjs-backend-wasm.wasm": FileAttachment("../vendor/wasm/tfjs-backend-wasm.wasm").href,
+  "tfjs-backend-wasm-simd.wasm": FileAttachment("../vendor/wasm/tfjs-backend-wasm-simd.wasm").href,
+  "tfjs-backend-wasm-threaded-simd.wasm": FileAttachment("../vendor/wasm/tfjs-backend-wasm-threaded-simd.wasm").href
+};
+
+function requestedBackend(): {name: string | null; problem: string | null} {
+  const param = new URLSearchParams(location.search).get("backend");
+  if (param !== null) {
+    if (param === "auto" || param === "") return {name: null, problem: null};
+    if (isBackendName(param)) return {name: param, problem: null};
+    return {name: null, problem: `Unknown backend “${param}” in the URL was ignored; choose one of ${BACKENDS.join(", ")}.`};
+  }
+  const stored = safeStorage()?.getItem(STORAGE_KEY) ?? null;
+  return {name: isBackendName(stored) ? stored : null, problem: null};
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function choose(name: string): void {
+  const storage = safeStorage();
+  if (name === "auto") storage?.removeItem(STORAGE_KEY);
+  else storage?.setItem(STORAGE_KEY, name);
+  const url = new URL(location.href);
+  url.searchParams.set("backend", name);
+  location.assign(url.href);
+}
+
+const request = requestedBackend();
+export const backend: BackendStatus = await initBackend({
+  prefer: isBackendName(request.name) ? request.name : null,
+  wasmPaths
+});
+
+/** TF.js itself, ready on the chosen backend: import it from here so a cell cannot run before the backend is set. */
+export {tf};
+
+function mount(): void {
+  const slot = document.getElementById("tg-backend");
+  if (slot) {
+    const picker = backendPicker(BACKENDS, backend.requested ?? "auto");
+    picker.addEventListener("input", () => choose(picker.value));
+    slot.replaceChildren(backendBadge(backend), picker);
+  }
+  const main = document.getElementById("observablehq-main") ?? document.querySelector("main");
+  const notices = [fallbackNotice(backend), request.problem ? problemNotice(request.problem) : null];
+  for (const notice of notices) if (notice && main) main.prepend(notice);
+}
+
+function problemNotice(text: string): HTMLElement {
+  const notice = document.createElement("div");
+  notice.className = "tg-notice";
+  notice.setAttribute("role", "status");
+  notice.textContent = text;
+  return notice;
+}
+
+mount();
