@@ -1,0 +1,74 @@
+import {after, before, test} from "node:test";
+import assert from "node:assert/strict";
+import type {Browser, Page} from "playwright-core";
+import {launch} from "./harness.js";
+import {serveLibrary, type Library} from "./library.js";
+import type {TinyGPT} from "./lib-entry.js";
+
+let library: Library;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+before(async () => {
+  library = await serveLibrary();
+  browser = await launch({webgpu: true});
+  const opened = await library.open(browser);
+  page = opened.page;
+  errors = opened.log.errors;
+});
+after(async () => {
+  await browser.close();
+  await library.close();
+});
+
+/** Logits of a fresh model (preset, seed 3) for two fixed sequences on one backend, and the tensor count change. */
+async function logitsOn(
+  backend: string,
+  presetName: string
+): Promise<{values: number[]; leaked: number; active: string}> {
+  return page.evaluate(
+    async ({backend, presetName}) => {
+      const g = (window as unknown as {tinygpt: TinyGPT}).tinygpt;
+      const status = await g.initBackend({
+        order: [backend as "cpu"],
+        wasmPaths: {
+          "tfjs-backend-wasm.wasm": "./tfjs-backend-wasm.wasm",
+          "tfjs-backend-wasm-simd.wasm": "./tfjs-backend-wasm-simd.wasm",
+          "tfjs-backend-wasm-threaded-simd.wasm": "./tfjs-backend-wasm-threaded-simd.wasm"
+        }
+      });
+      const before = g.tf.memory().numTensors;
+      const config = g.preset(presetName as "addition");
+      const params = g.initParams(config, 3);
+      const T = Math.min(config.blockSize, 12);
+      const ids = Array.from({length: 2 * T}, (_, i) => (i * 7 + 3) % config.vocabSize);
+      const idx = g.tf.tensor2d(ids, [2, T], "int32");
+      const logits = g.forward(params, idx);
+      const values = Array.from(await logits.data());
+      g.tf.dispose([idx, logits]);
+      g.disposeParams(params);
+      return {values, leaked: g.tf.memory().numTensors - before, active: status.active};
+    },
+    {backend, presetName}
+  );
+}
+
+for (const presetName of ["addition", "tiny-decoder", "toy"]) {
+  test(`forward (${presetName}) agrees on cpu, wasm, webgl and webgpu within 1e-4 relative, leaking nothing`, async () => {
+    const reference = await logitsOn("cpu", presetName);
+    assert.equal(reference.active, "cpu");
+    assert.equal(reference.leaked, 0);
+    const scale = Math.max(...reference.values.map(Math.abs));
+    assert.ok(scale > 0.01, "logits are not trivially zero");
+    for (const backend of ["wasm", "webgl", "webgpu"]) {
+      const other = await logitsOn(backend, presetName);
+      assert.equal(other.active, backend);
+      assert.equal(other.leaked, 0, `${backend} leaked tensors`);
+      assert.equal(other.values.length, reference.values.length);
+      const worst = Math.max(...other.values.map((v, i) => Math.abs(v - reference.values[i])));
+      assert.ok(worst <= 1e-4 * scale, `${backend}: max |Δ| ${worst} > 1e-4 × ${scale}`);
+    }
+    assert.deepEqual(errors, [], "console errors or WebGPU warnings");
+  });
+}
