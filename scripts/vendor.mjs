@@ -35,7 +35,10 @@ mkdirSync(wasmDir, {recursive: true});
 for (const name of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"]) {
   copyFileSync(join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist", name), join(wasmDir, name));
 }
-const inputsCss = readFileSync(join(root, "node_modules/@observablehq/framework/dist/client/stdlib/inputs.css"), "utf-8");
+const inputsCss = readFileSync(
+  join(root, "node_modules/@observablehq/framework/dist/client/stdlib/inputs.css"),
+  "utf-8"
+);
 writeFileSync(join(root, "src/vendor/inputs.css"), inputsCss.replace(/\b__ns__\b/g, "inputs-3a86ea"));
 
 const katexDist = join(root, "node_modules/katex/dist");
@@ -49,7 +52,9 @@ const stripped = katexCss.replace(/@font-face\{([^}]*)\}/g, (_, body) => {
   const weight = /font-weight:([^;]+)/.exec(body)[1];
   const file = /url\(fonts\/([^)]+\.woff2)\)/.exec(body)[1];
   copyFileSync(join(katexDist, "fonts", file), join(katexDir, "fonts", file));
-  faces.push(`  {family: "${family}", style: "${style}", weight: "${weight}", href: FileAttachment("./fonts/${file}").href}`);
+  faces.push(
+    `  {family: "${family}", style: "${style}", weight: "${weight}", href: FileAttachment("./fonts/${file}").href}`
+  );
   return "";
 });
 if (faces.length < 20 || /url\(/.test(stripped)) throw new Error("unexpected katex.min.css: update scripts/vendor.mjs");

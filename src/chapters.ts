@@ -11,12 +11,52 @@ export interface Chapter {
 
 export const CHAPTERS: readonly Chapter[] = [
   {path: "01-tokens", title: "1 · Tokens", summary: "Text becomes a sequence of integer ids.", ready: false},
-  {path: "02-embeddings", title: "2 · Embeddings", summary: "Each id and each position becomes a vector.", ready: false},
-  {path: "03-attention", title: "3 · Attention", summary: "Every position looks back at the ones before it.", ready: false},
-  {path: "04-block", title: "4 · The transformer block", summary: "Attention and an MLP, wrapped in residuals and LayerNorm.", ready: false},
-  {path: "05-model", title: "5 · The full model", summary: "Blocks stacked into a GPT that outputs next-token probabilities.", ready: false},
-  {path: "06-parameters", title: "6 · Counting parameters", summary: "Every weight accounted for, from this toy to GPT-2 XL.", ready: false},
-  {path: "07-training-step", title: "7 · One training step", summary: "Forward, loss, backward, clipping and AdamW, one stage at a time.", ready: false},
-  {path: "08-training", title: "8 · Training in the browser", summary: "Train the model in this tab and watch the loss fall.", ready: false},
-  {path: "09-generation", title: "9 · Generation", summary: "Sample text from the trained model and look inside it.", ready: false}
+  {
+    path: "02-embeddings",
+    title: "2 · Embeddings",
+    summary: "Each id and each position becomes a vector.",
+    ready: false
+  },
+  {
+    path: "03-attention",
+    title: "3 · Attention",
+    summary: "Every position looks back at the ones before it.",
+    ready: false
+  },
+  {
+    path: "04-block",
+    title: "4 · The transformer block",
+    summary: "Attention and an MLP, wrapped in residuals and LayerNorm.",
+    ready: false
+  },
+  {
+    path: "05-model",
+    title: "5 · The full model",
+    summary: "Blocks stacked into a GPT that outputs next-token probabilities.",
+    ready: false
+  },
+  {
+    path: "06-parameters",
+    title: "6 · Counting parameters",
+    summary: "Every weight accounted for, from this toy to GPT-2 XL.",
+    ready: false
+  },
+  {
+    path: "07-training-step",
+    title: "7 · One training step",
+    summary: "Forward, loss, backward, clipping and AdamW, one stage at a time.",
+    ready: false
+  },
+  {
+    path: "08-training",
+    title: "8 · Training in the browser",
+    summary: "Train the model in this tab and watch the loss fall.",
+    ready: false
+  },
+  {
+    path: "09-generation",
+    title: "9 · Generation",
+    summary: "Sample text from the trained model and look inside it.",
+    ready: false
+  }
 ];

@@ -21,7 +21,10 @@ function requestedBackend(): {name: string | null; problem: string | null} {
   if (param !== null) {
     if (param === "auto" || param === "") return {name: null, problem: null};
     if (isBackendName(param)) return {name: param, problem: null};
-    return {name: null, problem: `Unknown backend “${param}” in the URL was ignored; choose one of ${BACKENDS.join(", ")}.`};
+    return {
+      name: null,
+      problem: `Unknown backend “${param}” in the URL was ignored; choose one of ${BACKENDS.join(", ")}.`
+    };
   }
   const stored = safeStorage()?.getItem(STORAGE_KEY) ?? null;
   return {name: isBackendName(stored) ? stored : null, problem: null};

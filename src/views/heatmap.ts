@@ -85,11 +85,18 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
 
 function legend(color: (v: number) => string, extent: number, label: string): SVGSVGElement {
   const width = 200;
-  const svg = d3.create("svg").attr("width", width + 20).attr("height", 34).attr("class", "tg-legend");
+  const svg = d3
+    .create("svg")
+    .attr("width", width + 20)
+    .attr("height", 34)
+    .attr("class", "tg-legend");
   const id = `tg-grad-${Math.random().toString(36).slice(2)}`;
   const gradient = svg.append("defs").append("linearGradient").attr("id", id);
   for (let t = 0; t <= 1; t += 0.1) {
-    gradient.append("stop").attr("offset", t).attr("stop-color", color(-extent + 2 * extent * t));
+    gradient
+      .append("stop")
+      .attr("offset", t)
+      .attr("stop-color", color(-extent + 2 * extent * t));
   }
   svg.append("rect").attr("x", 10).attr("y", 4).attr("width", width).attr("height", 10).attr("fill", `url(#${id})`);
   const x = d3.scaleLinear([-extent, extent], [10, 10 + width]);

@@ -27,7 +27,8 @@ export const WEBGPU_FLAGS = [
 ];
 
 export async function launch({webgpu}: {webgpu: boolean}): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   const args = webgpu ? [...BASE_FLAGS, ...WEBGPU_FLAGS] : [...BASE_FLAGS, "--disable-gpu"];
   return chromium.launch({executablePath: CHROMIUM, headless: true, args});
 }
@@ -52,7 +53,8 @@ export interface PageLog {
   requests: string[];
 }
 
-const SILENT_FAILURE = /webgpu|wgsl|storage buffer|pipeline|GPUValidationError|Invalid (ShaderModule|BindGroup|ComputePipeline)/i;
+const SILENT_FAILURE =
+  /webgpu|wgsl|storage buffer|pipeline|GPUValidationError|Invalid (ShaderModule|BindGroup|ComputePipeline)/i;
 
 export async function openPage(browser: Browser, url: string, origin: string): Promise<{page: Page; log: PageLog}> {
   const context = await browser.newContext();
@@ -67,7 +69,11 @@ export async function openPage(browser: Browser, url: string, origin: string): P
   await page.route("**/*", (route) => {
     const requested = route.request().url();
     log.requests.push(requested);
-    if (new URL(requested).origin === new URL(origin).origin || requested.startsWith("data:") || requested.startsWith("blob:")) {
+    if (
+      new URL(requested).origin === new URL(origin).origin ||
+      requested.startsWith("data:") ||
+      requested.startsWith("blob:")
+    ) {
       return route.continue();
     }
     log.external.push(requested);

@@ -42,7 +42,8 @@ describe("with WebGPU available (SwiftShader)", () => {
     const painted = await canvas.evaluate((node: HTMLCanvasElement) => {
       const data = node.getContext("2d")!.getImageData(0, 0, node.width, node.height).data;
       const colours = new Set<number>();
-      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      for (let i = 0; i < data.length; i += 4)
+        if (data[i + 3] > 0) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
       return colours.size;
     });
     assert.ok(painted > 20, `heatmap has only ${painted} distinct colours`);
@@ -112,7 +113,9 @@ async function assertFormulaRendered(page: import("playwright-core").Page): Prom
   assert.ok((await page.locator(".tg-tex .katex-mathml math").count()) > 0, "formula has its MathML twin");
   const fonts = await page.evaluate(async () => {
     await document.fonts.ready;
-    return [...document.fonts].filter((f) => f.family.startsWith("KaTeX") && f.status === "loaded").map((f) => f.family);
+    return [...document.fonts]
+      .filter((f) => f.family.startsWith("KaTeX") && f.status === "loaded")
+      .map((f) => f.family);
   });
   assert.ok(fonts.includes("KaTeX_Main") && fonts.includes("KaTeX_Math"), `KaTeX fonts loaded: ${fonts.join(", ")}`);
 }
