@@ -1,0 +1,107 @@
+// The small pieces every block is built from: linear, LayerNorm, activations, embeddings, dropout.
+// None of them tidies: call them inside tf.tidy (model.ts does).
+import * as tf from "@tinygpt/tf";
+import type {GPTConfig} from "./config.js";
+import type {LayerNormParams, LinearParams, Params} from "./params.js";
+
+/** Receives each named intermediate of a forward pass; the traced forward keeps them, the plain one passes none. */
+export type Recorder = (name: string, t: tf.Tensor) => void;
+
+/** Dropout as the forward pass sees it: the identity unless training. */
+export type Dropout = <T extends tf.Tensor>(x: T) => T;
+
+/** What a forward pass threads through every layer besides the weights. */
+export interface Ctx {
+  drop: Dropout;
+  record?: Recorder;
+}
+
+/** Evaluation: no dropout, nothing recorded. */
+export const EVAL: Ctx = {drop: (x) => x};
+
+/** Records t under name (when recording) and returns it, so a call can wrap an expression. */
+export const tap =
+  (ctx: Ctx) =>
+  <T extends tf.Tensor>(name: string, t: T): T => {
+    ctx.record?.(name, t);
+    return t;
+  };
+
+/**
+ * Dropout with probability rate, active only when training. With a seed, the k-th call of this function
+ * draws its mask from the stream (seed, k): the same seed replays the same masks.
+ */
+export function makeDropout(rate: number, training: boolean, seed?: number): Dropout {
+  if (!training || rate === 0) return (x) => x;
+  let calls = 0;
+  return <T extends tf.Tensor>(x: T) =>
+    tf.dropout(x, rate, undefined, seed === undefined ? undefined : `${seed}:${calls++}`) as T;
+}
+
+/** a @ b for 2-D tensors; its gradient transposes explicitly so every matmul stays untransposed (wasm's fast path). */
+export const matMul2d = tf.customGrad((a, b, save) => {
+  (save as tf.GradSaveFunc)([a as tf.Tensor2D, b as tf.Tensor2D]);
+  return {
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // (N, in) x (in, out) -> (N, out)
+    gradFunc: (dy, [a, b]) => [tf.matMul(dy, tf.transpose(b)), tf.matMul(tf.transpose(a), dy)] // dy @ bᵀ, aᵀ @ dy
+  };
+}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+/** x @ W + b over the last axis; any leading dims are flattened into one 2-D matmul. (..., in) → (..., out) */
+export function linear<T extends tf.Tensor>(x: T, p: LinearParams): T {
+  const [nIn, nOut] = p.weight.shape;
+  const y = matMul2d(tf.reshape(x, [-1, nIn]), p.weight as tf.Tensor2D); // (N, in) x (in, out) -> (N, out)
+  return tf.reshape(p.bias ? tf.add(y, p.bias) : y, [...x.shape.slice(0, -1), nOut]) as T; // (..., out)
+}
+
+/** Normalises the last axis to mean 0, variance 1 (biased variance, as PyTorch), then scales and shifts. */
+export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: number): T {
+  const {mean, variance} = tf.moments(x, -1, true); // (..., 1)
+  const xHat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))); // (..., C)
+  const y = tf.mul(xHat, p.weight);
+  return (p.bias ? tf.add(y, p.bias) : y) as T;
+}
+
+/** Exact GELU: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)). */
+export const gelu = <T extends tf.Tensor>(x: T): T =>
+  tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+
+/** GPT-2's tanh approximation of GELU: 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))). */
+export const geluTanh = <T extends tf.Tensor>(x: T): T => {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(x, tf.square(x)), 0.044715)), Math.sqrt(2 / Math.PI));
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+};
+
+export const relu = <T extends tf.Tensor>(x: T): T => tf.relu(x);
+
+export const ACTIVATIONS: Readonly<Record<GPTConfig["activation"], <T extends tf.Tensor>(x: T) => T>> = {
+  gelu,
+  gelu_tanh: geluTanh,
+  relu
+};
+
+/** Vaswani et al.'s fixed positions: PE[pos, 2i] = sin(pos / 10000^(2i/C)), PE[pos, 2i+1] = cos(same). (T, C) */
+export function sinusoidalPositions(T: number, C: number): tf.Tensor2D {
+  const pe = new Float32Array(T * C);
+  for (let pos = 0; pos < T; pos++) {
+    for (let j = 0; j < C; j++) {
+      const angle = pos / Math.pow(10000, (2 * Math.floor(j / 2)) / C);
+      pe[pos * C + j] = j % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
+    }
+  }
+  return tf.tensor2d(pe, [T, C]);
+}
+
+/** Token embedding plus position embedding, recorded as tokEmb, posEmb and emb. (B, T) → (B, T, C) */
+export function embed(params: Params, idx: tf.Tensor2D, ctx: Ctx = EVAL): tf.Tensor3D {
+  const r = tap(ctx);
+  const [B, T] = idx.shape;
+  const [V, C] = params.wte.shape;
+  // Row idx of wte, as a one-hot matmul: its gradient needs no scatter kernel, which wasm lacks.
+  const oneHot = tf.cast(tf.oneHot(tf.reshape(idx, [-1]), V), "float32") as tf.Tensor2D; // (B·T, V)
+  const rows = matMul2d(oneHot, params.wte as tf.Tensor2D); // (B·T, V) x (V, C) -> (B·T, C)
+  const tokEmb = r("tokEmb", tf.reshape(rows, [B, T, C])); // (B, T, C)
+  const pos = params.wpe ? tf.slice(params.wpe, [0, 0], [T, C]) : sinusoidalPositions(T, C);
+  const posEmb = r("posEmb", pos as tf.Tensor2D); // (T, C)
+  return r("emb", tf.add(tokEmb, posEmb)); // (B, T, C)
+}

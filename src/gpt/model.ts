@@ -1,0 +1,121 @@
+// The whole GPT: embeddings → blocks → final norm → head.
+// forward keeps nothing; forwardTraced keeps every intermediate.
+import * as tf from "@tinygpt/tf";
+import type {GPTConfig} from "./config.js";
+import type {Params} from "./params.js";
+import {block} from "./block.js";
+import {embed, layerNorm, linear, makeDropout, matMul2d, tap, type Ctx, type Recorder} from "./layers.js";
+
+export interface ForwardOptions {
+  training?: boolean; // dropout on (default false)
+  seed?: number; // dropout masks replay for the same seed; random without one
+  checkIds?: boolean; // read idx back to check every id is in [0, vocabSize) (default true)
+}
+
+/** One block's intermediates, as named by the code that makes them. */
+export interface LayerTrace {
+  ln1: tf.Tensor3D; // (B, T, C) pre-norm: attention's input; post-norm: the normalised resid1
+  q: tf.Tensor4D; // (B, nh, T, hs)
+  k: tf.Tensor4D; // (B, nh, T, hs)
+  v: tf.Tensor4D; // (B, nh, T, hs)
+  scores: tf.Tensor4D; // (B, nh, T, T) q·kᵀ/√hs
+  masked: tf.Tensor4D; // (B, nh, T, T) scores + MASKED above the diagonal
+  att: tf.Tensor4D; // (B, nh, T, T) softmax of masked: rows sum to 1, future exactly 0 (before dropout)
+  heads: tf.Tensor4D; // (B, nh, T, hs) att·v per head
+  attnOut: tf.Tensor3D; // (B, T, C) heads merged, through c_proj
+  resid1: tf.Tensor3D; // (B, T, C) x + attnOut
+  ln2: tf.Tensor3D; // (B, T, C) pre-norm: the MLP's input; post-norm: the normalised resid2
+  mlpHidden: tf.Tensor3D; // (B, T, dFF) c_fc output, before the activation
+  mlpAct: tf.Tensor3D; // (B, T, dFF) after the activation
+  mlpOut: tf.Tensor3D; // (B, T, C) through c_proj
+  resid2: tf.Tensor3D; // (B, T, C) stream + mlpOut
+  out: tf.Tensor3D; // (B, T, C) the block's output (pre-norm: resid2; post-norm: ln2)
+}
+
+export const LAYER_TRACE_KEYS: readonly (keyof LayerTrace)[] = [
+  ...["ln1", "q", "k", "v", "scores", "masked", "att", "heads", "attnOut", "resid1"],
+  ...["ln2", "mlpHidden", "mlpAct", "mlpOut", "resid2", "out"]
+] as (keyof LayerTrace)[];
+
+/** Every intermediate of one forward pass; the caller owns these tensors and frees them with disposeTrace. */
+export interface Trace {
+  tokEmb: tf.Tensor3D; // (B, T, C) rows of wte
+  posEmb: tf.Tensor2D; // (T, C) rows of wpe, or sinusoids
+  emb: tf.Tensor3D; // (B, T, C) tokEmb + posEmb: the stream entering block 0
+  h: LayerTrace[]; // one per block
+  lnF: tf.Tensor3D | null; // (B, T, C); null without a final norm
+  logits: tf.Tensor3D; // (B, T, vocabSize)
+}
+
+/** Token ids (B, T) → logits (B, T, vocabSize). Every intermediate is freed. */
+export function forward(params: Params, idx: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
+  checkInput(params.config, idx, opts.checkIds ?? true);
+  return tf.tidy(() => gpt(params, idx, {drop: dropout(params.config, opts)}));
+}
+
+/** The same pass as forward, keeping every intermediate in a Trace; logits is trace.logits. */
+export function forwardTraced(
+  params: Params,
+  idx: tf.Tensor2D,
+  opts: ForwardOptions = {}
+): {logits: tf.Tensor3D; trace: Trace} {
+  checkInput(params.config, idx, opts.checkIds ?? true);
+  const kept = new Map<string, tf.Tensor>();
+  const record: Recorder = (name, t) => void kept.set(name, tf.keep(t));
+  let logits: tf.Tensor3D;
+  try {
+    logits = tf.tidy(() => gpt(params, idx, {drop: dropout(params.config, opts), record}));
+  } catch (error) {
+    tf.dispose([...kept.values()]);
+    throw error;
+  }
+  const get = (name: string) => kept.get(name);
+  const layer = (i: number) => Object.fromEntries(LAYER_TRACE_KEYS.map((key) => [key, get(`h.${i}.${key}`)]));
+  const h = params.h.map((_, i) => layer(i) as unknown as LayerTrace);
+  const trace = {tokEmb: get("tokEmb"), posEmb: get("posEmb"), emb: get("emb"), h, lnF: get("lnF") ?? null, logits};
+  return {logits, trace: trace as Trace};
+}
+
+/** Frees every tensor of a trace, logits included. */
+export function disposeTrace(trace: Trace): void {
+  const {tokEmb, posEmb, emb, h, lnF, logits} = trace;
+  tf.dispose([tokEmb, posEmb, emb, ...h.flatMap((layer) => Object.values(layer)), ...(lnF ? [lnF] : []), logits]);
+}
+
+function gpt(params: Params, idx: tf.Tensor2D, ctx: Ctx): tf.Tensor3D {
+  const {config, wte, h, lnF, lmHead} = params;
+  const r = tap(ctx);
+  let x = ctx.drop(embed(params, idx, ctx)); // (B, T, C)
+  for (const [i, p] of h.entries()) x = block(x, p, config, inLayer(ctx, i)); // (B, T, C)
+  if (lnF) x = r("lnF", layerNorm(x, lnF, config.layerNormEps)); // (B, T, C)
+  if (lmHead) return r("logits", linear(x, lmHead)); // (B, T, vocabSize)
+  const [B, T, C] = x.shape;
+  const wteT = tf.transpose(wte) as tf.Tensor2D; // (C, vocabSize): the tied head reuses the token embedding
+  const logits = matMul2d(tf.reshape(x, [B * T, C]), wteT); // (B·T, C) x (C, vocabSize) -> (B·T, vocabSize)
+  return r("logits", tf.reshape(logits, [B, T, config.vocabSize])); // (B, T, vocabSize)
+}
+
+/** Block i records its names as h.i.name. */
+const inLayer = (ctx: Ctx, i: number): Ctx => {
+  const {drop, record} = ctx;
+  return {drop, record: record && ((name, t) => record(`h.${i}.${name}`, t))};
+};
+
+const dropout = (config: GPTConfig, opts: ForwardOptions) =>
+  makeDropout(config.dropout, opts.training ?? false, opts.seed);
+
+function checkInput(config: GPTConfig, idx: tf.Tensor, checkIds: boolean): void {
+  if (idx.rank !== 2 || idx.dtype !== "int32") {
+    throw new Error(`idx must be an int32 tensor of shape (B, T), got ${idx.dtype} of shape [${idx.shape}]`);
+  }
+  const [, T] = idx.shape;
+  if (T < 1 || T > config.blockSize)
+    throw new Error(`sequence length T = ${T} must be in 1..blockSize (${config.blockSize})`);
+  if (!checkIds) return;
+  const ids = idx.dataSync();
+  const bad = ids.findIndex((id) => !(id >= 0 && id < config.vocabSize));
+  if (bad >= 0) {
+    const [b, t] = [Math.floor(bad / T), bad % T];
+    throw new Error(`token id ${ids[bad]} at (${b}, ${t}) is outside [0, vocabSize = ${config.vocabSize})`);
+  }
+}
