@@ -1,5 +1,6 @@
 // Builds what the site needs from node_modules and is not committed:
-// - vendor/tf/dist/tf.browser.js: tfjs-core and its four browser backends as one ESM module;
+// - vendor/tf/dist/tf.browser.js: tfjs-core, its gradients and its four browser backends as one ESM module;
+// - vendor/tf/dist/tf.node.js: tfjs-core, its gradients, the cpu and wasm backends for Node (+ the .wasm files);
 // - src/vendor/wasm/*.wasm: the wasm backend's binaries, served by the site;
 // - src/vendor/katex/: KaTeX's stylesheet without its @font-face rules, its woff2 fonts, and fonts.js, which
 //   attaches each font with FileAttachment so Framework copies it (src/components/tex.ts declares the faces);
@@ -16,24 +17,40 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "vendor/tf/dist/tf.browser.js");
 const hash = () => (existsSync(out) ? createHash("sha256").update(readFileSync(out)).digest("hex") : "");
 const before = hash();
+const common = {bundle: true, format: "esm", target: ["es2022"], legalComments: "none", logLevel: "warning"};
 
 await build({
+  ...common,
   entryPoints: [join(root, "vendor/tf/entry.browser.js")],
   outfile: out,
-  bundle: true,
-  format: "esm",
   platform: "browser",
-  target: ["es2022"],
   minify: true,
-  legalComments: "none",
-  logLevel: "warning",
   define: {"process.env.NODE_ENV": '"production"'}
+});
+
+// The wasm backend's Emscripten loader uses require, __dirname (to find its .wasm files, copied beside the bundle).
+await build({
+  ...common,
+  entryPoints: [join(root, "vendor/tf/entry.node.js")],
+  outfile: join(root, "vendor/tf/dist/tf.node.js"),
+  platform: "node",
+  mainFields: ["module", "main"],
+  banner: {
+    js: [
+      'import {createRequire as __tgRequire} from "node:module";',
+      'import {fileURLToPath as __tgPath} from "node:url";',
+      "const require = __tgRequire(import.meta.url);",
+      "const __filename = __tgPath(import.meta.url);",
+      'const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));'
+    ].join("\n")
+  }
 });
 
 const wasmDir = join(root, "src/vendor/wasm");
 mkdirSync(wasmDir, {recursive: true});
 for (const name of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"]) {
   copyFileSync(join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist", name), join(wasmDir, name));
+  copyFileSync(join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist", name), join(root, "vendor/tf/dist", name));
 }
 const inputsCss = readFileSync(
   join(root, "node_modules/@observablehq/framework/dist/client/stdlib/inputs.css"),

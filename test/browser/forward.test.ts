@@ -5,6 +5,8 @@ import {launch} from "./harness.js";
 import {serveLibrary, type Library} from "./library.js";
 import type {TinyGPT} from "./lib-entry.js";
 
+declare const WASM_PATHS: Record<string, string>;
+
 let library: Library;
 let browser: Browser;
 let page: Page;
@@ -30,14 +32,7 @@ async function logitsOn(
   return page.evaluate(
     async ({backend, presetName}) => {
       const g = (window as unknown as {tinygpt: TinyGPT}).tinygpt;
-      const status = await g.initBackend({
-        order: [backend as "cpu"],
-        wasmPaths: {
-          "tfjs-backend-wasm.wasm": "./tfjs-backend-wasm.wasm",
-          "tfjs-backend-wasm-simd.wasm": "./tfjs-backend-wasm-simd.wasm",
-          "tfjs-backend-wasm-threaded-simd.wasm": "./tfjs-backend-wasm-threaded-simd.wasm"
-        }
-      });
+      const status = await g.initBackend({order: [backend as "cpu"], wasmPaths: WASM_PATHS});
       const before = g.tf.memory().numTensors;
       const config = g.preset(presetName as "addition");
       const params = g.initParams(config, 3);
@@ -72,3 +67,19 @@ for (const presetName of ["addition", "tiny-decoder", "toy"]) {
     assert.deepEqual(errors, [], "console errors or WebGPU warnings");
   });
 }
+
+test("gradients are registered in the browser bundle on every backend", async () => {
+  for (const backend of ["cpu", "wasm", "webgl", "webgpu"]) {
+    const grad = await page.evaluate(async (backend) => {
+      const g = (window as unknown as {tinygpt: TinyGPT}).tinygpt;
+      await g.initBackend({order: [backend as "cpu"], wasmPaths: WASM_PATHS});
+      const out = g.tf.tidy(() =>
+        g.tf.grad((a: import("@tinygpt/tf").Tensor) => g.tf.sum(g.tf.mul(a, a)))(g.tf.tensor1d([1, -2, 3]))
+      );
+      const values = Array.from(await out.data());
+      out.dispose();
+      return values;
+    }, backend);
+    assert.deepEqual(grad, [2, -4, 6], backend);
+  }
+});

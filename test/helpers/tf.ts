@@ -1,10 +1,8 @@
 // Shared test utilities: the CPU backend, leak checks, seeded random tensors, comparisons.
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
-import {ensureGradients} from "./gradients.js";
 
 export async function useCpu(): Promise<void> {
-  await ensureGradients();
   await tf.setBackend("cpu");
   await tf.ready();
 }

@@ -2,6 +2,7 @@
 // backends share one tfjs-core instance (Framework's per-package bundling breaks seedrandom).
 export * from "@tensorflow/tfjs-core";
 export {setWasmPaths, setThreadsCount, getThreadsCount} from "@tensorflow/tfjs-backend-wasm";
+import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-webgl";
 import "@tensorflow/tfjs-backend-webgpu";
