@@ -32,7 +32,7 @@ export function causalSelfAttention(
   const toHeads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D;
   const [q, k, v] = tf.split(qkv, 3, 2).map((t, i) => r(["q", "k", "v"][i], toHeads(t))); // (B, nh, T, hs)
   const scores = r("scores", tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs))); // q @ kᵀ: (B, nh, T, T)
-  const masked = r("masked", tf.add(scores, causalMask(T))); // (B, nh, T, T)
+  const masked = r("masked", ctx.causal === false ? scores : tf.add(scores, causalMask(T))); // (B, nh, T, T)
   const att = r("att", tf.softmax(masked)); // (B, nh, T, T)
   const heads = r("heads", tf.matMul(ctx.drop(att), v)); // (B, nh, T, T) x (B, nh, T, hs) -> (B, nh, T, hs)
   const y = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [B, T, C]) as tf.Tensor3D; // (B, T, nh, hs) -> (B, T, C)

@@ -14,6 +14,7 @@ export type Dropout = <T extends tf.Tensor>(x: T) => T;
 export interface Ctx {
   drop: Dropout;
   record?: Recorder;
+  causal?: boolean; // false drops attention's causal mask (to show the leak it prevents); default true
 }
 
 /** Evaluation: no dropout, nothing recorded. */

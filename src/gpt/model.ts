@@ -10,6 +10,7 @@ export interface ForwardOptions {
   training?: boolean; // dropout on (default false)
   seed?: number; // dropout masks replay for the same seed; random without one
   checkIds?: boolean; // read idx back to check every id is in [0, vocabSize) (default true)
+  causal?: boolean; // false removes the causal mask: position t then reads positions after t (default true)
 }
 
 /** One block's intermediates, as named by the code that makes them. */
@@ -19,7 +20,7 @@ export interface LayerTrace {
   k: tf.Tensor4D; // (B, nh, T, hs)
   v: tf.Tensor4D; // (B, nh, T, hs)
   scores: tf.Tensor4D; // (B, nh, T, T) q·kᵀ/√hs
-  masked: tf.Tensor4D; // (B, nh, T, T) scores + MASKED above the diagonal
+  masked: tf.Tensor4D; // (B, nh, T, T) scores + MASKED above the diagonal (scores itself when causal is false)
   att: tf.Tensor4D; // (B, nh, T, T) softmax of masked: rows sum to 1, future exactly 0 (before dropout)
   heads: tf.Tensor4D; // (B, nh, T, hs) att·v per head
   attnOut: tf.Tensor3D; // (B, T, C) heads merged, through c_proj
@@ -50,7 +51,7 @@ export interface Trace {
 /** Token ids (B, T) → logits (B, T, vocabSize). Every intermediate is freed. */
 export function forward(params: Params, idx: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
   checkInput(params.config, idx, opts.checkIds ?? true);
-  return tf.tidy(() => gpt(params, idx, {drop: dropout(params.config, opts)}));
+  return tf.tidy(() => gpt(params, idx, {drop: dropout(params.config, opts), causal: opts.causal}));
 }
 
 /** The same pass as forward, keeping every intermediate in a Trace; logits is trace.logits. */
@@ -64,7 +65,7 @@ export function forwardTraced(
   const record: Recorder = (name, t) => void kept.set(name, tf.keep(t));
   let logits: tf.Tensor3D;
   try {
-    logits = tf.tidy(() => gpt(params, idx, {drop: dropout(params.config, opts), record}));
+    logits = tf.tidy(() => gpt(params, idx, {drop: dropout(params.config, opts), record, causal: opts.causal}));
   } catch (error) {
     tf.dispose([...kept.values()]);
     throw error;
@@ -97,8 +98,8 @@ function gpt(params: Params, idx: tf.Tensor2D, ctx: Ctx): tf.Tensor3D {
 
 /** Block i records its names as h.i.name. */
 const inLayer = (ctx: Ctx, i: number): Ctx => {
-  const {drop, record} = ctx;
-  return {drop, record: record && ((name, t) => record(`h.${i}.${name}`, t))};
+  const {record} = ctx;
+  return {...ctx, record: record && ((name, t) => record(`h.${i}.${name}`, t))};
 };
 
 const dropout = (config: GPTConfig, opts: ForwardOptions) =>

@@ -102,6 +102,28 @@ describe("forward", () => {
     disposeParams(p);
   });
 
+  it("causal = false drops the mask: weights above the diagonal become non-zero and early logits see later tokens", async () => {
+    const p = params(small, 2);
+    await noLeak(async () => {
+      const a = tf.tensor2d([[1, 2, 3, 4, 5]], [1, 5], "int32");
+      const b = tf.tensor2d([[1, 2, 3, 9, 0]], [1, 5], "int32");
+      const {trace} = forwardTraced(p, a, {causal: false});
+      const att = ((await trace.h[0].att.array()) as number[][][][])[0];
+      const masked = await trace.h[0].masked.array();
+      assert.deepEqual(masked, await trace.h[0].scores.array(), "masked is scores itself");
+      for (const head of att) {
+        assert.ok(head[0][4] > 0, "position 0 reads position 4");
+        for (const row of head) assert.ok(Math.abs(row.reduce((s, w) => s + w, 0) - 1) < 1e-5, "rows still sum to 1");
+      }
+      const [la, lb] = [forward(p, a, {causal: false}), forward(p, b, {causal: false})];
+      const first = (t: tf.Tensor) => tf.tidy(() => tf.slice(t, [0, 0, 0], [1, 1, small.vocabSize]).arraySync());
+      assert.notDeepEqual(first(lb), first(la));
+      tf.dispose([a, b, la, lb]);
+      disposeTrace(trace);
+    });
+    disposeParams(p);
+  });
+
   it("a tied head computes logits = lnF(x) @ wteᵀ; an untied one lnF(x) @ W + b", async () => {
     for (const config of [small, makeConfig({...small, tieWeights: false, headBias: true})]) {
       const p = params(config, 3);
