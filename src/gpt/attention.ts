@@ -7,16 +7,22 @@ import {EVAL, linear, tap, type Ctx} from "./layers.js";
 /** The score given to future positions before the softmax, which turns it into exactly 0. */
 export const MASKED = -1e9;
 
-/** 0 on and below the diagonal, MASKED above it: position t may look at positions 0..t only. (T, T) */
-export function causalMask(T: number): tf.Tensor2D {
-  const mask = new Float32Array(T * T);
-  for (let i = 0; i < T; i++) mask.fill(MASKED, i * T + i + 1, (i + 1) * T);
-  return tf.tensor2d(mask, [T, T]);
+/**
+ * 0 on and below the diagonal, MASKED above it: position t may look at positions 0..t only. (T, T)
+ * With past earlier positions (in a KV cache) in front, row i may look at columns 0..past + i. (T, past + T)
+ */
+export function causalMask(T: number, past = 0): tf.Tensor2D {
+  const S = past + T;
+  const mask = new Float32Array(T * S);
+  for (let i = 0; i < T; i++) mask.fill(MASKED, i * S + past + i + 1, (i + 1) * S);
+  return tf.tensor2d(mask, [T, S]);
 }
 
 /**
  * Every position mixes the values of the positions up to itself, weighted per head by softmax(q·kᵀ/√hs).
  * Records q, k, v, scores, masked, att, heads and attnOut. (B, T, C) → (B, T, C)
+ * With ctx.kv (the KV cache), the keys and values of Tp earlier positions come from ctx.kv.past, and k, v
+ * (past + new) are left in ctx.kv.next. The plain forward passes none (Tp = 0): both paths are this code.
  */
 export function causalSelfAttention(
   x: tf.Tensor3D,
@@ -30,11 +36,17 @@ export function causalSelfAttention(
   const hs = C / nh;
   const qkv = linear(x, p.cAttn); // (B, T, 3C)
   const toHeads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D;
-  const [q, k, v] = tf.split(qkv, 3, 2).map((t, i) => r(["q", "k", "v"][i], toHeads(t))); // (B, nh, T, hs)
-  const scores = r("scores", tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs))); // q @ kᵀ: (B, nh, T, T)
-  const masked = r("masked", ctx.causal === false ? scores : tf.add(scores, causalMask(T))); // (B, nh, T, T)
-  const att = r("att", tf.softmax(masked)); // (B, nh, T, T)
-  const heads = r("heads", tf.matMul(ctx.drop(att), v)); // (B, nh, T, T) x (B, nh, T, hs) -> (B, nh, T, hs)
+  const [qT, kT, vT] = tf.split(qkv, 3, 2).map(toHeads); // (B, nh, T, hs) each
+  const past = ctx.kv?.past;
+  const Tp = past ? past.k.shape[2] : 0; // positions already in the cache
+  const q = r("q", qT);
+  const k = r("k", past ? tf.concat([past.k, kT], 2) : kT); // (B, nh, Tp + T, hs): cached keys, then new ones
+  const v = r("v", past ? tf.concat([past.v, vT], 2) : vT); // (B, nh, Tp + T, hs)
+  if (ctx.kv) ctx.kv.next = {k, v};
+  const scores = r("scores", tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs))); // q @ kᵀ: (B, nh, T, Tp + T)
+  const masked = r("masked", ctx.causal === false ? scores : tf.add(scores, causalMask(T, Tp))); // (B, nh, T, Tp + T)
+  const att = r("att", tf.softmax(masked)); // (B, nh, T, Tp + T)
+  const heads = r("heads", tf.matMul(ctx.drop(att), v)); // (B, nh, T, Tp + T) x (B, nh, Tp + T, hs) -> (B, nh, T, hs)
   const y = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [B, T, C]) as tf.Tensor3D; // (B, T, nh, hs) -> (B, T, C)
   return r("attnOut", ctx.drop(linear(y, p.cProj))); // (B, T, C)
 }

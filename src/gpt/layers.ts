@@ -15,6 +15,19 @@ export interface Ctx {
   drop: Dropout;
   record?: Recorder;
   causal?: boolean; // false drops attention's causal mask (to show the leak it prevents); default true
+  kv?: KVSlot; // incremental decoding: this layer's cached keys and values (model.ts sets one per block)
+}
+
+/** One attention layer's keys and values for the positions seen so far: what the KV cache keeps. */
+export interface KV {
+  k: tf.Tensor4D; // (B, nh, T, hs)
+  v: tf.Tensor4D; // (B, nh, T, hs)
+}
+
+/** Attention reads the keys and values of earlier positions from past and leaves past + its own in next. */
+export interface KVSlot {
+  past: KV | null;
+  next?: KV;
 }
 
 /** Evaluation: no dropout, nothing recorded. */
@@ -81,20 +94,26 @@ export const ACTIVATIONS: Readonly<Record<GPTConfig["activation"], <T extends tf
   relu
 };
 
-/** Vaswani et al.'s fixed positions: PE[pos, 2i] = sin(pos / 10000^(2i/C)), PE[pos, 2i+1] = cos(same). (T, C) */
-export function sinusoidalPositions(T: number, C: number): tf.Tensor2D {
+/**
+ * Vaswani et al.'s fixed positions: PE[pos, 2i] = sin(pos / 10000^(2i/C)), PE[pos, 2i+1] = cos(same),
+ * for pos = start … start + T - 1. (T, C)
+ */
+export function sinusoidalPositions(T: number, C: number, start = 0): tf.Tensor2D {
   const pe = new Float32Array(T * C);
-  for (let pos = 0; pos < T; pos++) {
+  for (let t = 0; t < T; t++) {
     for (let j = 0; j < C; j++) {
-      const angle = pos / Math.pow(10000, (2 * Math.floor(j / 2)) / C);
-      pe[pos * C + j] = j % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
+      const angle = (start + t) / Math.pow(10000, (2 * Math.floor(j / 2)) / C);
+      pe[t * C + j] = j % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
     }
   }
   return tf.tensor2d(pe, [T, C]);
 }
 
-/** Token embedding plus position embedding, recorded as tokEmb, posEmb and emb. (B, T) → (B, T, C) */
-export function embed(params: Params, idx: tf.Tensor2D, ctx: Ctx = EVAL): tf.Tensor3D {
+/**
+ * Token embedding plus position embedding, recorded as tokEmb, posEmb and emb. The tokens sit at positions
+ * start … start + T - 1 (start > 0 when earlier positions are in a KV cache). (B, T) → (B, T, C)
+ */
+export function embed(params: Params, idx: tf.Tensor2D, ctx: Ctx = EVAL, start = 0): tf.Tensor3D {
   const r = tap(ctx);
   const [B, T] = idx.shape;
   const [V, C] = params.wte.shape;
@@ -102,7 +121,7 @@ export function embed(params: Params, idx: tf.Tensor2D, ctx: Ctx = EVAL): tf.Ten
   const oneHot = tf.cast(tf.oneHot(tf.reshape(idx, [-1]), V), "float32") as tf.Tensor2D; // (B·T, V)
   const rows = matMul2d(oneHot, params.wte as tf.Tensor2D); // (B·T, V) x (V, C) -> (B·T, C)
   const tokEmb = r("tokEmb", tf.reshape(rows, [B, T, C])); // (B, T, C)
-  const pos = params.wpe ? tf.slice(params.wpe, [0, 0], [T, C]) : sinusoidalPositions(T, C);
+  const pos = params.wpe ? tf.slice(params.wpe, [start, 0], [T, C]) : sinusoidalPositions(T, C, start); // (T, C)
   const posEmb = r("posEmb", pos as tf.Tensor2D); // (T, C)
   return r("emb", tf.add(tokEmb, posEmb)); // (B, T, C)
 }

@@ -4,7 +4,8 @@ import * as tf from "@tinygpt/tf";
 import type {GPTConfig} from "./config.js";
 import type {Params} from "./params.js";
 import {block} from "./block.js";
-import {embed, layerNorm, linear, makeDropout, matMul2d, tap, type Ctx, type Recorder} from "./layers.js";
+import {embed, layerNorm, linear, makeDropout, matMul2d, tap} from "./layers.js";
+import type {Ctx, KV, KVSlot, Recorder} from "./layers.js";
 
 export interface ForwardOptions {
   training?: boolean; // dropout on (default false)
@@ -77,17 +78,41 @@ export function forwardTraced(
   return {logits, trace: trace as Trace};
 }
 
+/**
+ * The same pass over only the new tokens idx (B, T), which follow the Tp positions whose keys and values are in
+ * past (one KV per block, (B, nh, Tp, hs) each; null when there are none). Returns the new tokens' logits
+ * (B, T, vocabSize) and present: past + the new keys and values, (B, nh, Tp + T, hs). The caller owns both and
+ * still owns past. Tp + T ≤ blockSize.
+ */
+export function forwardCached(
+  params: Params,
+  idx: tf.Tensor2D,
+  past: KV[] | null,
+  opts: ForwardOptions = {}
+): {logits: tf.Tensor3D; present: KV[]} {
+  const Tp = past ? past[0].k.shape[2] : 0;
+  checkInput(params.config, idx, opts.checkIds ?? true, Tp);
+  const cache: KVSlot[] = params.h.map((_, i) => ({past: past?.[i] ?? null}));
+  const logits = tf.tidy(() => {
+    const logits = gpt(params, idx, {drop: dropout(params.config, opts), causal: opts.causal}, cache);
+    for (const {next} of cache) [next!.k, next!.v].forEach((t) => tf.keep(t)); // they outlive this tidy
+    return logits;
+  });
+  return {logits, present: cache.map(({next}) => next!)};
+}
+
 /** Frees every tensor of a trace, logits included. */
 export function disposeTrace(trace: Trace): void {
   const {tokEmb, posEmb, emb, h, lnF, logits} = trace;
   tf.dispose([tokEmb, posEmb, emb, ...h.flatMap((layer) => Object.values(layer)), ...(lnF ? [lnF] : []), logits]);
 }
 
-function gpt(params: Params, idx: tf.Tensor2D, ctx: Ctx): tf.Tensor3D {
+function gpt(params: Params, idx: tf.Tensor2D, ctx: Ctx, cache?: KVSlot[]): tf.Tensor3D {
   const {config, wte, h, lnF, lmHead} = params;
   const r = tap(ctx);
-  let x = ctx.drop(embed(params, idx, ctx)); // (B, T, C)
-  for (const [i, p] of h.entries()) x = block(x, p, config, inLayer(ctx, i)); // (B, T, C)
+  const start = cache?.[0].past?.k.shape[2] ?? 0; // positions already in the KV cache
+  let x = ctx.drop(embed(params, idx, ctx, start)); // (B, T, C)
+  for (const [i, p] of h.entries()) x = block(x, p, config, inLayer(ctx, i, cache?.[i])); // (B, T, C)
   if (lnF) x = r("lnF", layerNorm(x, lnF, config.layerNormEps)); // (B, T, C)
   if (lmHead) return r("logits", linear(x, lmHead)); // (B, T, vocabSize)
   const [B, T, C] = x.shape;
@@ -96,22 +121,24 @@ function gpt(params: Params, idx: tf.Tensor2D, ctx: Ctx): tf.Tensor3D {
   return r("logits", tf.reshape(logits, [B, T, config.vocabSize])); // (B, T, vocabSize)
 }
 
-/** Block i records its names as h.i.name. */
-const inLayer = (ctx: Ctx, i: number): Ctx => {
+/** Block i records its names as h.i.name and reads and writes its own slot of the KV cache. */
+const inLayer = (ctx: Ctx, i: number, kv?: KVSlot): Ctx => {
   const {record} = ctx;
-  return {...ctx, record: record && ((name, t) => record(`h.${i}.${name}`, t))};
+  return {...ctx, kv, record: record && ((name, t) => record(`h.${i}.${name}`, t))};
 };
 
 const dropout = (config: GPTConfig, opts: ForwardOptions) =>
   makeDropout(config.dropout, opts.training ?? false, opts.seed);
 
-function checkInput(config: GPTConfig, idx: tf.Tensor, checkIds: boolean): void {
+function checkInput(config: GPTConfig, idx: tf.Tensor, checkIds: boolean, cached = 0): void {
   if (idx.rank !== 2 || idx.dtype !== "int32") {
     throw new Error(`idx must be an int32 tensor of shape (B, T), got ${idx.dtype} of shape [${idx.shape}]`);
   }
   const [, T] = idx.shape;
-  if (T < 1 || T > config.blockSize)
-    throw new Error(`sequence length T = ${T} must be in 1..blockSize (${config.blockSize})`);
+  if (T < 1 || T + cached > config.blockSize) {
+    const what = cached ? `${cached} cached positions + T = ${T}` : `sequence length T = ${T}`;
+    throw new Error(`${what} must be in 1..blockSize (${config.blockSize})`);
+  }
   if (!checkIds) return;
   const ids = idx.dataSync();
   const bad = ids.findIndex((id) => !(id >= 0 && id < config.vocabSize));
