@@ -5,7 +5,10 @@ import {CheckpointError} from "../src/gpt/checkpoint.js";
 import {ConfigError} from "../src/gpt/config.js";
 import {TokenizerError} from "../src/gpt/tokenizer.js";
 import {CliError, UsageError} from "./args.js";
-import {COMMANDS} from "./commands.js";
+import {COMMANDS as BASE} from "./commands.js";
+import {sample} from "./sample.js";
+
+const COMMANDS: typeof BASE = {...BASE, sample};
 
 const HELP = `Usage: tinygpt COMMAND [options]
 
