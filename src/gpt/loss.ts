@@ -21,7 +21,8 @@ export function perPositionLoss(logits: tf.Tensor3D, targets: tf.Tensor2D, ignor
   return tf.tidy(() => nll(logits, targets, ignoreIndex));
 }
 
-function nll(logits: tf.Tensor3D, targets: tf.Tensor2D, ignoreIndex: number): tf.Tensor2D {
+/** -log p(target) at each position, 0 where ignored; no checks, no readback (callers that validated their targets). */
+export function nll(logits: tf.Tensor3D, targets: tf.Tensor2D, ignoreIndex = IGNORE_INDEX): tf.Tensor2D {
   const logProbs = tf.logSoftmax(logits); // (B, T, V)
   const oneHot = tf.cast(tf.oneHot(targets, logits.shape[2]), "float32"); // (B, T, V); rows of 0 for ids outside [0, V)
   const picked = tf.sum(tf.mul(logProbs, oneHot), -1); // (B, T): log p(target)

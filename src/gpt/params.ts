@@ -36,14 +36,14 @@ export interface NamedParam {
 // ---- seeded random numbers, computed in JS so every backend gets the same bits ----
 
 /** 32-bit FNV-1a hash of a string. */
-function hashString(text: string): number {
+export function hashString(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
 /** mulberry32: a small, fast, seeded generator of uniform numbers in [0, 1). */
-function mulberry32(state: number): () => number {
+export function mulberry32(state: number): () => number {
   return () => {
     state = (state + 0x6d2b79f5) | 0;
     let t = Math.imul(state ^ (state >>> 15), 1 | state);

@@ -1,0 +1,70 @@
+// Training data as the loop sees it, and character corpora: a tokenizer, nanoGPT's 90/10 split, random windows.
+import {hashString, mulberry32} from "../params.js";
+import {CharTokenizer} from "../tokenizer.js";
+
+export type Split = "train" | "val";
+
+/** B rows of T token ids, row-major (x[b * T + t]); y[b * T + t] is the token after x's, or IGNORE_INDEX. */
+export interface Batch {
+  x: Int32Array; // (B, T)
+  y: Int32Array; // (B, T)
+  B: number;
+  T: number;
+}
+
+/**
+ * Batches that depend only on (the dataset's seed, split, index): batch i of a run is the same whether the run
+ * went straight through or was stopped and resumed, so training resumes exactly.
+ */
+export interface Dataset {
+  tokenizer: CharTokenizer;
+  blockSize: number; // T of every batch
+  batch(split: Split, index: number, B: number): Batch;
+}
+
+/** Uniform numbers in [0, 1) from the stream named by parts, e.g. stream(seed, "train", 12). */
+export const stream = (...parts: (string | number)[]): (() => number) => mulberry32(hashString(parts.join(":")));
+
+/** The id sequence of a text, split at 90% into train and val (nanoGPT's shakespeare_char). */
+export interface CharCorpus extends Dataset {
+  train: Int32Array;
+  val: Int32Array;
+}
+
+/**
+ * A character corpus: batches of B windows of blockSize + 1 ids at random offsets; x is a window's first blockSize
+ * ids and y its last blockSize, so y[t] is the character after x[t]. The tokenizer defaults to the text's own.
+ */
+export function charCorpus(
+  text: string,
+  {
+    blockSize,
+    seed,
+    tokenizer = CharTokenizer.fromText(text)
+  }: {blockSize: number; seed: number; tokenizer?: CharTokenizer}
+): CharCorpus {
+  const ids = Int32Array.from(tokenizer.encode(text));
+  const n = Math.floor(0.9 * ids.length);
+  const splits = {train: ids.subarray(0, n), val: ids.subarray(n)};
+  for (const [split, data] of Object.entries(splits)) {
+    if (data.length <= blockSize) {
+      throw new Error(
+        `the ${split} split has ${data.length} characters, too few for windows of blockSize + 1 = ${blockSize + 1}`
+      );
+    }
+  }
+  const batch = (split: Split, index: number, B: number): Batch => {
+    const data = splits[split];
+    const T = blockSize;
+    const uniform = stream(seed, split, index);
+    const x = new Int32Array(B * T);
+    const y = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      const i = Math.floor(uniform() * (data.length - T)); // 0 ≤ i ≤ length - T - 1
+      x.set(data.subarray(i, i + T), b * T);
+      y.set(data.subarray(i + 1, i + T + 1), b * T);
+    }
+    return {x, y, B, T};
+  };
+  return {tokenizer, blockSize, batch, ...splits};
+}

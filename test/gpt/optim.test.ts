@@ -1,0 +1,202 @@
+import {before, describe, it} from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tinygpt/tf";
+import {makeConfig} from "../../src/gpt/config.js";
+import {
+  CheckpointError,
+  loadCheckpoint,
+  loadOptimizer,
+  optimizerExtra,
+  saveCheckpoint
+} from "../../src/gpt/checkpoint.js";
+import {AdamW, clipScale, decays, globalNorm} from "../../src/gpt/optim.js";
+import {disposeParams, initParams, namedParams} from "../../src/gpt/params.js";
+import {assertClose, noLeak, randomTensor, useCpu} from "../helpers/tf.js";
+
+before(useCpu);
+
+// 1 layer, width 2: every kind of weight (embeddings, LayerNorm gains and biases, Linear weights and biases).
+const config = makeConfig({vocabSize: 5, blockSize: 4, nLayer: 1, nHead: 1, nEmbd: 2});
+
+/** Every element of every weight of a fresh model set to value. */
+function filledModel(value: number) {
+  const params = initParams(config, 1);
+  for (const {variable} of namedParams(params)) tf.tidy(() => variable.assign(tf.fill(variable.shape, value)));
+  return params;
+}
+
+const filled = (shape: number[], value: number) => tf.fill(shape, value);
+
+describe("AdamW", () => {
+  it("two AdamW steps match a hand computation, with weight decay on 2-D weights only", async () => {
+    await noLeak(async () => {
+      const params = filledModel(0.5);
+      const optimizer = new AdamW(params, {beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01});
+      const named = optimizer.params;
+      // Step 1: g = 0.2 → m = 0.02, v = 4e-5, m̂ = 0.2, √v̂ = 0.2; decayed p = 0.5 − 0.1·(0.2/(0.2 + 1e-8) + 0.01·0.5).
+      // Step 2: g = −0.1 → m = 0.008, v = 4.996e-5, m̂ = 0.008/0.19, v̂ = 4.996e-5/0.001999.
+      const expected = {decayed: [0.399500005, 0.3724668027], plain: [0.400000005, 0.3733663027]};
+      for (const [t, g] of [0.2, -0.1].entries()) {
+        const grads = named.map(({variable}) => filled(variable.shape, g));
+        assert.equal(optimizer.apply(grads, 0.1), null);
+        tf.dispose(grads);
+        assert.equal(optimizer.step, t + 1);
+        for (const {name, variable} of named) {
+          const want = decays(name, variable.rank, true) ? expected.decayed[t] : expected.plain[t];
+          assertClose(
+            Array.from(await variable.data()),
+            new Array(variable.size).fill(want),
+            1e-6,
+            `${name} step ${t + 1}`
+          );
+        }
+      }
+      assertClose(Array.from(await optimizer.m[0].data()), new Array(optimizer.m[0].size).fill(0.008), 1e-9, "m");
+      assertClose(Array.from(await optimizer.v[0].data()), new Array(optimizer.v[0].size).fill(4.996e-5), 1e-10, "v");
+      optimizer.dispose();
+      disposeParams(params);
+    });
+  });
+
+  it("weight decay skips biases and LayerNorm gains, and embeddings when decayEmbeddings is false", () => {
+    const params = initParams(config, 1);
+    const names = (optimizer: AdamW) => optimizer.params.filter((_, i) => optimizer.decay[i]).map((p) => p.name);
+    const linear = ["transformer.h.0.attn.c_attn.weight", "transformer.h.0.attn.c_proj.weight"];
+    const mlp = ["transformer.h.0.mlp.c_fc.weight", "transformer.h.0.mlp.c_proj.weight"];
+    const withEmbeddings = new AdamW(params);
+    assert.deepEqual(names(withEmbeddings), ["transformer.wte.weight", "transformer.wpe.weight", ...linear, ...mlp]);
+    const without = new AdamW(params, {decayEmbeddings: false});
+    assert.deepEqual(names(without), [...linear, ...mlp]);
+    withEmbeddings.dispose();
+    without.dispose();
+    disposeParams(params);
+  });
+
+  it("apply with keep returns the change made to every weight", async () => {
+    await noLeak(async () => {
+      const params = initParams(config, 2);
+      const optimizer = new AdamW(params);
+      const before = await Promise.all(optimizer.params.map(({variable}) => variable.data()));
+      const grads = optimizer.params.map(({variable}, i) => randomTensor(variable.shape, i + 10));
+      const changes = optimizer.apply(grads, 1e-2, {keep: true})!;
+      for (const [i, {variable}] of optimizer.params.entries()) {
+        const after = Array.from(await variable.data());
+        const change = Array.from(await changes[i].data());
+        assertClose(
+          after,
+          Array.from(before[i]).map((p, j) => p + change[j]),
+          1e-6,
+          optimizer.params[i].name
+        );
+      }
+      tf.dispose([...grads, ...changes]);
+      optimizer.dispose();
+      disposeParams(params);
+    });
+  });
+
+  it("apply changes nothing when the gate ok is false, but counts the step", async () => {
+    await noLeak(async () => {
+      const params = filledModel(0.5);
+      const optimizer = new AdamW(params);
+      const grads = optimizer.params.map(({variable}) => filled(variable.shape, 0.2));
+      const ok = tf.scalar(false, "bool");
+      optimizer.apply(grads, 0.1, {ok});
+      assert.equal(optimizer.step, 1);
+      for (const {variable} of optimizer.params) assert.ok((await variable.data()).every((x) => x === 0.5));
+      assert.ok((await optimizer.m[0].data()).every((x) => x === 0));
+      tf.dispose([...grads, ok]);
+      optimizer.dispose();
+      disposeParams(params);
+    });
+  });
+});
+
+describe("clipping by global norm", () => {
+  it("globalNorm is the norm of all tensors taken together", async () => {
+    await noLeak(async () => {
+      const tensors = [tf.tensor1d([3]), tf.tensor2d([[4, 0]]), tf.tensor1d([12])]; // √(9 + 16 + 144) = 13
+      const norm = globalNorm(tensors);
+      assert.ok(Math.abs((await norm.data())[0] - 13) < 1e-6);
+      tf.dispose([...tensors, norm]);
+    });
+  });
+
+  it("globalNorm adds 54 tensors (more than WebGPU's 8 storage buffers) correctly", async () => {
+    await noLeak(async () => {
+      const tensors = Array.from({length: 54}, () => tf.ones([2, 2])); // each ‖·‖² = 4
+      const norm = globalNorm(tensors);
+      assert.ok(Math.abs((await norm.data())[0] - Math.sqrt(54 * 4)) < 1e-5);
+      tf.dispose([...tensors, norm]);
+    });
+  });
+
+  it("clipScale brings a norm above the limit down to it and leaves a smaller one", async () => {
+    await noLeak(async () => {
+      const [big, small] = [tf.scalar(26), tf.scalar(0.5)];
+      const [down, same] = [clipScale(big, 13), clipScale(small, 13)];
+      assert.ok(Math.abs((await down.data())[0] - 13 / (26 + 1e-6)) < 1e-7); // PyTorch: max_norm / (norm + 1e-6)
+      assert.equal((await same.data())[0], 1);
+      tf.dispose([big, small, down, same]);
+    });
+  });
+});
+
+describe("optimizer state in checkpoints", () => {
+  it("optimizerExtra and loadOptimizer round-trip the step, options and moments exactly", async () => {
+    await noLeak(async () => {
+      const params = initParams(config, 3);
+      const optimizer = new AdamW(params, {beta2: 0.99, weightDecay: 0.1, decayEmbeddings: false});
+      const grads = optimizer.params.map(({variable}, i) => randomTensor(variable.shape, i + 20));
+      optimizer.apply(grads, 1e-3);
+      optimizer.apply(grads, 1e-3);
+      const bytes = saveCheckpoint(params, null, optimizerExtra(optimizer));
+      const loaded = loadCheckpoint(bytes);
+      const restored = loadOptimizer(loaded)!;
+      assert.equal(restored.step, 2);
+      assert.deepEqual(restored.options, optimizer.options);
+      for (let i = 0; i < optimizer.m.length; i++) {
+        assert.deepEqual(await restored.m[i].data(), await optimizer.m[i].data());
+        assert.deepEqual(await restored.v[i].data(), await optimizer.v[i].data());
+      }
+      const names = loaded.extra.tensors.map((t) => t.name);
+      assert.ok(names.includes("optimizer.transformer.h.0.attn.c_attn.weight.exp_avg_sq"));
+      const cAttn = loaded.extra.tensors.find(
+        (t) => t.name === "optimizer.transformer.h.0.attn.c_attn.weight.exp_avg"
+      )!;
+      assert.deepEqual(cAttn.shape, [6, 2]); // PyTorch layout (out, in), like the weight itself
+      tf.dispose(grads);
+      [optimizer, restored].forEach((o) => o.dispose());
+      [params, loaded.params].forEach(disposeParams);
+    });
+  });
+
+  it("loadOptimizer returns null for a checkpoint without optimizer state", () => {
+    const params = initParams(config, 3);
+    const loaded = loadCheckpoint(saveCheckpoint(params, null));
+    assert.equal(loadOptimizer(loaded), null);
+    [params, loaded.params].forEach(disposeParams);
+  });
+
+  it("loadOptimizer rejects a missing moment, a bad step and an unknown option", () => {
+    const params = initParams(config, 3);
+    const optimizer = new AdamW(params);
+    const extra = optimizerExtra(optimizer);
+    const cases: [typeof extra, RegExp][] = [
+      [{...extra, tensors: extra.tensors.slice(1)}, /missing tensor optimizer\.transformer\.wte\.weight\.exp_avg/],
+      [{...extra, metadata: {optimizer: JSON.stringify({type: "adamw", step: -1})}}, /step/],
+      [{...extra, metadata: {optimizer: JSON.stringify({type: "adamw", step: 1, momentum: 0.9})}}, /momentum/],
+      [{tensors: extra.tensors, metadata: {}}, /no optimizer/]
+    ];
+    for (const [bad, message] of cases) {
+      const loaded = loadCheckpoint(saveCheckpoint(params, null, bad));
+      assert.throws(
+        () => loadOptimizer(loaded),
+        (e: Error) => e instanceof CheckpointError && message.test(e.message)
+      );
+      disposeParams(loaded.params);
+    }
+    optimizer.dispose();
+    disposeParams(params);
+  });
+});
