@@ -1,6 +1,8 @@
 // Command-line plumbing: the two kinds of failure, option parsing, and reading the values and files options name.
 import {readFileSync} from "node:fs";
 import {parseArgs} from "node:util";
+import {initBackend, isBackendName} from "../src/gpt/backend.js";
+import {CheckpointError, loadCheckpoint, type Checkpoint} from "../src/gpt/checkpoint.js";
 import {ConfigError, PRESETS, isPresetName, makeConfig, type GPTConfig} from "../src/gpt/config.js";
 
 /** A failure the user can fix: printed as one line, exit status 1 (bad file or data) by default. */
@@ -103,6 +105,38 @@ export function configFrom(values: {preset?: string; config?: string}): {config:
     return {config: makeConfig(json as Partial<GPTConfig>), label: path};
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A finite number ≥ min (> min when strict). */
+export function parseNumber(text: string | undefined, flag: string, fallback: number, min = 0, strict = false) {
+  if (text === undefined) return fallback;
+  const x = Number(text);
+  if (text.trim() === "" || !Number.isFinite(x) || x < min || (strict && x === min)) {
+    throw new UsageError(`${flag} (${JSON.stringify(text)}) must be a number ${strict ? ">" : "≥"} ${min}`);
+  }
+  return x;
+}
+
+/** Starts the backend --backend names (only that one), or the default order. */
+export async function startBackend(name: string | undefined): Promise<string> {
+  if (name !== undefined && (!isBackendName(name) || !["cpu", "wasm"].includes(name))) {
+    throw new UsageError(`--backend (${JSON.stringify(name)}) must be cpu or wasm`);
+  }
+  try {
+    return (await initBackend(name ? {order: [name]} : {})).active;
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
+/** The checkpoint in a file; a bad file is a CliError naming it. */
+export function loadCheckpointFile(path: string): Checkpoint {
+  try {
+    return loadCheckpoint(readBytes(path));
+  } catch (error) {
+    if (error instanceof CheckpointError) throw new CliError(`${path}: ${error.message}`);
     throw error;
   }
 }

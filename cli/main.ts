@@ -6,9 +6,11 @@ import {ConfigError} from "../src/gpt/config.js";
 import {TokenizerError} from "../src/gpt/tokenizer.js";
 import {CliError, UsageError} from "./args.js";
 import {COMMANDS as BASE} from "./commands.js";
+import {evalCommand} from "./eval.js";
 import {sample} from "./sample.js";
+import {trainCommand} from "./train.js";
 
-const COMMANDS: typeof BASE = {...BASE, sample};
+const COMMANDS: typeof BASE = {...BASE, train: trainCommand, sample, eval: evalCommand};
 
 const HELP = `Usage: tinygpt COMMAND [options]
 

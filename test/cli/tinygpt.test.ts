@@ -132,7 +132,7 @@ describe("tinygpt init and forward", () => {
   describe("errors", {concurrency: true}, () => {
     const usage: [string[], RegExp][] = [
       [[], /no command/],
-      [["train"], /unknown command "train"/],
+      [["fly"], /unknown command "fly"/],
       [["params", "--preset", "toy", "--width", "3"], /Unknown option '--width'/],
       [["params", "--preset"], /'--preset <value>' argument missing/],
       [["params"], /exactly one of --preset NAME and --config FILE.json/],

@@ -1,0 +1,180 @@
+// tinygpt train: builds (or resumes) a model, trains it with AdamW on the addition task or a text, saves it.
+import {renameSync, writeFileSync} from "node:fs";
+import {loadOptimizer, optimizerExtra, saveCheckpoint, type Checkpoint} from "../src/gpt/checkpoint.js";
+import {COUNT_ONLY, isPresetName, makeConfig} from "../src/gpt/config.js";
+import type {AdditionTask} from "../src/gpt/data/addition.js";
+import {additionAccuracy} from "../src/gpt/evaluate.js";
+import {AdamW} from "../src/gpt/optim.js";
+import {countParams, disposeParams, initParams, type Params} from "../src/gpt/params.js";
+import {makeSchedule} from "../src/gpt/schedule.js";
+import {RunControl, train, type Progress, type TrainOptions} from "../src/gpt/train.js";
+import {CliError, UsageError, configFrom, loadCheckpointFile, parseInteger, parseNumber, parseOptions} from "./args.js";
+import {reason, required, startBackend} from "./args.js";
+import type {Command} from "./commands.js";
+import {checkResume, sourceFrom} from "./data.js";
+import {ProgressBar, clock} from "./progress.js";
+
+const USAGE = `tinygpt train (--preset NAME | --config FILE.json) (--task addition | --data FILE.txt | --corpus NAME)
+              --steps N --batch B --lr X --seed S --out FILE.safetensors [options]
+
+  --task addition       "ABC+DEF=" → the reversed 4-digit sum; 10,000 training pairs, 1,000 held out
+  --data FILE.txt       a text, split 90/10 into train and val; the tokenizer is its characters
+  --corpus NAME         a corpus the project writes: fables (the default text corpus) or toy
+  --steps N             train up to update N (with --resume, counting the updates already done)
+  --batch B             sequences per update
+  --lr X                peak learning rate
+  --seed S              the initial weights, the data's order and the dropout masks
+  --out FILE            the checkpoint, with the optimizer's state and step (written at every evaluation too)
+  --schedule NAME       constant (default) or cosine: decays to --min-lr over the run
+  --warmup N            linear warmup over the first N updates (default 0)
+  --min-lr X            the cosine schedule's floor (default 0)
+  --weight-decay X      AdamW's decoupled weight decay on 2-D weights (default 0.01)
+  --beta2 X             AdamW's second-moment decay (default 0.999)
+  --clip X              clip gradients to global norm X (default 1; 0 turns clipping off)
+  --resume FILE         continue from a checkpoint written by tinygpt train (its config and optimizer)
+  --backend NAME        cpu or wasm (default: wasm, else cpu)
+  --eval-every N        val loss (and, for addition, held-out accuracy) every N updates (default steps / 10)
+  --eval-iters N        val batches per estimate (default 20; addition: the whole held-out set)
+  --weights-only        save the model without the optimizer's state (smaller; cannot be resumed)
+Progress goes to stderr (a bar on a terminal, plain lines otherwise); the summary to stdout.`;
+
+const S = {type: "string"} as const;
+const OPTIONS = {
+  ...{preset: S, config: S, task: S, data: S, corpus: S, steps: S, batch: S, lr: S, seed: S, out: S},
+  ...{schedule: S, warmup: S, "min-lr": S, "weight-decay": S, beta2: S, clip: S, resume: S, backend: S},
+  ...{"eval-every": S, "eval-iters": S, "weights-only": {type: "boolean"} as const}
+};
+type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>;
+
+const positive = (text: string | undefined, flag: string, fallback?: number) => {
+  const n = text === undefined ? fallback : parseInteger(text, flag);
+  if (n === undefined) throw new UsageError(`${flag} is required`);
+  if (n < 1) throw new UsageError(`${flag} (${n}) must be at least 1`);
+  return n;
+};
+
+/** The run's settings from the command line: the loop's options and what the checkpoint records of them. */
+function settingsFrom(v: Values) {
+  const steps = positive(v.steps, "--steps");
+  const batch = positive(v.batch, "--batch");
+  const seed = parseInteger(required(v.seed, "--seed"), "--seed");
+  const lr = parseNumber(required(v.lr, "--lr"), "--lr", 0, 0, true);
+  const kind = v.schedule ?? "constant";
+  if (kind !== "constant" && kind !== "cosine") {
+    throw new UsageError(`--schedule (${JSON.stringify(kind)}) must be constant or cosine`);
+  }
+  const warmup = v.warmup === undefined ? 0 : parseInteger(v.warmup, "--warmup");
+  const minLr = parseNumber(v["min-lr"], "--min-lr", 0);
+  if (minLr > lr) throw new UsageError(`--min-lr (${minLr}) must not exceed --lr (${lr})`);
+  const weightDecay = parseNumber(v["weight-decay"], "--weight-decay", 0.01);
+  const beta2 = parseNumber(v.beta2, "--beta2", 0.999);
+  if (beta2 >= 1) throw new UsageError(`--beta2 (${beta2}) must be below 1`);
+  const clip = parseNumber(v.clip, "--clip", 1) || null;
+  const evalEvery = positive(v["eval-every"], "--eval-every", Math.max(1, Math.round(steps / 10)));
+  const evalIters = positive(v["eval-iters"], "--eval-iters", 20);
+  const schedule = makeSchedule({kind, lr, warmup, minLr, decaySteps: steps});
+  const loop: TrainOptions = {steps, batchSize: batch, schedule, clip, seed, evalEvery, evalIters, logEvery: 1};
+  return {loop, adamw: {weightDecay, beta2}, record: {steps, batch, lr, schedule: kind, warmup, minLr, clip, seed}};
+}
+
+/** The model and optimizer to train: fresh ones, or a checkpoint's (which must match the config and data). */
+function modelFrom(v: Values, resumed: Checkpoint | null, seed: number) {
+  const base = resumed && v.preset === undefined && v.config === undefined ? resumed.config : configFrom(v).config;
+  const label = v.preset ?? v.config ?? v.resume!;
+  if (isPresetName(label) && COUNT_ONLY.has(label)) throw new CliError(`preset ${label} is too large to train here`);
+  const source = sourceFrom(v, base.blockSize, seed);
+  if (source.data.blockSize > base.blockSize) {
+    throw new CliError(`the task needs blockSize ≥ ${source.data.blockSize}, the config has ${base.blockSize}`);
+  }
+  const config = makeConfig({...base, vocabSize: source.data.tokenizer.vocabSize});
+  return {label, config, source};
+}
+
+export const trainCommand: Command = {
+  summary: "train a model on the addition task or a text and save it",
+  usage: USAGE,
+  async run(argv, out) {
+    const v = parseOptions(argv, OPTIONS);
+    const {loop, adamw, record} = settingsFrom(v);
+    const path = required(v.out, "--out");
+    const backend = await startBackend(v.backend);
+    const resumed = v.resume === undefined ? null : loadCheckpointFile(v.resume);
+    const {label, config, source} = modelFrom(v, resumed, loop.seed);
+    const {data, addition} = source;
+    if (addition) loop.evalIters = Math.ceil(addition.test.length / loop.batchSize); // the whole held-out set
+    if (resumed) checkResume(v.resume!, resumed, config, data);
+    const params = resumed ? resumed.params : initParams(config, loop.seed);
+    const optimizer = resumed ? loadOptimizer(resumed) : new AdamW(params, adamw);
+    if (!optimizer) {
+      disposeParams(params);
+      throw new CliError(`${v.resume} has no optimizer state (saved with --weights-only?): it cannot be resumed`);
+    }
+    const {weightDecay, beta2} = optimizer.options;
+    const training = JSON.stringify({data: source.describe, ...record, weightDecay, beta2});
+    const save = () => {
+      const extra = v["weights-only"] ? {tensors: [], metadata: {}} : optimizerExtra(optimizer);
+      const bytes = saveCheckpoint(params, data.tokenizer, {...extra, metadata: {...extra.metadata, training}});
+      try {
+        writeFileSync(`${path}.partial`, bytes);
+        renameSync(`${path}.partial`, path);
+      } catch (error) {
+        throw new CliError(`cannot write ${path}: ${reason(error)}`);
+      }
+    };
+
+    const {steps} = loop;
+    const start = optimizer.step;
+    const bar = new ProgressBar();
+    const control = new RunControl();
+    const interrupt = () => (control.stopped ? process.exit(130) : control.stop());
+    process.on("SIGINT", interrupt);
+    const size = `${countParams(config).total.toLocaleString("en-US")} parameters`;
+    bar.log(
+      `training ${label}, ${size}, on ${backend}: steps ${start}→${steps}, batch ${loop.batchSize}, ${data.blockSize} tokens per sequence`
+    );
+    const t0 = performance.now();
+    const every = Math.max(1, Math.round(steps / 100)); // plain lines: about 100 per run
+    let [last, loss, val, score] = [null as Progress | null, null as number | null, null as number | null, ""];
+    try {
+      for await (const p of train(params, optimizer, data, loop, control)) {
+        [last, loss] = [p, p.loss ?? loss];
+        const line = {step: p.step, steps, start, elapsed: (performance.now() - t0) / 1000, fields: fieldsOf(p, loss)};
+        if (p.valLoss !== null) {
+          val = p.valLoss;
+          score = addition ? await scoreAddition(params, addition) : "";
+          bar.log(`${bar.plain(line)}  val loss ${p.valLoss.toFixed(4)}${score}`);
+          if (p.step > start) save();
+        } else if (!bar.tty && (p.step - start) % every === 0) bar.log(bar.plain(line));
+        bar.update(line, p.done !== null);
+        if (p.done) bar.end();
+        if (p.done && p.done.reason !== "finished") bar.log(`tinygpt: ${p.done.message}`);
+      }
+      if (last && last.step > start) save();
+    } finally {
+      process.off("SIGINT", interrupt);
+      optimizer.dispose();
+      disposeParams(params);
+    }
+    const wall = clock((performance.now() - t0) / 1000);
+    const speed = `${Math.round(last?.tokensPerSecond ?? 0).toLocaleString("en-US")} tokens/s on ${backend}`;
+    const losses = `train loss ${loss?.toFixed(4) ?? "?"}, val loss ${val?.toFixed(4) ?? "?"}${score}`;
+    out(
+      `${last?.done?.reason ?? "finished"} at step ${last?.step ?? start} in ${wall} (${speed}): ${losses}; wrote ${path}`
+    );
+    if (last?.done?.reason === "nonfinite") process.exitCode = 1;
+  }
+};
+
+const fieldsOf = (p: Progress, loss: number | null) =>
+  [
+    `loss ${loss?.toFixed(4) ?? "-"}`,
+    `lr ${p.lr.toExponential(2)}`,
+    `norm ${p.gradNorm?.toFixed(3) ?? "-"}`,
+    `${Math.round(p.tokensPerSecond).toLocaleString("en-US")} tok/s`
+  ].join("  ");
+
+async function scoreAddition(params: Params, task: AdditionTask): Promise<string> {
+  const {exact, perPosition} = await additionAccuracy(params, task.test);
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  return `  held-out exact ${pct(exact)}  per position ${perPosition.map(pct).join(" ")}`;
+}

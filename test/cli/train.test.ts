@@ -1,0 +1,233 @@
+import {after, before, describe, it} from "node:test";
+import assert from "node:assert/strict";
+import {execFile} from "node:child_process";
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import * as tf from "@tinygpt/tf";
+import {loadCheckpoint, loadOptimizer} from "../../src/gpt/checkpoint.js";
+import {TOY_SENTENCES} from "../../src/gpt/data/corpora.js";
+import {disposeParams} from "../../src/gpt/params.js";
+
+/** Runs the real bin, as a user would (stderr is a pipe, not a terminal). */
+function tinygpt(...args: string[]): Promise<{status: number; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["cli/tinygpt.mjs", ...args], {maxBuffer: 1 << 26}, (error, stdout, stderr) =>
+      resolve({status: error ? Number(error.code) : 0, stdout, stderr})
+    );
+  });
+}
+
+async function fails(args: string[], status: number, message: RegExp) {
+  const r = await tinygpt(...args);
+  assert.equal(r.status, status, `${args.join(" ")}: ${r.stderr}`);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /^tinygpt: error: [^\n]+\n$/);
+  assert.match(r.stderr, message);
+}
+
+const dir = mkdtempSync(join(tmpdir(), "tinygpt-train-"));
+const file = (name: string) => join(dir, name);
+// A small model: 1 layer, width 16, context 8 (its vocabSize is replaced by the data's).
+const config = {vocabSize: 1, blockSize: 12, nLayer: 1, nHead: 2, nEmbd: 16};
+const common = ["--config", file("small.json"), "--batch", "4", "--lr", "3e-3", "--seed", "3", "--backend", "cpu"];
+
+before(async () => {
+  await tf.setBackend("cpu");
+  await tf.ready();
+  writeFileSync(file("small.json"), JSON.stringify(config));
+  writeFileSync(file("toy.txt"), TOY_SENTENCES);
+});
+after(() => rmSync(dir, {recursive: true, force: true}));
+
+describe("tinygpt train", {concurrency: true}, () => {
+  it("trains on a text, reports progress on stderr and saves the model, its tokenizer and its optimizer", async () => {
+    const out = file("toy.safetensors");
+    const r = await tinygpt(
+      "train",
+      ...common,
+      "--data",
+      file("toy.txt"),
+      "--steps",
+      "6",
+      "--eval-every",
+      "3",
+      "--out",
+      out
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^finished at step 6 in \d+:\d\d \([\d,]+ tokens\/s on cpu\): train loss [\d.]+, val loss [\d.]+; wrote /
+    );
+    assert.equal(r.stdout.trim().split("\n").length, 1);
+    assert.match(r.stderr, /^training .*steps 0→6, batch 4, 12 tokens per sequence$/m);
+    assert.match(r.stderr, /^step 3\/6 .* val loss [\d.]+$/m); // plain lines: stderr is not a terminal
+    assert.doesNotMatch(r.stderr, /\r/);
+    const loaded = loadCheckpoint(readFileSync(out));
+    assert.equal(loaded.tokenizer!.vocab.join(""), [...new Set(TOY_SENTENCES)].sort().join(""));
+    const optimizer = loadOptimizer(loaded)!;
+    assert.equal(optimizer.step, 6);
+    assert.equal(JSON.parse(loaded.extra.metadata.training).data.file, file("toy.txt"));
+    optimizer.dispose();
+    disposeParams(loaded.params);
+  });
+
+  it("--resume continues exactly: 3 steps then 3 more write the same file as 6 steps", async () => {
+    const args = [...common, "--corpus", "toy"];
+    const [straight, half] = await Promise.all([
+      tinygpt("train", ...args, "--steps", "6", "--out", file("straight.safetensors")),
+      tinygpt("train", ...args, "--steps", "3", "--out", file("half.safetensors"))
+    ]);
+    assert.equal(straight.status, 0, straight.stderr);
+    assert.equal(half.status, 0, half.stderr);
+    const rest = await tinygpt(
+      "train",
+      ...args,
+      "--steps",
+      "6",
+      "--resume",
+      file("half.safetensors"),
+      "--out",
+      file("resumed.safetensors")
+    );
+    assert.equal(rest.status, 0, rest.stderr);
+    assert.match(rest.stderr, /steps 3→6/);
+    assert.deepEqual(readFileSync(file("resumed.safetensors")), readFileSync(file("straight.safetensors")));
+  });
+
+  it("--weights-only saves no optimizer state, and such a file cannot be resumed", async () => {
+    const out = file("weights.safetensors");
+    const r = await tinygpt("train", ...common, "--corpus", "toy", "--steps", "2", "--weights-only", "--out", out);
+    assert.equal(r.status, 0, r.stderr);
+    const loaded = loadCheckpoint(readFileSync(out));
+    assert.deepEqual(loaded.extra.tensors, []);
+    disposeParams(loaded.params);
+    await fails(
+      ["train", ...common, "--corpus", "toy", "--steps", "4", "--resume", out, "--out", file("x")],
+      1,
+      /cannot be resumed/
+    );
+  });
+});
+
+describe("tinygpt eval", {concurrency: true}, () => {
+  it("--data reports an untrained model's val loss as about ln(vocabulary), and bits per character", async () => {
+    const out = file("init.safetensors");
+    const init = await tinygpt(
+      "init",
+      "--config",
+      file("small.json"),
+      "--seed",
+      "1",
+      "--out",
+      out,
+      "--vocab-from",
+      file("toy.txt")
+    );
+    assert.equal(init.status, 0, init.stderr);
+    const r = await tinygpt("eval", "--checkpoint", out, "--data", file("toy.txt"), "--json", "--backend", "cpu");
+    assert.equal(r.status, 0, r.stderr);
+    const {valLoss, bitsPerChar, characters} = JSON.parse(r.stdout);
+    assert.equal(characters, TOY_SENTENCES.length - Math.floor(0.9 * TOY_SENTENCES.length));
+    assert.ok(Math.abs(valLoss - Math.log(23)) < 0.05, `val loss ${valLoss} vs ln 23 = ${Math.log(23)}`); // weights ~0.02
+    assert.ok(Math.abs(bitsPerChar - valLoss / Math.LN2) < 1e-9);
+  });
+
+  it("--task addition scores held-out pairs, overall and per answer position", async () => {
+    const out = file("addition.safetensors");
+    const args = ["--config", file("small.json"), "--task", "addition", "--steps", "2", "--batch", "8", "--lr", "1e-3"];
+    const t = await tinygpt("train", ...args, "--seed", "5", "--backend", "cpu", "--out", out);
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stderr, /held-out exact [\d.]+% {2}per position( [\d.]+%){4}/);
+    const r = await tinygpt(
+      "eval",
+      "--checkpoint",
+      out,
+      "--task",
+      "addition",
+      "--n",
+      "50",
+      "--json",
+      "--backend",
+      "cpu"
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const score = JSON.parse(r.stdout);
+    assert.deepEqual([score.task, score.n, score.seed, score.heldOut], ["addition", 50, 5, true]);
+    assert.equal(score.perPosition.length, 4);
+    assert.ok([score.exact, ...score.perPosition].every((x: number) => x >= 0 && x <= 1));
+    const text = await tinygpt("eval", "--checkpoint", out, "--task", "addition", "--n", "50", "--backend", "cpu");
+    assert.match(text.stdout, /^exact match +[\d.]+%$/m);
+  });
+});
+
+describe("tinygpt train and eval errors", {concurrency: true}, () => {
+  const train = ["train", "--preset", "toy", "--corpus", "toy", "--steps", "2", "--batch", "2", "--seed", "1"];
+  const cases: [string, string[], number, RegExp][] = [
+    ["a missing --lr", [...train, "--out", "x"], 2, /--lr is required/],
+    ["two data sources", [...train, "--lr", "1e-3", "--task", "addition", "--out", "x"], 2, /exactly one of --task/],
+    [
+      "an unknown corpus",
+      [
+        "train",
+        "--preset",
+        "toy",
+        "--corpus",
+        "nope",
+        "--steps",
+        "1",
+        "--batch",
+        "1",
+        "--lr",
+        "1",
+        "--seed",
+        "1",
+        "--out",
+        "x"
+      ],
+      2,
+      /unknown corpus "nope"/
+    ],
+    ["an unknown schedule", [...train, "--lr", "1e-3", "--schedule", "step", "--out", "x"], 2, /--schedule/],
+    [
+      "a backend that is not cpu or wasm",
+      [...train, "--lr", "1e-3", "--backend", "webgpu", "--out", "x"],
+      2,
+      /--backend/
+    ],
+    ["a negative learning rate", [...train, "--lr", "-1", "--out", "x"], 2, /--lr/],
+    [
+      "a missing text file",
+      [
+        "train",
+        "--preset",
+        "toy",
+        "--data",
+        "/nonexistent.txt",
+        "--steps",
+        "1",
+        "--batch",
+        "1",
+        "--lr",
+        "1",
+        "--seed",
+        "1",
+        "--out",
+        "x"
+      ],
+      1,
+      /no such file/
+    ],
+    ["eval without a task or data", ["eval", "--checkpoint", "x.safetensors"], 2, /exactly one of --task/],
+    [
+      "eval of a missing checkpoint",
+      ["eval", "--checkpoint", "/nonexistent.safetensors", "--task", "addition"],
+      1,
+      /no such file/
+    ]
+  ];
+  for (const [what, args, status, message] of cases) {
+    it(`rejects ${what} with one line and status ${status}`, () => fails(args, status, message));
+  }
+});
