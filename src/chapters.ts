@@ -10,24 +10,24 @@ export interface Chapter {
 }
 
 export const CHAPTERS: readonly Chapter[] = [
-  {path: "01-tokens", title: "1 · Tokens", summary: "Text becomes a sequence of integer ids.", ready: false},
+  {path: "01-tokens", title: "1 · Tokens", summary: "Text becomes a sequence of integer ids.", ready: true},
   {
     path: "02-embeddings",
     title: "2 · Embeddings",
     summary: "Each id and each position becomes a vector.",
-    ready: false
+    ready: true
   },
   {
     path: "03-attention",
     title: "3 · Attention",
     summary: "Every position looks back at the ones before it.",
-    ready: false
+    ready: true
   },
   {
     path: "04-block",
     title: "4 · The transformer block",
     summary: "Attention and an MLP, wrapped in residuals and LayerNorm.",
-    ready: false
+    ready: true
   },
   {
     path: "05-model",

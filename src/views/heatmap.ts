@@ -1,110 +1,247 @@
 import * as d3 from "d3";
 
-export interface HeatmapOptions {
-  width?: number;
-  /** Cell size cap in pixels; cells shrink to fit the width. */
-  maxCell?: number;
-  rowLabels?: readonly string[];
-  colLabels?: readonly string[];
-  /** Symmetric colour domain [-extent, extent]; defaults to the largest |value|. */
-  extent?: number;
-  label?: string;
+/** A labelled run of columns [start, end), e.g. the q, k and v thirds of c_attn or one head's slice. */
+export interface Group {
+  label: string;
+  start: number;
+  end: number;
 }
 
+export interface HeatmapOptions {
+  width?: number;
+  /** Cell size cap in pixels; cells shrink to fit the width and maxHeight, down to 3 px, then the figure scrolls. */
+  maxCell?: number;
+  /** Height the matrix should fit in (default 480). */
+  maxHeight?: number;
+  rowLabels?: readonly string[];
+  colLabels?: readonly string[];
+  /** Symmetric colour domain [-extent, extent]; defaults to the largest finite |value|. */
+  extent?: number;
+  label?: string;
+  /** data-name of the figure, so a test or a script can find it. */
+  name?: string;
+  /** Rows drawn with a marker, e.g. the embedding rows of the tokens in the text. */
+  highlightRows?: readonly number[];
+  /** Labelled column groups, separated by lines. */
+  colGroups?: readonly Group[];
+  /** Called with the hovered cell, and with null when the pointer leaves. */
+  onHover?: (cell: {i: number; j: number} | null) => void;
+}
+
+export type HeatmapFigure = HTMLElement & {matrix: readonly (readonly number[])[]};
+
+const MIN_CELL = 3;
+const FONT = 10;
+
 /**
- * A matrix as a heatmap with a diverging scale (blue negative, red positive), row/column labels,
- * a hover read-out of index and value, and a legend. Drawn on a canvas, so large matrices stay cheap.
+ * A matrix as a heatmap with a diverging scale (blue negative, red positive), row/column labels (thinned when cells
+ * are small), a hover read-out of index and value with a crosshair, and a legend. Non-finite values (−∞ from the
+ * causal mask) are drawn as hatched "masked" cells. Drawn on a canvas; wide matrices scroll inside the figure.
  */
-export function heatmap(matrix: readonly (readonly number[])[], options: HeatmapOptions = {}): HTMLElement {
-  const {width = 640, maxCell = 24, rowLabels, colLabels, label = "value"} = options;
+export function heatmap(matrix: readonly (readonly number[])[], options: HeatmapOptions = {}): HeatmapFigure {
+  const {width = 640, maxCell = 24, maxHeight = 480, rowLabels, colLabels, label = "value"} = options;
+  const {name, highlightRows = [], colGroups = [], onHover} = options;
   const rows = matrix.length;
   const cols = rows ? matrix[0].length : 0;
-  const extent = options.extent ?? (d3.max(matrix, (row) => d3.max(row, Math.abs)) || 1);
+  const finiteMax = d3.max(matrix, (row) => d3.max(row, (v) => (Number.isFinite(v) ? Math.abs(v) : NaN)));
+  const extent = options.extent ?? (finiteMax || 1);
+  const masked = matrix.some((row) => row.some((v) => !Number.isFinite(v)));
   const color = d3.scaleDiverging(d3.interpolateRdBu).domain([extent, 0, -extent]);
-  const margin = {top: colLabels ? 28 : 4, left: rowLabels ? 44 : 4};
-  const cell = Math.max(2, Math.min(maxCell, Math.floor((width - margin.left - 4) / Math.max(cols, 1))));
+  const longest = d3.max(rowLabels ?? [], (s) => s.length) ?? 0;
+  const margin = {
+    top: (colLabels ? 16 : 4) + (colGroups.length ? 14 : 0),
+    left: (rowLabels ? Math.min(90, 10 + 6 * longest) : 4) + (highlightRows.length ? 5 : 0)
+  };
+  const fit = Math.min((width - margin.left - 4) / Math.max(cols, 1), (maxHeight - margin.top) / Math.max(rows, 1));
+  const cell = Math.max(MIN_CELL, Math.min(maxCell, Math.floor(fit)));
+  const w = margin.left + cols * cell + 2;
+  const h = margin.top + rows * cell + 2;
+  const ink = inkColor();
 
-  const figure = document.createElement("figure");
+  const figure = document.createElement("figure") as unknown as HeatmapFigure;
   figure.className = "tg-heatmap";
-  figure.style.maxWidth = "100%";
-  figure.style.margin = "0";
+  figure.matrix = matrix;
+  Object.assign(figure.dataset, {rows, cols, extent, cell, label, top: margin.top, left: margin.left});
+  if (name) figure.dataset.name = name;
+
+  const base = layer(w, h);
+  base.setAttribute("role", "img");
+  base.setAttribute("aria-label", `${label}: ${rows} × ${cols} heatmap`);
+  const ctx = base.getContext("2d");
+  if (ctx) {
+    for (let i = 0; i < rows; ++i) {
+      for (let j = 0; j < cols; ++j) {
+        const [x, y, v] = [margin.left + j * cell, margin.top + i * cell, matrix[i][j]];
+        ctx.fillStyle = Number.isFinite(v) ? color(v) : "#d9d9d9";
+        ctx.fillRect(x, y, cell, cell);
+        if (!Number.isFinite(v) && cell >= 6) {
+          ctx.strokeStyle = "#9a9a9a";
+          ctx.beginPath();
+          ctx.moveTo(x + 1, y + cell - 1);
+          ctx.lineTo(x + cell - 1, y + 1);
+          ctx.stroke();
+        }
+      }
+    }
+    ctx.fillStyle = ctx.strokeStyle = ink;
+    ctx.font = `${FONT}px sans-serif`;
+    ctx.textBaseline = "middle";
+    for (const g of colGroups) {
+      ctx.fillRect(margin.left + g.start * cell - 0.5, margin.top, 1, rows * cell);
+      ctx.textAlign = "center";
+      ctx.fillText(g.label, margin.left + ((g.start + g.end) / 2) * cell, 7, (g.end - g.start) * cell);
+    }
+    for (const i of highlightRows) {
+      ctx.fillStyle = "#3b5bdb";
+      ctx.fillRect(margin.left - 5, margin.top + i * cell, 3, cell);
+    }
+    ctx.fillStyle = ink;
+    if (rowLabels) {
+      ctx.textAlign = "right";
+      const step = Math.ceil((FONT + 1) / cell);
+      rowLabels.forEach((text, i) => {
+        if (i % step === 0)
+          ctx.fillText(text, margin.left - (highlightRows.length ? 8 : 3), margin.top + (i + 0.5) * cell);
+      });
+    }
+    if (colLabels) {
+      ctx.textAlign = "center";
+      const widest = (d3.max(colLabels, (s) => s.length) ?? 1) * 6 + 3;
+      const step = Math.ceil(widest / cell);
+      colLabels.forEach((text, j) => {
+        if (j % step === 0) ctx.fillText(text, margin.left + (j + 0.5) * cell, margin.top - 7);
+      });
+    }
+  }
+
+  // The crosshair: a row band, a column band and the cell's outline, moved on hover (no second canvas to redraw).
+  const overlay = document.createElement("div");
+  overlay.className = "tg-heatmap-overlay";
+  Object.assign(overlay.style, {position: "absolute", left: "0", top: "0", width: `${w}px`, height: `${h}px`});
+  const [rowBand, colBand, box] = ["row", "col", "cell"].map((kind) => {
+    const part = document.createElement("div");
+    part.className = `tg-cross-${kind}`;
+    part.hidden = true;
+    overlay.append(part);
+    return part;
+  });
+  const readout = document.createElement("figcaption");
+  readout.className = "tg-readout";
+  const idle = `${label} · ${rows} × ${cols}${cols > 0 ? " · hover a cell" : ""}`;
+  readout.textContent = idle;
+  let last = "";
+  const hover = (cell: {i: number; j: number} | null) => {
+    const key = cell ? `${cell.i},${cell.j}` : "";
+    if (key === last) return;
+    last = key;
+    drawCrosshair(cell);
+    readout.textContent = cell ? describe(cell.i, cell.j) : idle;
+    onHover?.(cell);
+  };
+  overlay.addEventListener("pointermove", (event) => {
+    const j = Math.floor((event.offsetX - margin.left) / cell);
+    const i = Math.floor((event.offsetY - margin.top) / cell);
+    hover(i < 0 || j < 0 || i >= rows || j >= cols ? null : {i, j});
+  });
+  overlay.addEventListener("pointerleave", () => hover(null));
+
+  function describe(i: number, j: number): string {
+    const r = rowLabels ? `${show(rowLabels[i])} ` : "";
+    const c = colLabels ? ` ${show(colLabels[j])}` : "";
+    const v = matrix[i][j];
+    return `[${r}${i}, ${j}${c}] ${label} = ${Number.isFinite(v) ? v.toFixed(4) : "−∞ (masked)"}`;
+  }
+
+  function drawCrosshair(at: {i: number; j: number} | null): void {
+    for (const part of [rowBand, colBand, box]) part.hidden = !at;
+    if (!at) return;
+    const [x, y] = [margin.left + at.j * cell, margin.top + at.i * cell];
+    place(rowBand, 0, y, margin.left + cols * cell, cell);
+    place(colBand, x, 0, cell, margin.top + rows * cell);
+    place(box, x, y, cell, cell);
+  }
+
+  const stage = document.createElement("div");
+  stage.className = "tg-heatmap-stage";
+  stage.style.position = "relative";
+  stage.style.width = `${w}px`;
+  stage.style.height = `${h}px`;
+  stage.append(base, overlay);
+  const scroller = document.createElement("div");
+  scroller.className = "tg-scroll";
+  scroller.append(stage);
+  figure.append(scroller, legend(color, extent, label, masked, Math.min(200, width - 60)), readout);
+  return figure;
+}
+
+const place = (el: HTMLElement, x: number, y: number, width: number, height: number) =>
+  Object.assign(el.style, {left: `${x}px`, top: `${y}px`, width: `${width}px`, height: `${height}px`});
+
+/** A token or label as the read-out shows it: whitespace made visible. */
+const show = (text: string) => text.replace(/ /g, "␣").replace(/\n/g, "↵").replace(/\t/g, "⇥");
+
+// The page's text colour, read once: getComputedStyle forces a style recalculation, costly on every redraw.
+let ink: string | null = null;
+function inkColor(): string {
+  if (ink) return ink;
+  const body = globalThis.document?.body;
+  ink = (body && typeof getComputedStyle === "function" ? getComputedStyle(body).color : "") || "#222";
+  return ink;
+}
+
+function layer(w: number, h: number): HTMLCanvasElement {
   const canvas = document.createElement("canvas");
   const dpr = globalThis.devicePixelRatio || 1;
-  const w = margin.left + cols * cell;
-  const h = margin.top + rows * cell;
   canvas.width = Math.ceil(w * dpr);
   canvas.height = Math.ceil(h * dpr);
   canvas.style.width = `${w}px`;
   canvas.style.height = `${h}px`;
-  canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", `${label}: ${rows} × ${cols} heatmap`);
-  const ctx = canvas.getContext("2d");
-  if (ctx) {
-    ctx.scale(dpr, dpr);
-    for (let i = 0; i < rows; ++i) {
-      for (let j = 0; j < cols; ++j) {
-        ctx.fillStyle = color(matrix[i][j]);
-        ctx.fillRect(margin.left + j * cell, margin.top + i * cell, cell, cell);
-      }
-    }
-    ctx.fillStyle = "currentColor";
-    ctx.font = "10px sans-serif";
-    ctx.textBaseline = "middle";
-    if (rowLabels && cell >= 8) {
-      ctx.textAlign = "right";
-      rowLabels.forEach((text, i) => ctx.fillText(text, margin.left - 4, margin.top + (i + 0.5) * cell));
-    }
-    if (colLabels && cell >= 8) {
-      ctx.textAlign = "center";
-      colLabels.forEach((text, j) => ctx.fillText(text, margin.left + (j + 0.5) * cell, margin.top - 10));
-    }
-  }
-
-  const readout = document.createElement("figcaption");
-  readout.className = "tg-readout";
-  readout.style.font = "12px var(--monospace, monospace)";
-  readout.style.minHeight = "1.4em";
-  const idle = `${rows} × ${cols} · hover a cell`;
-  readout.textContent = idle;
-  canvas.addEventListener("pointermove", (event) => {
-    const j = Math.floor((event.offsetX - margin.left) / cell);
-    const i = Math.floor((event.offsetY - margin.top) / cell);
-    if (i < 0 || j < 0 || i >= rows || j >= cols) return void (readout.textContent = idle);
-    const r = rowLabels ? `${rowLabels[i]} ` : "";
-    const c = colLabels ? ` ${colLabels[j]}` : "";
-    readout.textContent = `[${r}${i}, ${j}${c}] ${label} = ${matrix[i][j].toFixed(4)}`;
-  });
-  canvas.addEventListener("pointerleave", () => (readout.textContent = idle));
-
-  const scroller = document.createElement("div");
-  scroller.style.overflowX = "auto";
-  scroller.append(canvas);
-  figure.append(scroller, legend(color, extent, label), readout);
-  return figure;
+  canvas.style.display = "block";
+  canvas.getContext("2d")?.scale(dpr, dpr);
+  return canvas;
 }
 
-function legend(color: (v: number) => string, extent: number, label: string): SVGSVGElement {
-  const width = 200;
+/** The colour legend: a gradient over [-extent, extent], and a swatch for masked cells when there are any. */
+export function legend(
+  color: (v: number) => string,
+  extent: number,
+  label: string,
+  masked = false,
+  width = 200
+): SVGSVGElement {
+  width = Math.max(80, width);
+  const pad = 20; // room for the end labels
   const svg = d3
     .create("svg")
-    .attr("width", width + 20)
+    .attr("width", width + 2 * pad + (masked ? 90 : 0))
     .attr("height", 34)
     .attr("class", "tg-legend");
   const id = `tg-grad-${Math.random().toString(36).slice(2)}`;
   const gradient = svg.append("defs").append("linearGradient").attr("id", id);
-  for (let t = 0; t <= 1; t += 0.1) {
+  for (let t = 0; t <= 1.0001; t += 0.1) {
     gradient
       .append("stop")
       .attr("offset", t)
       .attr("stop-color", color(-extent + 2 * extent * t));
   }
-  svg.append("rect").attr("x", 10).attr("y", 4).attr("width", width).attr("height", 10).attr("fill", `url(#${id})`);
-  const x = d3.scaleLinear([-extent, extent], [10, 10 + width]);
+  svg.append("rect").attr("x", pad).attr("y", 4).attr("width", width).attr("height", 10).attr("fill", `url(#${id})`);
+  const x = d3.scaleLinear([-extent, extent], [pad, pad + width]);
   svg
     .append("g")
     .attr("transform", "translate(0,14)")
-    .call(d3.axisBottom(x).ticks(5).tickSize(3))
+    .call(
+      d3
+        .axisBottom(x)
+        .tickValues(width < 150 ? [-extent, 0, extent] : [-extent, -extent / 2, 0, extent / 2, extent])
+        .tickFormat(d3.format(".2~g"))
+        .tickSize(3)
+    )
     .call((g) => g.select(".domain").remove());
+  if (masked) {
+    const g = svg.append("g").attr("transform", `translate(${width + 2 * pad},4)`);
+    g.append("rect").attr("width", 10).attr("height", 10).attr("fill", "#d9d9d9");
+    g.append("text").attr("x", 14).attr("y", 9).attr("font-size", 10).text("masked (−∞)");
+  }
   svg.append("title").text(label);
   return svg.node()!;
 }

@@ -1,0 +1,90 @@
+import * as d3 from "d3";
+
+export interface BarsOptions {
+  width?: number;
+  height?: number;
+  /** One label per bar (thinned when bars are narrow). */
+  labels?: readonly string[];
+  /** The y domain; defaults to [min(0, values), max(0, values)]. Share it to compare two charts. */
+  domain?: readonly [number, number];
+  /** A dashed reference line, e.g. the uniform weight 1/n. */
+  rule?: {value: number; label: string};
+  label?: string;
+  name?: string;
+}
+
+/** A vector as bars from zero (red positive, blue negative), with a hover title per bar. SVG; up to a few hundred bars. */
+export function bars(values: readonly number[], options: BarsOptions = {}): HTMLElement {
+  const {width = 640, height = 140, labels, rule, label = "value", name} = options;
+  const margin = {top: 8, right: 8, bottom: labels ? 20 : 8, left: 40};
+  const domain = options.domain ?? [Math.min(0, d3.min(values) ?? 0), Math.max(0, d3.max(values) ?? 0) || 1];
+  const inner = Math.max(values.length * 2, Math.min(width, 48 + values.length * 28) - margin.left - margin.right);
+  const x = d3.scaleBand(d3.range(values.length), [0, inner]).padding(values.length > 64 ? 0 : 0.15);
+  const y = d3.scaleLinear(domain as [number, number], [height - margin.bottom, margin.top]).nice();
+  const svg = d3
+    .create("svg")
+    .attr("width", inner + margin.left + margin.right)
+    .attr("height", height)
+    .attr("role", "img")
+    .attr("aria-label", `${label}: ${values.length} bars`);
+  const g = svg.append("g").attr("transform", `translate(${margin.left},0)`);
+  g.append("g")
+    .attr("transform", `translate(0,0)`)
+    .call(d3.axisLeft(y).ticks(4).tickSize(3))
+    .call((a) => a.select(".domain").remove());
+  g.selectAll("rect.tg-bar")
+    .data(values)
+    .join("rect")
+    .attr("class", "tg-bar")
+    .attr("x", (_, i) => x(i)!)
+    .attr("width", Math.max(1, x.bandwidth()))
+    .attr("y", (v) => y(Math.max(0, v)))
+    .attr("height", (v) => Math.abs(y(v) - y(0)))
+    .attr("fill", (v) => (v >= 0 ? "#c92a2a" : "#1c7ed6"))
+    .append("title")
+    .text((v, i) => `${labels ? `${labels[i]} ` : ""}[${i}] ${label} = ${v.toFixed(4)}`);
+  g.append("line")
+    .attr("x1", 0)
+    .attr("x2", inner)
+    .attr("y1", y(0))
+    .attr("y2", y(0))
+    .attr("stroke", "currentColor")
+    .attr("stroke-opacity", 0.4);
+  if (rule) {
+    g.append("line")
+      .attr("class", "tg-rule")
+      .attr("x1", 0)
+      .attr("x2", inner)
+      .attr("y1", y(rule.value))
+      .attr("y2", y(rule.value))
+      .attr("stroke", "currentColor")
+      .attr("stroke-dasharray", "4 3");
+    g.append("text")
+      .attr("x", inner)
+      .attr("y", y(rule.value) - 3)
+      .attr("text-anchor", "end")
+      .attr("font-size", 10)
+      .text(rule.label);
+  }
+  if (labels) {
+    const step = Math.ceil(((d3.max(labels, (s) => s.length) ?? 1) * 6 + 2) / Math.max(1, x.step()));
+    g.append("g")
+      .attr("font-size", 10)
+      .attr("text-anchor", "middle")
+      .selectAll("text")
+      .data(labels.map((text, i) => ({text, i})).filter(({i}) => i % step === 0))
+      .join("text")
+      .attr("x", ({i}) => x(i)! + x.bandwidth() / 2)
+      .attr("y", height - 6)
+      .text(({text}) => text);
+  }
+  const figure = document.createElement("figure");
+  figure.className = "tg-bars";
+  if (name) figure.dataset.name = name;
+  figure.dataset.values = JSON.stringify(values.map((v) => +v.toPrecision(6)));
+  const scroller = document.createElement("div");
+  scroller.className = "tg-scroll";
+  scroller.append(svg.node()!);
+  figure.append(scroller);
+  return figure;
+}

@@ -1,0 +1,41 @@
+export interface FlowStep {
+  /** What the tensor is, e.g. "idx" or "tokEmb". */
+  label: string;
+  /** Its shape in letters, e.g. "B, T, C". */
+  dims: string;
+  /** The same shape in numbers, e.g. [1, 16, 32]. */
+  shape: readonly number[];
+  /** The operation that leads to the next step, written on the arrow. */
+  op?: string;
+}
+
+/** A tensor-shape flow diagram, "(B, T) → (B, T, C) → …": boxes with symbolic and numeric shapes, wrapping to the width. */
+export function shapeFlow(steps: readonly FlowStep[], {name}: {name?: string} = {}): HTMLElement {
+  const figure = document.createElement("figure");
+  figure.className = "tg-flow";
+  if (name) figure.dataset.name = name;
+  const list = document.createElement("ol");
+  steps.forEach((step, i) => {
+    const item = document.createElement("li");
+    const label = document.createElement("span");
+    label.className = "tg-flow-label";
+    label.textContent = step.label;
+    const dims = document.createElement("code");
+    dims.textContent = `(${step.dims})`;
+    const shape = document.createElement("span");
+    shape.className = "tg-flow-shape";
+    shape.textContent = `(${step.shape.join(", ")})`;
+    item.dataset.shape = step.shape.join(",");
+    item.append(label, dims, shape);
+    list.append(item);
+    if (i < steps.length - 1) {
+      const arrow = document.createElement("li");
+      arrow.className = "tg-flow-arrow";
+      arrow.setAttribute("aria-hidden", "true");
+      arrow.textContent = step.op ? `${step.op} →` : "→";
+      list.append(arrow);
+    }
+  });
+  figure.append(list);
+  return figure;
+}

@@ -1,0 +1,291 @@
+// Chapters 1–4 through the built site on WebGPU (SwiftShader): the reader's model panel drives the figures, refuses
+// invalid values in place, persists in the URL and localStorage; attention rows sum to 1; the mask toggle leaks.
+import {after, before, describe, test} from "node:test";
+import assert from "node:assert/strict";
+import type {Browser, Page} from "playwright-core";
+import {badge, launch, openPage, serveSite, type PageLog, type Site} from "./harness.js";
+
+let site: Site;
+let browser: Browser;
+before(async () => {
+  site = await serveSite();
+  browser = await launch({webgpu: true});
+});
+after(async () => {
+  await browser.close();
+  await site.close();
+});
+
+type Matrix = number[][];
+
+async function open(path: string): Promise<{page: Page; log: PageLog}> {
+  const opened = await openPage(browser, site.url + path, site.url);
+  assert.equal((await badge(opened.page)).backend, "webgpu");
+  return opened;
+}
+
+/** The matrix a heatmap drew, once it exists. */
+async function matrix(page: Page, name: string): Promise<Matrix> {
+  const figure = page.locator(`figure.tg-heatmap[data-name="${name}"]`);
+  await figure.waitFor({timeout: 120_000});
+  return figure.evaluate((node) => (node as HTMLElement & {matrix: Matrix}).matrix);
+}
+
+/** Waits until a heatmap's data attribute has the given value. */
+async function until(page: Page, name: string, key: string, value: string): Promise<void> {
+  await page.waitForFunction(
+    ([n, k, v]) => (document.querySelector(`[data-name="${n}"]`) as HTMLElement | null)?.dataset[k] === v,
+    [name, key, value],
+    {timeout: 60_000}
+  );
+}
+
+const hooks = (page: Page) =>
+  page.evaluate(() => {
+    const h = (window as unknown as {__tinygpt: {runs: number; memory: {numTensors: number}; model: unknown}})
+      .__tinygpt;
+    return {runs: h.runs, numTensors: h.memory?.numTensors, model: h.model as Record<string, unknown>};
+  });
+
+/** Framework shows a cell's exception in place of its output, not on the console: there must be none. */
+async function assertNoCellErrors(page: Page): Promise<void> {
+  const errors = await page.locator(".observablehq--error").allInnerTexts();
+  assert.deepEqual(errors, [], "cells that threw");
+}
+
+const control = (page: Page, key: string) => page.locator(`form.tg-model [name="${key}"]`);
+
+/** Sets a panel control as a reader would (fill fires "input"). */
+async function set(page: Page, key: string, value: string): Promise<void> {
+  const c = control(page, key);
+  if ((await c.evaluate((n) => n.tagName)) === "SELECT") await c.selectOption(value);
+  else await c.fill(value);
+}
+
+const upperTriangle = (m: Matrix) => m.flatMap((row, i) => row.slice(i + 1));
+const rowSums = (m: Matrix) => m.map((row) => row.reduce((a, b) => a + b, 0));
+
+describe("chapter 1 · tokens", () => {
+  test("the text box drives the vocabulary and the ids; an empty text is refused in place", async () => {
+    const {page, log} = await open("01-tokens?text=abca");
+    await page.locator("[data-name=vocab]").waitFor();
+    assert.equal(await page.locator("[data-name=vocab]").getAttribute("data-size"), "3");
+    const ids = await page.locator("[data-name=ids] li").evaluateAll((items) => items.map((li) => li.textContent));
+    assert.deepEqual(ids, ["a0", "b1", "c2", "a0"]);
+    await set(page, "text", "abcad");
+    await page.locator("[data-name=vocab][data-size='4']").waitFor();
+    assert.match(page.url(), /text=abcad/);
+    assert.equal(await page.locator(".tg-roundtrip").getAttribute("data-equal"), "");
+    await set(page, "text", "");
+    await page.locator(".tg-refused", {hasText: "text is empty"}).waitFor();
+    assert.equal(await page.locator("[data-name=vocab]").getAttribute("data-size"), "4", "the last valid text stays");
+    assert.match(page.url(), /text=abcad/);
+    const probe = page.locator(".tg-probe");
+    assert.match(await probe.innerText(), /character "T" \(U\+0054\) at position 0 is not in the vocabulary/);
+    assert.deepEqual(log.errors, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
+});
+
+describe("chapter 2 · embeddings", () => {
+  test("nEmbd redraws the tables; an nEmbd that nHead does not divide is refused; the URL reproduces the state", async () => {
+    const {page, log} = await open("02-embeddings");
+    await until(page, "wte", "cols", "16");
+    await set(page, "nEmbd", "8");
+    await until(page, "wte", "cols", "8");
+    await until(page, "emb", "cols", "8");
+    const wte = await matrix(page, "wte");
+    assert.match(page.url(), /nEmbd=8/);
+
+    const runs = (await hooks(page)).runs;
+    await set(page, "nEmbd", "7");
+    await page.locator(".tg-refused", {hasText: "nEmbd (7) must be divisible by nHead (2)"}).waitFor();
+    await page.waitForTimeout(300);
+    assert.equal((await hooks(page)).runs, runs, "nothing recomputed");
+    assert.deepEqual(await matrix(page, "wte"), wte, "the previous figures stay");
+    assert.match(page.url(), /nEmbd=8/, "the URL keeps the last valid model");
+    assert.equal(await control(page, "nEmbd").getAttribute("aria-invalid"), "");
+
+    await set(page, "positional", "sinusoidal");
+    // nEmbd is still 7 in its box, so the whole form stays refused, now with a second reason.
+    await page.locator(".tg-refused", {hasText: "nEmbd (7) must be even for sinusoidal positions"}).waitFor();
+    await set(page, "nEmbd", "8");
+    await page.locator(".tg-note", {hasText: "no wpe table"}).waitFor();
+    assert.equal(await page.locator("[data-name=wpe]").count(), 0);
+    const settled = (await hooks(page)).numTensors;
+    const emb = await matrix(page, "emb");
+    await set(page, "seed", "5");
+    await page.waitForFunction(
+      (old) =>
+        JSON.stringify((document.querySelector("[data-name=emb]") as HTMLElement & {matrix: unknown}).matrix) !== old,
+      JSON.stringify(emb)
+    );
+    assert.equal((await hooks(page)).numTensors, settled, "no tensor leaked across redraws");
+
+    const url = page.url();
+    assert.match(url, /positional=sinusoidal/);
+    const sin = await matrix(page, "emb");
+    await page.context().close();
+
+    const fresh = await open(url.slice(site.url.length));
+    await until(fresh.page, "emb", "cols", "8");
+    assert.deepEqual(await matrix(fresh.page, "emb"), sin, "a fresh page shows the same numbers");
+    assert.equal(await control(fresh.page, "positional").inputValue(), "sinusoidal");
+    assert.deepEqual(log.errors, []);
+    assert.deepEqual(fresh.log.errors, []);
+    await assertNoCellErrors(fresh.page);
+    await fresh.page.context().close();
+  });
+});
+
+describe("chapter 3 · attention", () => {
+  test("attention rows sum to 1, the mask keeps the future at 0, and the toggle lets it through", async () => {
+    const {page, log} = await open("03-attention?text=hello+world&nEmbd=16&nHead=2&seed=3");
+    const att = await matrix(page, "att");
+    const scores = await matrix(page, "scores");
+    assert.equal(att.length, 11);
+    for (const sum of rowSums(att)) assert.ok(Math.abs(sum - 1) < 1e-5, `row sum ${sum}`);
+    assert.ok(
+      upperTriangle(att).every((w) => w === 0),
+      "weights above the diagonal are 0"
+    );
+    assert.equal(await page.locator("[data-name=mask]").getAttribute("data-open"), String((11 * 12) / 2));
+    assert.equal(await page.locator("[data-name=qkv] .tg-heatmap").count(), 3, "q, k and v of the chosen head");
+
+    await page.getByRole("checkbox", {name: "causal mask"}).uncheck();
+    await page.locator("[data-name=mask][data-open='121']").waitFor({timeout: 60_000});
+    await page.locator("[data-name=leak]").waitFor();
+    const open_ = await matrix(page, "att");
+    assert.ok(
+      upperTriangle(open_).every((w) => w > 0),
+      "every weight above the diagonal is non-zero"
+    );
+    for (const sum of rowSums(open_)) assert.ok(Math.abs(sum - 1) < 1e-5, `row sum ${sum}`);
+    assert.ok(Number(await page.locator(".tg-stat").getAttribute("data-future")) > 0);
+    assert.deepEqual(await matrix(page, "scores"), scores, "the scores before the mask do not change");
+    assert.deepEqual(log.errors, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
+
+  test("nHead changes the number of heads; nHead = 3 with nEmbd = 16 is refused; the link reproduces it", async () => {
+    const {page, log} = await open("03-attention?nEmbd=16&nHead=2&text=abcdef");
+    await page.locator("[data-name=heads] .tg-heatmap").nth(1).waitFor({timeout: 120_000});
+    await set(page, "nHead", "4");
+    await page.locator("[data-name='heads.3']").waitFor({timeout: 60_000});
+    assert.equal(await page.locator("[data-name=heads] .tg-heatmap").count(), 4);
+    await until(page, "y", "cols", "4");
+    await set(page, "nHead", "3");
+    await page.locator(".tg-refused", {hasText: "nEmbd (16) must be divisible by nHead (3)"}).waitFor();
+    assert.equal(await page.locator("[data-name=heads] .tg-heatmap").count(), 4);
+    assert.match(page.url(), /nHead=4/);
+
+    // Hovering a cell of the map marks its query and key tokens.
+    const d = await page.locator("[data-name=att]").evaluate((n) => ({...(n as HTMLElement).dataset}));
+    const cell = Number(d.cell);
+    await page
+      .locator("[data-name=att] .tg-heatmap-overlay")
+      .hover({position: {x: Number(d.left) + 1.5 * cell, y: Number(d.top) + 4.5 * cell}});
+    await page.locator(".tg-attention .tg-strip li.tg-query[data-position='4']").waitFor();
+    await page.locator(".tg-attention .tg-strip li.tg-key[data-position='1']").waitFor();
+
+    const url = page.url();
+    const att = await matrix(page, "att");
+    await page.context().close();
+    const fresh = await open(url.slice(site.url.length));
+    await fresh.page.locator("[data-name='heads.3']").waitFor({timeout: 120_000});
+    assert.deepEqual(await matrix(fresh.page, "att"), att);
+    assert.equal(await control(fresh.page, "nHead").inputValue(), "4");
+    assert.deepEqual([...log.errors, ...fresh.log.errors], []);
+    await assertNoCellErrors(fresh.page);
+    await fresh.page.context().close();
+  });
+});
+
+describe("chapter 4 · the block", () => {
+  test("activation, norm and nLayer redraw the block; dFF = 0 is refused; reset restores the defaults", async () => {
+    const {page, log} = await open("04-block?nLayer=1&dFF=32&activation=gelu&norm=pre");
+    await until(page, "mlpAct", "cols", "32");
+    const zeros = async () => (await matrix(page, "mlpAct")).flat().filter((v) => v === 0).length;
+    assert.equal(await zeros(), 0, "GELU leaves no exact zeros");
+    await set(page, "activation", "relu");
+    await page.waitForFunction(() =>
+      (document.querySelector("[data-name=mlpAct]") as HTMLElement & {matrix: number[][]}).matrix.flat().includes(0)
+    );
+    assert.ok((await zeros()) > 0);
+
+    const std = () => page.locator("[data-name=lnAfter]").getAttribute("data-std").then(Number);
+    assert.ok(Math.abs((await std()) - 1) < 0.05, "LayerNorm output has unit spread");
+    await set(page, "nLayer", "3");
+    await page.locator("[data-name='stack.6']").waitFor({timeout: 60_000});
+    assert.equal(await page.locator("[data-name=stack] .tg-heatmap").count(), 7);
+    await set(page, "norm", "post");
+    // Post-norm ends every block in a LayerNorm: each position of the last block's output has RMS 1.
+    await page.waitForFunction(() => {
+      const out = (document.querySelector("[data-name='stack.6']") as HTMLElement & {matrix: number[][]}).matrix;
+      return out.every((r) => Math.abs(Math.sqrt(r.reduce((a, v) => a + v * v, 0) / r.length) - 1) < 0.01);
+    });
+
+    const runs = (await hooks(page)).runs;
+    await set(page, "dFF", "0");
+    await page.locator(".tg-refused", {hasText: "dFF (0) must be between 1 and 512 here"}).waitFor();
+    await page.waitForTimeout(300);
+    assert.equal((await hooks(page)).runs, runs);
+    assert.equal(await page.locator("[data-name=mlpAct]").getAttribute("data-cols"), "32");
+
+    await page.locator(".tg-reset").click();
+    await page.waitForFunction(() => /2 layers/.test(document.querySelector(".tg-model-summary")!.textContent!));
+    assert.equal(await control(page, "dFF").inputValue(), "64");
+    assert.match(page.url(), /nLayer=2&dFF=64&positional=learned&activation=gelu&norm=pre/);
+    assert.equal(await page.locator(".tg-refused").isHidden(), true);
+    assert.deepEqual(log.errors, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
+
+  test("dropout: rows of the attention map no longer sum to 1 in training mode, and do in evaluation", async () => {
+    const {page, log} = await open("04-block?nLayer=1&text=abcdefgh");
+    const sums = async () =>
+      page
+        .locator("[data-name=dropout]")
+        .evaluate((n) => (n as HTMLElement & {matrix: number[][]}).matrix.map((r) => r.reduce((a, b) => a + b, 0)));
+    await page.locator("[data-name=dropout]").waitFor({timeout: 120_000});
+    assert.ok(
+      (await sums()).some((s) => Math.abs(s - 1) > 1e-3),
+      "training mode perturbs the rows"
+    );
+    await page.getByRole("radio", {name: "evaluation"}).check();
+    await page.waitForFunction(() =>
+      /evaluation/.test((document.querySelector("[data-name=dropout]") as HTMLElement).dataset.label ?? "")
+    );
+    for (const s of await sums()) assert.ok(Math.abs(s - 1) < 1e-5);
+    assert.deepEqual(log.errors, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
+});
+
+describe("the reader's model persists from chapter to chapter", () => {
+  test("a change on one chapter is the model of the next (localStorage), and a bad URL value is ignored with a notice", async () => {
+    const {page, log} = await open("02-embeddings?nEmbd=8&seed=9");
+    await until(page, "wte", "cols", "8");
+    await page.goto(`${site.url}03-attention?zoom=2&nHead=x`);
+    await page.locator(".tg-model .tg-notice", {hasText: "Unknown setting “zoom”"}).waitFor({timeout: 120_000});
+    await page.locator(".tg-model .tg-notice", {hasText: 'nHead ("x") must be a whole number'}).waitFor();
+    await page.locator("[data-name=x]").waitFor({timeout: 120_000});
+    // A URL naming a field starts from the defaults: nHead was refused, so the defaults apply.
+    assert.equal(await control(page, "nEmbd").inputValue(), "16");
+    await page.goto(`${site.url}03-attention`);
+    await until(page, "x", "cols", "16");
+    await page.goto(`${site.url}02-embeddings?nEmbd=8&seed=9`);
+    await until(page, "wte", "cols", "8");
+    await page.goto(`${site.url}04-block`);
+    await page.locator("[data-name=lnAfter]").waitFor({timeout: 120_000});
+    assert.match(await page.locator(".tg-model-summary").innerText(), /C 8 · .* seed 9/);
+    assert.match(page.url(), /nEmbd=8/);
+    assert.deepEqual(log.errors, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,37 @@
+import {describe, it} from "node:test";
+import assert from "node:assert/strict";
+import {installDom} from "../helpers/dom.js";
+import {bars} from "../../src/views/bars.js";
+
+installDom();
+
+describe("bars", () => {
+  it("bars(values) draws one bar per value, red up and blue down, and records the values", () => {
+    const figure = bars([0.5, -0.25, 0], {name: "b", labels: ["a", "b", "c"]});
+    const rects = [...figure.querySelectorAll("rect.tg-bar")];
+    assert.equal(rects.length, 3);
+    assert.equal(rects[0].getAttribute("fill"), "#c92a2a");
+    assert.equal(rects[1].getAttribute("fill"), "#1c7ed6");
+    assert.deepEqual(JSON.parse(figure.dataset.values!), [0.5, -0.25, 0]);
+    assert.deepEqual(
+      [...figure.querySelectorAll("text")].filter((t) => /^[abc]$/.test(t.textContent!)).map((t) => t.textContent),
+      ["a", "b", "c"]
+    );
+  });
+
+  it("bars keeps 128 bars inside the width and thins their labels", () => {
+    const values = Array.from({length: 128}, (_, i) => Math.sin(i));
+    const figure = bars(values, {width: 640, labels: values.map((_, i) => String(i))});
+    const svg = figure.querySelector("svg")!;
+    assert.ok(Number(svg.getAttribute("width")) <= 640);
+    const labels = [...svg.querySelectorAll("text")].filter((t) => /^\d+$/.test(t.textContent!));
+    assert.ok(labels.length < 64, `${labels.length} labels`);
+  });
+
+  it("bars uses a given domain and draws a reference rule", () => {
+    const figure = bars([0.2, 0.3], {domain: [0, 1], rule: {value: 0.5, label: "1/2"}});
+    assert.ok(figure.querySelector(".tg-rule"));
+    const ticks = [...figure.querySelectorAll(".tick text")].map((t) => t.textContent);
+    assert.equal(ticks.at(-1), "1.0");
+  });
+});

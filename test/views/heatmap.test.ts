@@ -1,0 +1,79 @@
+import {describe, it} from "node:test";
+import assert from "node:assert/strict";
+import {installDom, ramp} from "../helpers/dom.js";
+import {heatmap} from "../../src/views/heatmap.js";
+
+installDom();
+
+describe("heatmap", () => {
+  it("heatmap(matrix) keeps its matrix, reports rows, cols and a symmetric extent of the largest |value|", () => {
+    const m = ramp(4, 8);
+    const figure = heatmap(m, {name: "w", label: "W"});
+    assert.equal(figure.matrix, m);
+    assert.equal(figure.dataset.name, "w");
+    assert.equal(figure.dataset.rows, "4");
+    assert.equal(figure.dataset.cols, "8");
+    assert.equal(figure.dataset.extent, "7");
+    assert.match(figure.querySelector("canvas")!.getAttribute("aria-label")!, /W: 4 × 8 heatmap/);
+  });
+
+  it("heatmap's legend spans [-extent, extent], given or found", () => {
+    const ticks = (f: HTMLElement) => [...f.querySelectorAll(".tg-legend .tick text")].map((t) => t.textContent);
+    assert.deepEqual(ticks(heatmap(ramp(2, 3))), ["−2", "−1", "0", "1", "2"]);
+    assert.deepEqual(ticks(heatmap(ramp(2, 3), {extent: 1})), ["−1", "−0.5", "0", "0.5", "1"]);
+  });
+
+  it("heatmap ignores −∞ (masked) cells for the extent and says so in the legend", () => {
+    const figure = heatmap([
+      [0.5, -Infinity],
+      [0.25, -0.75]
+    ]);
+    assert.equal(figure.dataset.extent, "0.75");
+    assert.match(figure.querySelector(".tg-legend")!.textContent!, /masked/);
+    assert.doesNotMatch(heatmap([[1]]).querySelector(".tg-legend")!.textContent!, /masked/);
+  });
+
+  it("heatmap cells shrink to fit the width, stay square, and scroll below 3 px instead of overflowing", () => {
+    const cell = (rows: number, cols: number, width: number) => Number(heatmap(ramp(rows, cols), {width}).dataset.cell);
+    assert.equal(cell(4, 8, 640), 24, "tiny matrices use the largest cell");
+    assert.ok(cell(64, 128, 640) <= 5, "T = 64, C = 128 fits 640 px");
+    const wide = heatmap(ramp(8, 512), {width: 640});
+    assert.equal(wide.dataset.cell, "3");
+    assert.equal(wide.querySelector<HTMLElement>(".tg-scroll")!.className, "tg-scroll");
+    const stage = wide.querySelector<HTMLElement>(".tg-heatmap-stage")!;
+    assert.ok(parseFloat(stage.style.width) > 640, "wider than the page: its scroller scrolls");
+  });
+
+  it("heatmap fits tall matrices into maxHeight", () => {
+    const figure = heatmap(ramp(64, 4), {width: 640, maxHeight: 320});
+    assert.ok(64 * Number(figure.dataset.cell) + Number(figure.dataset.top) <= 320);
+  });
+
+  it("heatmap's read-out and onHover follow the pointer; it names the labels and the value", () => {
+    const hovered: unknown[] = [];
+    const figure = heatmap(
+      [
+        [1, 2],
+        [3, -Infinity]
+      ],
+      {rowLabels: ["a", " "], colLabels: ["x", "y"], label: "att", onHover: (c) => hovered.push(c)}
+    );
+    const overlay = figure.querySelector<HTMLCanvasElement>(".tg-heatmap-overlay")!;
+    const {left, top, cell} = figure.dataset;
+    const move = (i: number, j: number) => {
+      const event = new Event("pointermove") as Event & {offsetX: number; offsetY: number};
+      Object.assign(event, {
+        offsetX: Number(left) + (j + 0.5) * Number(cell),
+        offsetY: Number(top) + (i + 0.5) * Number(cell)
+      });
+      overlay.dispatchEvent(event);
+    };
+    move(0, 1);
+    assert.equal(figure.querySelector("figcaption")!.textContent, "[a 0, 1 y] att = 2.0000");
+    move(1, 1);
+    assert.equal(figure.querySelector("figcaption")!.textContent, "[␣ 1, 1 y] att = −∞ (masked)");
+    overlay.dispatchEvent(new Event("pointerleave"));
+    assert.match(figure.querySelector("figcaption")!.textContent!, /hover a cell/);
+    assert.deepEqual(hovered, [{i: 0, j: 1}, {i: 1, j: 1}, null]);
+  });
+});
