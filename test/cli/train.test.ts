@@ -157,75 +157,23 @@ describe("tinygpt eval", {concurrency: true}, () => {
     assert.deepEqual([score.task, score.n, score.seed, score.heldOut], ["addition", 50, 5, true]);
     assert.equal(score.perPosition.length, 4);
     assert.ok([score.exact, ...score.perPosition].every((x: number) => x >= 0 && x <= 1));
-    const text = await tinygpt("eval", "--checkpoint", out, "--task", "addition", "--n", "50", "--backend", "cpu");
-    assert.match(text.stdout, /^exact match +[\d.]+%$/m);
   });
 });
 
 describe("tinygpt train and eval errors", {concurrency: true}, () => {
-  const train = ["train", "--preset", "toy", "--corpus", "toy", "--steps", "2", "--batch", "2", "--seed", "1"];
+  const run = ["train", "--preset", "toy", "--steps", "2", "--batch", "2", "--lr", "1e-3", "--seed", "1", "--out", "x"];
   const cases: [string, string[], number, RegExp][] = [
-    ["a missing --lr", [...train, "--out", "x"], 2, /--lr is required/],
-    ["two data sources", [...train, "--lr", "1e-3", "--task", "addition", "--out", "x"], 2, /exactly one of --task/],
     [
-      "an unknown corpus",
-      [
-        "train",
-        "--preset",
-        "toy",
-        "--corpus",
-        "nope",
-        "--steps",
-        "1",
-        "--batch",
-        "1",
-        "--lr",
-        "1",
-        "--seed",
-        "1",
-        "--out",
-        "x"
-      ],
+      "a missing --lr",
+      run.filter((a) => a !== "--lr" && a !== "1e-3").concat("--corpus", "toy"),
       2,
-      /unknown corpus "nope"/
+      /--lr is required/
     ],
-    ["an unknown schedule", [...train, "--lr", "1e-3", "--schedule", "step", "--out", "x"], 2, /--schedule/],
-    [
-      "a backend that is not cpu or wasm",
-      [...train, "--lr", "1e-3", "--backend", "webgpu", "--out", "x"],
-      2,
-      /--backend/
-    ],
-    ["a negative learning rate", [...train, "--lr", "-1", "--out", "x"], 2, /--lr/],
-    [
-      "a missing text file",
-      [
-        "train",
-        "--preset",
-        "toy",
-        "--data",
-        "/nonexistent.txt",
-        "--steps",
-        "1",
-        "--batch",
-        "1",
-        "--lr",
-        "1",
-        "--seed",
-        "1",
-        "--out",
-        "x"
-      ],
-      1,
-      /no such file/
-    ],
-    ["eval without a task or data", ["eval", "--checkpoint", "x.safetensors"], 2, /exactly one of --task/],
-    [
-      "eval of a missing checkpoint",
-      ["eval", "--checkpoint", "/nonexistent.safetensors", "--task", "addition"],
-      1,
-      /no such file/
-    ]
+    ["two data sources", [...run, "--corpus", "toy", "--task", "addition"], 2, /exactly one of --task/],
+    ["an unknown corpus", [...run, "--corpus", "nope"], 2, /unknown corpus "nope"/],
+    ["a backend that is not cpu or wasm", [...run, "--corpus", "toy", "--backend", "webgpu"], 2, /--backend/],
+    ["a missing text file", [...run, "--data", "/nonexistent.txt"], 1, /no such file/],
+    ["eval without a task or data", ["eval", "--checkpoint", "x.safetensors"], 2, /exactly one of --task/]
   ];
   for (const [what, args, status, message] of cases) {
     it(`rejects ${what} with one line and status ${status}`, () => fails(args, status, message));
