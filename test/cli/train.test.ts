@@ -8,6 +8,7 @@ import * as tf from "@tinygpt/tf";
 import {loadCheckpoint, loadOptimizer} from "../../src/gpt/checkpoint.js";
 import {TOY_SENTENCES} from "../../src/gpt/data/corpora.js";
 import {disposeParams} from "../../src/gpt/params.js";
+import {ProgressBar, clock} from "../../cli/progress.js";
 
 /** Runs the real bin, as a user would (stderr is a pipe, not a terminal). */
 function tinygpt(...args: string[]): Promise<{status: number; stdout: string; stderr: string}> {
@@ -178,4 +179,37 @@ describe("tinygpt train and eval errors", {concurrency: true}, () => {
   for (const [what, args, status, message] of cases) {
     it(`rejects ${what} with one line and status ${status}`, () => fails(args, status, message));
   }
+});
+
+describe("progress on stderr", () => {
+  /** A stream that records what is written to it. */
+  const sink = (isTTY: boolean) => {
+    const chunks: string[] = [];
+    const stream = {isTTY, columns: 120, write: (text: string) => chunks.push(text) > 0};
+    return {chunks, stream: stream as unknown as NodeJS.WriteStream};
+  };
+  const line = {step: 25, steps: 100, start: 0, elapsed: 30, fields: "loss 1.2345"};
+
+  it("on a terminal, redraws one bar in place with the percentage and an ETA from the pace so far", () => {
+    const {chunks, stream} = sink(true);
+    const bar = new ProgressBar(stream);
+    bar.update(line, true);
+    assert.equal(chunks.length, 1);
+    assert.ok(chunks[0].startsWith("\r\x1b[2K 25% [#"), JSON.stringify(chunks[0]));
+    assert.ok(chunks[0].endsWith(".]  25/100  loss 1.2345  0:30 elapsed, ETA 1:30"), JSON.stringify(chunks[0]));
+    bar.log("step 25: val loss 1.1");
+    assert.equal(chunks[1], "\r\x1b[2Kstep 25: val loss 1.1\n");
+  });
+
+  it("elsewhere, draws no bar; plain lines carry the same fields", () => {
+    const {chunks, stream} = sink(false);
+    const bar = new ProgressBar(stream);
+    bar.update(line, true);
+    assert.deepEqual(chunks, []);
+    assert.equal(bar.plain(line), "step  25/100  loss 1.2345  0:30 elapsed, ETA 1:30");
+  });
+
+  it("clock writes m:ss, and h:mm:ss past an hour", () => {
+    assert.deepEqual([clock(5), clock(754), clock(3723)], ["0:05", "12:34", "1:02:03"]);
+  });
 });
