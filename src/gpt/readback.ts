@@ -42,6 +42,12 @@ export async function toNumber(t: tf.Tensor): Promise<number> {
   return (await t.data())[0];
 }
 
+/** A float32 tensor's values, flat in row-major order (for large tensors, where nested arrays cost too much). */
+export async function toFlat(t: tf.Tensor): Promise<Float32Array> {
+  if (t.dtype !== "float32") throw new Error(`toFlat needs a float32 tensor, got ${t.dtype}`);
+  return (await t.data()) as Float32Array;
+}
+
 /** Reads every tensor in a container at once, keeping its structure. */
 export async function readTensors<T>(container: T): Promise<Read<T>> {
   if (container instanceof tf.Tensor) return (await container.array()) as Read<T>;

@@ -4,12 +4,29 @@ import * as tf from "@tinygpt/tf";
 import {makeConfig} from "../../src/gpt/config.js";
 import {disposeParams, initParams} from "../../src/gpt/params.js";
 import {disposeTrace, forwardTraced} from "../../src/gpt/model.js";
-import {readTensors, readTrace, toArray, toMatrix, toNumber} from "../../src/gpt/readback.js";
+import {readTensors, readTrace, toArray, toFlat, toMatrix, toNumber} from "../../src/gpt/readback.js";
 import {noLeak, randomIds, useCpu} from "../helpers/tf.js";
 
 before(useCpu);
 
 describe("readback", () => {
+  it("toFlat gives a float32 tensor's values in row-major order and refuses other dtypes", async () => {
+    await noLeak(async () => {
+      const [m, ids] = [
+        tf.tensor2d([
+          [1, 2],
+          [3, 4]
+        ]),
+        tf.tensor1d([1, 2], "int32")
+      ];
+      const values = await toFlat(m);
+      assert.ok(values instanceof Float32Array);
+      assert.deepEqual([...values], [1, 2, 3, 4]);
+      await assert.rejects(toFlat(ids), /float32/);
+      tf.dispose([m, ids]);
+    });
+  });
+
   it("toArray gives nested arrays of the tensor's rank and leaves the tensor alive", async () => {
     await noLeak(async () => {
       const [s, v, m] = [
