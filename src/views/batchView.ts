@@ -1,0 +1,73 @@
+import {visible} from "./tokenStrip.js";
+
+export interface BatchRow {
+  x: readonly number[]; // the input ids
+  y: readonly number[]; // the target ids; ignoreIndex where a position is not supervised
+}
+
+export interface BatchViewOptions {
+  vocab: readonly string[];
+  /** The target id of unsupervised positions (drawn as a grey "·"). */
+  ignoreIndex?: number;
+  /** Examples shown at most; the caption counts the rest. */
+  maxRows?: number;
+  /** An example to mark, e.g. the one the other figures show. */
+  marked?: number;
+  name?: string;
+}
+
+/**
+ * A batch of (x, y) pairs as aligned rows of tokens: for each example, the input row x and under it the target row
+ * y, so that y[t] sits below x[t] — the token the model must predict after reading x[0..t]. Ids are shown small
+ * under each token; ignored targets are grey. Long rows scroll inside the figure.
+ */
+export function batchView(rows: readonly BatchRow[], options: BatchViewOptions): HTMLElement {
+  const {vocab, ignoreIndex = -100, maxRows = 8, marked, name} = options;
+  const figure = document.createElement("figure");
+  figure.className = "tg-batch";
+  if (name) figure.dataset.name = name;
+  figure.dataset.rows = String(rows.length);
+  const table = document.createElement("table");
+  const T = rows[0]?.x.length ?? 0;
+  const head = table.createTHead().insertRow();
+  head.append(cell("th", ""), cell("th", ""));
+  for (let t = 0; t < T; t++) head.append(cell("th", String(t)));
+  const body = table.createTBody();
+  rows.slice(0, maxRows).forEach((row, b) => {
+    for (const [kind, ids] of [
+      ["x", row.x],
+      ["y", row.y]
+    ] as const) {
+      const tr = body.insertRow();
+      tr.className = `tg-batch-${kind}`;
+      if (b === marked) tr.classList.add("tg-marked");
+      tr.dataset.example = String(b);
+      tr.append(cell("th", kind === "x" ? `#${b}` : ""), cell("th", kind));
+      ids.forEach((id, t) => {
+        const ignored = id === ignoreIndex;
+        const td = cell("td", ignored ? "·" : visible(vocab[id] ?? "?"));
+        td.dataset.id = String(id);
+        if (ignored) td.classList.add("tg-ignored");
+        td.title = `${kind}[${b}, ${t}] = ${ignored ? `${id} (ignored)` : `${id} ${JSON.stringify(vocab[id])}`}`;
+        const small = document.createElement("small");
+        small.textContent = String(id);
+        td.append(small);
+        tr.append(td);
+      });
+    }
+  });
+  const scroller = document.createElement("div");
+  scroller.className = "tg-scroll";
+  scroller.append(table);
+  const caption = document.createElement("figcaption");
+  const hidden = rows.length - Math.min(rows.length, maxRows);
+  caption.textContent = `B = ${rows.length} examples of T = ${T} tokens${hidden > 0 ? `; the first ${maxRows} shown` : ""}`;
+  figure.append(scroller, caption);
+  return figure;
+}
+
+function cell(tag: "td" | "th", text: string): HTMLTableCellElement {
+  const element = document.createElement(tag);
+  element.textContent = text;
+  return element;
+}
