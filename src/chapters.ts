@@ -33,19 +33,19 @@ export const CHAPTERS: readonly Chapter[] = [
     path: "05-model",
     title: "5 · The full model",
     summary: "Blocks stacked into a GPT that outputs next-token probabilities.",
-    ready: false
+    ready: true
   },
   {
     path: "06-parameters",
     title: "6 · Counting parameters",
     summary: "Every weight accounted for, from this toy to GPT-2 XL.",
-    ready: false
+    ready: true
   },
   {
     path: "07-training-step",
     title: "7 · One training step",
     summary: "Forward, loss, backward, clipping and AdamW, one stage at a time.",
-    ready: false
+    ready: true
   },
   {
     path: "08-training",

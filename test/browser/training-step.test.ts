@@ -1,0 +1,170 @@
+// Chapter 7 through the built site on WebGPU (SwiftShader): the stepper walks the seven stages by keyboard and by
+// click, the default step lowers the loss on its batch, and every tensor a step or a run allocates is released.
+import {after, before, describe, test} from "node:test";
+import assert from "node:assert/strict";
+import type {Browser, Page} from "playwright-core";
+import {badge, launch, openPage, serveSite, type Site} from "./harness.js";
+
+let site: Site;
+let browser: Browser;
+before(async () => {
+  site = await serveSite();
+  browser = await launch({webgpu: true});
+});
+after(async () => {
+  await browser.close();
+  await site.close();
+});
+
+interface StepHook {
+  t: number;
+  draw: number;
+  loss: number;
+  lossAfter: number;
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+interface TrainingHook {
+  steps: number;
+  losses: number[];
+  running: boolean;
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+const hooks = (page: Page) =>
+  page.evaluate(() => (window as unknown as {__tinygpt: {step?: StepHook; training?: TrainingHook}}).__tinygpt);
+
+/** Waits for an inspected step matching the condition, and returns it. */
+async function step(page: Page, condition = "true"): Promise<StepHook> {
+  await page.waitForFunction(`(s => s && (${condition}))(window.__tinygpt?.step)`, null, {timeout: 120_000});
+  return (await hooks(page)).step!;
+}
+
+/** The stage the stepper is at, and the only stage section on show. */
+async function shown(page: Page): Promise<{stepper: number; visible: string[]}> {
+  return page.evaluate(() => ({
+    stepper: Number(document.querySelector<HTMLElement>(".tg-stepper")!.dataset.stage),
+    visible: [...document.querySelectorAll<HTMLElement>(".tg-stage")]
+      .filter((s) => !s.hidden)
+      .map((s) => s.dataset.stage!)
+  }));
+}
+
+async function expectStage(page: Page, stage: number): Promise<void> {
+  await page.waitForFunction(
+    (k) => document.querySelector<HTMLElement>(".tg-stepper")?.dataset.stage === String(k),
+    stage
+  );
+  await page.waitForFunction(
+    (k) =>
+      [...document.querySelectorAll<HTMLElement>(".tg-stage")].every(
+        (s) => s.hidden === (s.dataset.stage !== String(k))
+      ),
+    stage
+  );
+  assert.deepEqual(await shown(page), {stepper: stage, visible: [String(stage)]});
+}
+
+describe("chapter 7 · one training step", () => {
+  test("the stepper walks all seven stages by keyboard", async () => {
+    const {page, log} = await openPage(browser, site.url + "07-training-step", site.url);
+    assert.equal((await badge(page)).backend, "webgpu");
+    await step(page);
+    await expectStage(page, 0);
+    await page.locator("h1").click(); // focus on the page, outside any form field
+    for (let k = 1; k <= 6; k++) {
+      await page.keyboard.press("ArrowRight");
+      await expectStage(page, k);
+      assert.ok(
+        await page
+          .locator(`.tg-stage[data-stage="${k}"] .katex, .tg-stage[data-stage="${k}"] figure`)
+          .first()
+          .isVisible()
+      );
+    }
+    await page.keyboard.press("ArrowRight");
+    await expectStage(page, 6);
+    await page.keyboard.press("ArrowLeft");
+    await expectStage(page, 5);
+    await page.keyboard.press("r");
+    await expectStage(page, 0);
+    await page.keyboard.press("End");
+    await expectStage(page, 0);
+    assert.deepEqual(log.errors, []);
+    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await page.context().close();
+  });
+
+  test("the stepper walks all seven stages by click, and a new batch recomputes the step", async () => {
+    const {page, log} = await openPage(browser, site.url + "07-training-step", site.url);
+    await badge(page);
+    const first = await step(page);
+    const next = page.locator(".tg-stepper button[data-action=next]");
+    for (let k = 1; k <= 6; k++) {
+      await next.click();
+      await expectStage(page, k);
+    }
+    assert.ok(await next.isDisabled(), "no stage after the last");
+    await page.locator(".tg-stepper button[data-action=previous]").click();
+    await expectStage(page, 5);
+    for (let k = 0; k <= 6; k++) {
+      await page.locator(`.tg-stepper button[data-stage="${k}"]`).click();
+      await expectStage(page, k);
+    }
+    await page.locator(".tg-stepper button[data-action=restart]").click();
+    await expectStage(page, 0);
+    await page.locator(".tg-stepper button[data-action=batch]").click();
+    const another = await step(page, "s.draw === 1");
+    assert.notEqual(another.loss, first.loss, "another batch, another loss");
+    await expectStage(page, 0);
+    await page.keyboard.press("n");
+    await step(page, "s.draw === 2");
+    assert.deepEqual(log.errors, []);
+    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await page.context().close();
+  });
+
+  test("with the default settings the loss falls, and steps and runs release every tensor they make", async () => {
+    const {page, log} = await openPage(browser, site.url + "07-training-step", site.url);
+    await badge(page);
+    const first = await step(page);
+    assert.equal(first.t, 1);
+    assert.ok(first.lossAfter < first.loss, `loss ${first.loss} → ${first.lossAfter}`);
+    assert.equal(first.tensorsAfter, first.tensorsBefore, "tensors left behind by the step");
+    const verdict = page.locator("[data-name=verdict]");
+    assert.equal(Number(await verdict.getAttribute("data-loss-after")), first.lossAfter);
+    assert.match((await verdict.textContent()) ?? "", /went down by/);
+
+    await page.locator("button", {hasText: "Run 10 more steps"}).click();
+    await page.waitForFunction(
+      () => (window as unknown as {__tinygpt: {training?: {steps: number}}}).__tinygpt.training?.steps === 10,
+      null,
+      {timeout: 120_000}
+    );
+    const {training} = await hooks(page);
+    assert.equal(training!.losses.length, 10);
+    assert.equal(training!.tensorsAfter, training!.tensorsBefore, "tensors left behind by the run");
+    const later = await step(page, "s.t === 11");
+    assert.equal(later.tensorsAfter, later.tensorsBefore);
+    assert.equal(later.tensorsBefore, first.tensorsBefore, "the session holds as many tensors as before the run");
+    await page.locator("[data-name=trend] path.tg-curve").first().waitFor();
+    assert.deepEqual(log.errors, []);
+    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await page.context().close();
+  });
+
+  test("the addition task shows its ignored targets, and a changed setting recomputes the same step", async () => {
+    const {page, log} = await openPage(browser, site.url + "07-training-step", site.url);
+    await badge(page);
+    await step(page);
+    await page.locator('form:has(> label:text-is("train on")) label:text-is("addition") input').check();
+    const addition = await step(page, "s.T === 11");
+    assert.equal(await page.locator("[data-name=batch] td.tg-ignored").count(), 7 * 4);
+    await page.locator('form:has(> label:text-is("learning rate")) select').selectOption("0.01");
+    const faster = await step(page, `s.loss === ${addition.loss} && s.lossAfter !== ${addition.lossAfter}`);
+    assert.equal(faster.t, 1, "the same step from the same weights");
+    assert.deepEqual(log.errors, []);
+    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await page.context().close();
+  });
+});
