@@ -4,6 +4,7 @@ import {parseArgs} from "node:util";
 import {initBackend, isBackendName} from "../src/gpt/backend.js";
 import {CheckpointError, loadCheckpoint, type Checkpoint} from "../src/gpt/checkpoint.js";
 import {ConfigError, PRESETS, isPresetName, makeConfig, type GPTConfig} from "../src/gpt/config.js";
+import {TextError, decodeText} from "../src/gpt/limits.js";
 
 /** A failure the user can fix: printed as one line, exit status 1 (bad file or data) by default. */
 export class CliError extends Error {
@@ -79,6 +80,16 @@ export function readBytes(path: string): Uint8Array {
 }
 
 export const readText = (path: string): string => new TextDecoder().decode(readBytes(path));
+
+/** A text to learn from: refused with a CliError when empty, over MAX_TEXT_BYTES or not UTF-8 text (binary). */
+export function readCorpus(path: string): string {
+  try {
+    return decodeText(readBytes(path), path);
+  } catch (error) {
+    if (error instanceof TextError) throw new CliError(error.message);
+    throw error;
+  }
+}
 
 /** The config named by exactly one of --preset NAME and --config FILE.json (fields left out take the defaults). */
 export function configFrom(values: {preset?: string; config?: string}): {config: GPTConfig; label: string} {

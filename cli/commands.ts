@@ -14,7 +14,7 @@ import {
   parseOptions,
   parseTokens,
   readBytes,
-  readText,
+  readCorpus,
   reason,
   required
 } from "./args.js";
@@ -77,8 +77,7 @@ const init: Command = {
     if (isPresetName(label) && COUNT_ONLY.has(label)) {
       throw new CliError(`preset ${label} is too large to build here; count it with tinygpt params --preset ${label}`);
     }
-    const text = values["vocab-from"] === undefined ? null : readText(values["vocab-from"]);
-    if (text === "") throw new CliError(`${values["vocab-from"]} is empty: no characters to build a vocabulary from`);
+    const text = values["vocab-from"] === undefined ? null : readCorpus(values["vocab-from"]);
     const tokenizer = text === null ? null : CharTokenizer.fromText(text);
     const config = tokenizer ? makeConfig({...base, vocabSize: tokenizer.vocabSize}) : base;
     await initBackend();

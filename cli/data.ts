@@ -5,7 +5,7 @@ import {additionTask, type AdditionTask} from "../src/gpt/data/addition.js";
 import {CORPORA, isCorpusName} from "../src/gpt/data/corpora.js";
 import {charCorpus, type Dataset} from "../src/gpt/data/corpus.js";
 import {disposeParams} from "../src/gpt/params.js";
-import {CliError, UsageError, readText} from "./args.js";
+import {CliError, UsageError, readCorpus} from "./args.js";
 
 export interface Source {
   data: Dataset;
@@ -30,7 +30,8 @@ export function sourceFrom(
   if (values.corpus !== undefined && !isCorpusName(values.corpus)) {
     throw new UsageError(`unknown corpus ${JSON.stringify(values.corpus)}; one of ${Object.keys(CORPORA).join(", ")}`);
   }
-  const text = values.corpus !== undefined ? CORPORA[values.corpus as keyof typeof CORPORA]() : readText(values.data!);
+  const text =
+    values.corpus !== undefined ? CORPORA[values.corpus as keyof typeof CORPORA]() : readCorpus(values.data!);
   try {
     const data = charCorpus(text, {blockSize, seed});
     return {data, describe: values.corpus ? {corpus: values.corpus} : {file: values.data}, addition: null};

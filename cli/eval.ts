@@ -10,7 +10,7 @@ import {
   loadCheckpointFile,
   parseInteger,
   parseOptions,
-  readText,
+  readCorpus,
   required,
   startBackend
 } from "./args.js";
@@ -52,7 +52,7 @@ export const evalCommand: Command = {
       throw new UsageError("--n and --seed go with --task addition");
     const n = v.n === undefined ? 1000 : parseInteger(v.n, "--n");
     if (n < 1) throw new UsageError("--n must be at least 1");
-    const text = v.data === undefined ? null : readText(v.data);
+    const text = v.data === undefined ? null : readCorpus(v.data);
     await startBackend(v.backend);
     const {config, tokenizer, params, extra} = loadCheckpointFile(path);
     try {

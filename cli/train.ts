@@ -4,6 +4,7 @@ import {loadOptimizer, optimizerExtra, saveCheckpoint, type Checkpoint} from "..
 import {COUNT_ONLY, isPresetName, makeConfig} from "../src/gpt/config.js";
 import type {AdditionTask} from "../src/gpt/data/addition.js";
 import {additionAccuracy} from "../src/gpt/evaluate.js";
+import {MEMORY_BUDGET_BYTES, memoryProblem} from "../src/gpt/limits.js";
 import {AdamW} from "../src/gpt/optim.js";
 import {countParams, disposeParams, initParams, type Params} from "../src/gpt/params.js";
 import {makeSchedule} from "../src/gpt/schedule.js";
@@ -36,13 +37,14 @@ const USAGE = `tinygpt train (--preset NAME | --config FILE.json) (--task additi
   --eval-every N        val loss (and, for addition, held-out accuracy) every N updates (default steps / 10)
   --eval-iters N        val batches per estimate (default 20; addition: the whole held-out set)
   --weights-only        save the model without the optimizer's state (smaller; cannot be resumed)
+  --memory-budget GB    refuse a run whose estimated training memory exceeds GB (default 2)
 Progress goes to stderr (a bar on a terminal, plain lines otherwise); the summary to stdout.`;
 
 const S = {type: "string"} as const;
 const OPTIONS = {
   ...{preset: S, config: S, task: S, data: S, corpus: S, steps: S, batch: S, lr: S, seed: S, out: S},
   ...{schedule: S, warmup: S, "min-lr": S, "weight-decay": S, beta2: S, clip: S, resume: S, backend: S},
-  ...{"eval-every": S, "eval-iters": S, "weights-only": {type: "boolean"} as const}
+  ...{"eval-every": S, "eval-iters": S, "weights-only": {type: "boolean"} as const, "memory-budget": S}
 };
 type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>;
 
@@ -100,6 +102,12 @@ export const trainCommand: Command = {
     const backend = await startBackend(v.backend);
     const resumed = v.resume === undefined ? null : loadCheckpointFile(v.resume);
     const {label, config, source} = modelFrom(v, resumed, loop.seed);
+    const budget = parseNumber(v["memory-budget"], "--memory-budget", MEMORY_BUDGET_BYTES / 1e9, 0, true) * 1e9;
+    const tooBig = memoryProblem(config, loop.batchSize, budget);
+    if (tooBig) {
+      if (resumed) disposeParams(resumed.params);
+      throw new CliError(`${tooBig} (or raise --memory-budget)`);
+    }
     const {data, addition} = source;
     if (addition) loop.evalIters = Math.ceil(addition.test.length / loop.batchSize); // the whole held-out set
     if (resumed) checkResume(v.resume!, resumed, config, data);
@@ -147,7 +155,7 @@ export const trainCommand: Command = {
         } else if (!bar.tty && (p.step - start) % every === 0) bar.log(bar.plain(line));
         bar.update(line, p.done !== null);
         if (p.done) bar.end();
-        if (p.done && p.done.reason !== "finished") bar.log(`tinygpt: ${p.done.message}`);
+        if (p.done?.reason === "stopped") bar.log(`tinygpt: ${p.done.message}`);
       }
       if (last && last.step > start) save();
     } finally {
@@ -155,13 +163,15 @@ export const trainCommand: Command = {
       optimizer.dispose();
       disposeParams(params);
     }
+    if (last?.done?.reason === "nonfinite") {
+      throw new CliError(`${last.done.message}${last.step > start ? `; wrote ${path}` : `; ${path} not written`}`);
+    }
     const wall = clock((performance.now() - t0) / 1000);
     const speed = `${Math.round(last?.tokensPerSecond ?? 0).toLocaleString("en-US")} tokens/s on ${backend}`;
     const losses = `train loss ${loss?.toFixed(4) ?? "?"}, val loss ${val?.toFixed(4) ?? "?"}${score}`;
     out(
       `${last?.done?.reason ?? "finished"} at step ${last?.step ?? start} in ${wall} (${speed}): ${losses}; wrote ${path}`
     );
-    if (last?.done?.reason === "nonfinite") process.exitCode = 1;
   }
 };
 
