@@ -5,6 +5,13 @@ import * as config from "../../src/gpt/config.js";
 import * as params from "../../src/gpt/params.js";
 import * as model from "../../src/gpt/model.js";
 import * as loss from "../../src/gpt/loss.js";
+import * as optim from "../../src/gpt/optim.js";
+import * as step from "../../src/gpt/step.js";
+import * as train from "../../src/gpt/train.js";
+import * as schedule from "../../src/gpt/schedule.js";
+import * as corpus from "../../src/gpt/data/corpus.js";
+import * as corpora from "../../src/gpt/data/corpora.js";
+import * as sample from "../../src/gpt/sample.js";
 
 /** The wasm binaries, served beside lib.js. */
 const WASM_PATHS = {
@@ -14,6 +21,7 @@ const WASM_PATHS = {
 };
 (window as unknown as {WASM_PATHS: typeof WASM_PATHS}).WASM_PATHS = WASM_PATHS;
 
-const tinygpt = {tf, ...backend, ...config, ...params, ...model, ...loss};
+const training = {...optim, ...step, ...train, ...schedule, ...corpus, ...corpora, ...sample};
+const tinygpt = {tf, ...backend, ...config, ...params, ...model, ...loss, ...training};
 (window as unknown as {tinygpt: typeof tinygpt}).tinygpt = tinygpt;
 export type TinyGPT = typeof tinygpt;

@@ -1,0 +1,113 @@
+// Training in the browser bundle: the same seed gives bit-identical losses on the same backend, the four backends
+// agree within a stated tolerance over a few AdamW steps, and a run of steps, a generation and the loop leak nothing.
+import {after, before, test} from "node:test";
+import assert from "node:assert/strict";
+import type {Browser, Page} from "playwright-core";
+import {launch} from "./harness.js";
+import {serveLibrary, type Library} from "./library.js";
+import type {TinyGPT} from "./lib-entry.js";
+
+declare const WASM_PATHS: Record<string, string>;
+
+let library: Library;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+before(async () => {
+  library = await serveLibrary();
+  browser = await launch({webgpu: true});
+  const opened = await library.open(browser);
+  page = opened.page;
+  errors = opened.log.errors;
+});
+after(async () => {
+  await browser.close();
+  await library.close();
+});
+
+const STEPS = 5;
+/** Largest |Δ loss| allowed between a backend and cpu after each of the 5 steps (losses are about 3). */
+const TOLERANCE = 1e-3;
+
+interface Run {
+  active: string;
+  losses: number[];
+  leaked: number;
+}
+
+/**
+ * A fresh model (seed 11) trained STEPS steps on the toy sentences (batch 4, T 16, lr 1e-2, clip 1) through the
+ * training loop, on one backend; dropout as given (its masks come from seeded random ops).
+ */
+async function trainOn(backend: string, dropout: number): Promise<Run> {
+  return page.evaluate(
+    async ({backend, dropout, steps}) => {
+      const g = (window as unknown as {tinygpt: TinyGPT}).tinygpt;
+      const status = await g.initBackend({order: [backend as "cpu"], wasmPaths: WASM_PATHS});
+      const before = g.tf.memory().numTensors;
+      const data = g.charCorpus(g.TOY_SENTENCES, {blockSize: 16, seed: 2});
+      const config = g.makeConfig({
+        vocabSize: data.tokenizer.vocabSize,
+        ...{blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 32, dropout}
+      });
+      const params = g.initParams(config, 11);
+      const optimizer = new g.AdamW(params);
+      const schedule = g.makeSchedule({kind: "constant", lr: 1e-2, decaySteps: steps});
+      const options = {steps, batchSize: 4, schedule, clip: 1, seed: 5, evalEvery: 0, evalIters: 1, logEvery: 1};
+      const losses: number[] = [];
+      for await (const p of g.train(params, optimizer, data, options)) if (p.loss !== null) losses.push(p.loss);
+      optimizer.dispose();
+      g.disposeParams(params);
+      return {active: status.active, losses, leaked: g.tf.memory().numTensors - before};
+    },
+    {backend, dropout, steps: STEPS}
+  );
+}
+
+test(`the same seed gives identical losses twice on cpu, wasm, webgl and webgpu (dropout on), leaking nothing`, async () => {
+  for (const backend of ["cpu", "wasm", "webgl", "webgpu"]) {
+    const [first, second] = [await trainOn(backend, 0.1), await trainOn(backend, 0.1)];
+    assert.equal(first.active, backend);
+    assert.equal(first.losses.length, STEPS);
+    assert.ok(first.losses.every(Number.isFinite), `${backend}: ${first.losses}`);
+    assert.deepEqual(second.losses, first.losses, `${backend}: same seed, same losses`);
+    assert.deepEqual([first.leaked, second.leaked], [0, 0], `${backend} leaked tensors`);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test(`wasm, webgl and webgpu training losses agree with cpu within ${TOLERANCE} over ${STEPS} steps (no dropout)`, async () => {
+  const reference = await trainOn("cpu", 0);
+  assert.ok(reference.losses.at(-1)! < reference.losses[0], `the loss falls on cpu: ${reference.losses}`);
+  for (const backend of ["wasm", "webgl", "webgpu"]) {
+    const run = await trainOn(backend, 0);
+    assert.equal(run.active, backend);
+    const worst = Math.max(...run.losses.map((x, i) => Math.abs(x - reference.losses[i])));
+    assert.ok(worst <= TOLERANCE, `${backend}: max |Δ loss| ${worst} vs cpu (${run.losses} vs ${reference.losses})`);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test("50 training steps and a 40-token generation leak no tensor on webgpu", async () => {
+  const leaked = await page.evaluate(async () => {
+    const g = (window as unknown as {tinygpt: TinyGPT}).tinygpt;
+    await g.initBackend({order: ["webgpu"], wasmPaths: WASM_PATHS});
+    const data = g.charCorpus(g.TOY_SENTENCES, {blockSize: 8, seed: 1});
+    const config = g.makeConfig({vocabSize: data.tokenizer.vocabSize, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 16});
+    const params = g.initParams(config, 4);
+    const optimizer = new g.AdamW(params);
+    const before = g.tf.memory().numTensors;
+    const schedule = g.makeSchedule({kind: "constant", lr: 1e-3, decaySteps: 50});
+    const options = {steps: 50, batchSize: 4, schedule, clip: 1, seed: 1, evalEvery: 25, evalIters: 1, logEvery: 10};
+    for await (const p of g.train(params, optimizer, data, options)) void p;
+    const afterTraining = g.tf.memory().numTensors - before;
+    const ids = await g.generate(params, [1, 2, 3], {maxNewTokens: 40, seed: 3, temperature: 1});
+    const afterGeneration = g.tf.memory().numTensors - before;
+    optimizer.dispose();
+    g.disposeParams(params);
+    return {afterTraining, afterGeneration, generated: ids.length};
+  });
+  assert.deepEqual(leaked, {afterTraining: 0, afterGeneration: 0, generated: 43});
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,85 @@
+// Text from the reader is rendered as text, never as HTML: markup that would run script is fed through the sample
+// text (URL and text box), an unknown URL key and chapter 1's probe box on every ready chapter with the model panel;
+// nothing runs, no element is made from it, and the characters are shown as typed.
+import {after, before, describe, test} from "node:test";
+import assert from "node:assert/strict";
+import type {Browser, Page} from "playwright-core";
+import {CHAPTERS} from "../../src/chapters.js";
+import {badge, launch, openPage, serveSite, type PageLog, type Site} from "./harness.js";
+
+const PAYLOAD = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
+const KEY = `<img src=y onerror="window.__xss=3">`;
+/** Chapters whose pages carry the reader's model panel (chapter 8 and 9 are pending: their own tests add them). */
+const PAGES = CHAPTERS.filter((c) => c.ready && Number(c.path.slice(0, 2)) <= 7).map((c) => c.path);
+
+let site: Site;
+let browser: Browser;
+before(async () => {
+  site = await serveSite();
+  browser = await launch({webgpu: false});
+});
+after(async () => {
+  await browser.close();
+  await site.close();
+});
+
+/** Nothing the payload carries ran or became an element, and the page asked for no /x or /y image. */
+async function assertInert(page: Page, log: PageLog): Promise<void> {
+  await page.waitForTimeout(200);
+  const found = await page.evaluate(() => ({
+    xss: (window as unknown as {__xss?: number}).__xss ?? null,
+    images: document.querySelectorAll("img[src='x'], img[src='y'], img[onerror]").length,
+    scripts: [...document.scripts].filter((s) => s.textContent?.includes("__xss")).length
+  }));
+  assert.deepEqual(found, {xss: null, images: 0, scripts: 0});
+  assert.deepEqual(
+    log.requests.filter((url) => /\/[xy]$/.test(new URL(url).pathname)),
+    [],
+    "the markup's image was requested"
+  );
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(await page.locator(".observablehq--error").allInnerTexts(), [], "cells that threw");
+}
+
+describe("reader text is never markup", () => {
+  for (const path of PAGES) {
+    test(`/${path}: markup in the URL's text and an unknown URL key is shown as text and runs nothing`, async () => {
+      const query = `?text=${encodeURIComponent(PAYLOAD)}&${encodeURIComponent(KEY)}=1`;
+      const {page, log} = await openPage(browser, `${site.url}${path}${query}`, site.url);
+      await badge(page);
+      await page.locator(".tg-model-summary").waitFor({timeout: 120_000});
+      await page.waitForFunction(() => "__tinygpt" in window, null, {timeout: 120_000});
+      const model = await page.evaluate(
+        () => (window as unknown as {__tinygpt: {model: {text: string}}}).__tinygpt.model
+      );
+      assert.equal(model.text, PAYLOAD, "the model's text is the characters as given");
+      const text = page.locator(`form.tg-model [name="text"]`);
+      if ((await text.count()) > 0) assert.equal(await text.inputValue(), PAYLOAD, "the text box shows them as typed");
+      const notice = page.locator(".tg-model .tg-notice", {hasText: "Unknown setting"});
+      await notice.waitFor();
+      assert.equal(await notice.innerText(), `Unknown setting “${KEY}” in the URL was ignored.`);
+      assert.match(await page.locator(".tg-model-summary").innerText(), /^vocab \d+ · /);
+      await assertInert(page, log);
+      await page.context().close();
+    });
+  }
+
+  test("/01-tokens: markup typed into the sample text and the probe box is tokenized character by character", async () => {
+    const {page, log} = await openPage(browser, `${site.url}01-tokens`, site.url);
+    await badge(page);
+    const text = page.locator(`form.tg-model [name="text"]`);
+    await text.waitFor({timeout: 120_000});
+    await text.fill(PAYLOAD);
+    const size = new Set(PAYLOAD).size;
+    await page.locator(`[data-name=vocab][data-size='${size}']`).waitFor();
+    assert.equal(await page.locator(".tg-roundtrip q").innerText(), PAYLOAD, "decode(encode(text)) shown literally");
+    const probe = page.getByRole("textbox", {name: "another text"});
+    await probe.fill(PAYLOAD.toUpperCase());
+    await page.locator(".tg-probe .tg-error", {hasText: "is not in the vocabulary"}).waitFor();
+    await page.waitForFunction(() => document.querySelector("[data-name=probe] li")?.textContent?.startsWith("<"));
+    const first = await page.locator("[data-name=probe] li").evaluateAll((items) => items.map((li) => li.textContent));
+    assert.ok(first[0]?.startsWith("<") && first[1]?.startsWith("I"), `one token per character: ${first.slice(0, 4)}`);
+    await assertInert(page, log);
+    await page.context().close();
+  });
+});
