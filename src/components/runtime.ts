@@ -1,6 +1,6 @@
 import {FileAttachment} from "observablehq:stdlib";
 import * as tf from "@tinygpt/tf";
-import {BACKENDS, initBackend, isBackendName, type BackendStatus} from "../gpt/backend.js";
+import {BACKENDS, initBackend, isBackendName, onBackendLost, type BackendStatus} from "../gpt/backend.js";
 import {backendBadge, fallbackNotice} from "../views/backendBadge.js";
 import {backendPicker} from "../inputs/backendPicker.js";
 
@@ -77,3 +77,10 @@ function problemNotice(text: string): HTMLElement {
 }
 
 mount();
+
+// WebGPU's device can be lost mid-session (GPU reset, driver crash): the library has switched backend; say so.
+onBackendLost((status, lost, reason) => {
+  const main = document.getElementById("observablehq-main") ?? document.querySelector("main");
+  const text = `The ${lost} device was lost (${reason}); this page now runs on ${status.active}. Tensors made before are gone: change a setting to recompute, or reload.`;
+  main?.prepend(problemNotice(text));
+});

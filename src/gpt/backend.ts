@@ -35,6 +35,11 @@ export interface BackendOptions {
 }
 
 let current: BackendStatus | null = null;
+let currentOrder: readonly BackendName[] = [];
+
+/** Told when the active backend stopped working and which one replaced it (see backendLost). */
+export type LossListener = (status: BackendStatus, lost: BackendName, reason: string) => void;
+const listeners = new Set<LossListener>();
 
 export const isBrowser = (): boolean => typeof window !== "undefined" && typeof document !== "undefined";
 
@@ -68,6 +73,9 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
       await probe();
       attempts.push({name, ok: true});
       current = {active: name, requested, attempts, fellBack: attempts.length > 1, adapter};
+      currentOrder = order;
+      if (name === "webgpu")
+        watchDeviceLost((tf.backend() as {device?: {lost?: Promise<{message?: string}>}}).device?.lost);
       return current;
     } catch (error) {
       attempts.push({name, ok: false, reason: error instanceof Error ? error.message : String(error)});
@@ -108,4 +116,43 @@ async function webgpuCheck(): Promise<string | {adapter: string | null}> {
   const info = adapter.info ?? {};
   const words = [info.vendor, info.architecture, info.description].filter((w) => w);
   return {adapter: words.length ? words.join(" ") : null};
+}
+
+/** Calls listener after every backendLost (a page shows a notice); returns a function that unsubscribes it. */
+export function onBackendLost(listener: LossListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * When lost resolves (WebGPU's GPUDevice.lost: the GPU was reset, the driver crashed, the device was destroyed) while
+ * the backend that was active when watching began is still active, falls back with backendLost. The seam tests use.
+ */
+export function watchDeviceLost(lost: Promise<{message?: string}> | undefined): void {
+  const watched = current?.active;
+  void lost?.then(async (info) => {
+    if (current?.active !== watched) return;
+    await backendLost(info?.message || "the GPU device was lost").catch(() => undefined);
+  });
+}
+
+/**
+ * The active backend stopped working: it is removed, the next backend of the order initBackend used is started,
+ * its attempt is recorded as "device lost: reason", and every onBackendLost listener is told. Tensors that lived on
+ * the lost backend are gone: callers rebuild them (from a checkpoint, or values read back before).
+ */
+export async function backendLost(reason: string): Promise<BackendStatus> {
+  if (!current) throw new Error("backendLost called before initBackend");
+  const {active: lost, attempts, requested} = current;
+  try {
+    tf.removeBackend(lost);
+  } catch {
+    // a lost device may fail to release its buffers: it is gone either way
+  }
+  const rest = currentOrder.slice(currentOrder.indexOf(lost) + 1);
+  const failed: BackendAttempt = {name: lost, ok: false, reason: `device lost: ${reason}`};
+  const next = await initBackend({order: rest});
+  current = {...next, requested, attempts: [...attempts.slice(0, -1), failed, ...next.attempts], fellBack: true};
+  for (const listener of listeners) listener(current, lost, reason);
+  return current;
 }
