@@ -1,0 +1,88 @@
+import {describe, it} from "node:test";
+import assert from "node:assert/strict";
+import {installDom} from "../helpers/dom.js";
+import {additionCard} from "../../src/views/additionCard.js";
+import {beamList, generatedText} from "../../src/views/generatedText.js";
+import {cacheGrid, raceView, ranChart} from "../../src/views/kvCache.js";
+import {nextTokenTable, type CandidateRow} from "../../src/views/nextToken.js";
+
+installDom();
+
+const row = (id: number, p: number, fields: Partial<CandidateRow> = {}): CandidateRow => ({
+  ...{id, token: String.fromCharCode(97 + id), p, scaled: p, keptK: null, keptP: null, final: p, chosen: false},
+  ...fields
+});
+
+describe("generation views", () => {
+  it("nextTokenTable marks what each rule kept and the token drawn", () => {
+    const rows = [
+      row(0, 0.6, {keptK: true, final: 0.75, chosen: true}),
+      row(1, 0.2, {keptK: true, final: 0.25}),
+      row(2, 0.1, {keptK: false, final: 0})
+    ];
+    const figure = nextTokenTable(rows, {kept: 2, vocabSize: 5, name: "next"});
+    assert.equal(figure.dataset.kept, "2");
+    const trs = [...figure.querySelectorAll("tbody tr")] as HTMLElement[];
+    assert.deepEqual(
+      trs.map((tr) => tr.dataset.kept),
+      ["true", "true", "false"]
+    );
+    assert.ok(trs[0].classList.contains("tg-chosen"));
+    assert.deepEqual(
+      trs.map((tr) => tr.children[3].textContent),
+      ["kept", "kept", "dropped"]
+    );
+    assert.equal(trs[0].children[4].textContent, "—", "top-p off");
+    assert.match(figure.textContent ?? "", /2 of 5 tokens could be drawn/);
+  });
+
+  it("generatedText keeps text as text and marks the window and the inspected token", () => {
+    const box = generatedText(["<", "i", ">"], ["x", "y"], {window: [1, 4], at: 1});
+    assert.equal(box.querySelectorAll("i").length, 0);
+    assert.equal(box.textContent, "<i>xy");
+    const spans = [...box.querySelectorAll("span")];
+    assert.deepEqual(
+      spans.map((s) => s.classList.contains("tg-gen-window")),
+      [false, true, true, true, false]
+    );
+    assert.ok(spans[4].classList.contains("tg-gen-at"));
+    assert.equal(beamList([{text: "ab", score: -0.5}]).querySelectorAll("li").length, 1);
+  });
+
+  it("cacheGrid draws old, new and empty cells per layer; ranChart and raceView report", () => {
+    const figure = cacheGrid({layers: 2, blockSize: 6, cached: 4, ran: 1, tokens: ["a", "b", " ", "d"]});
+    assert.equal(figure.querySelectorAll(".tg-cache-old").length, 2 * 2 * 3);
+    assert.equal(figure.querySelectorAll(".tg-cache-new").length, 2 * 2);
+    assert.equal(figure.querySelectorAll(".tg-cache-empty").length, 2 * 2 * 2);
+    assert.equal(figure.querySelectorAll(".tg-cache-col")[2].textContent, "␣");
+    assert.match(cacheGrid({layers: 1, blockSize: 4, cached: 0, ran: 4, tokens: []}).textContent ?? "", /recomputed/);
+    assert.ok(
+      ranChart([
+        {index: 0, ran: 5, read: 5},
+        {index: 1, ran: 1, read: 6}
+      ]).querySelector("svg")
+    );
+    const race = {
+      cached: {ms: 10, tokensPerSecond: 100, text: "ab"},
+      uncached: {ms: 40, tokensPerSecond: 25, text: "ab"},
+      same: true,
+      newTokens: 2
+    };
+    const view = raceView(race);
+    assert.equal(view.dataset.same, "true");
+    assert.match(view.textContent ?? "", /4\.0× as fast/);
+  });
+
+  it("additionCard shows the digits units first and the verdict", () => {
+    const card = additionCard({
+      ...{a: 123, b: 45, prompt: "123+045=", written: "8610", answer: 168, truth: 168, right: true},
+      ...{digitRight: [true, true, true, true], confidence: [0.99, 0.98, 0.97, 0.999]}
+    });
+    assert.deepEqual(
+      [...card.querySelectorAll(".tg-sum-digit strong")].map((s) => s.textContent),
+      ["8", "6", "1", "0"]
+    );
+    assert.match(card.textContent ?? "", /Read backwards, 0168: 123 \+ 45 = 168\. Right\./);
+    assert.equal(card.dataset.right, "true");
+  });
+});
