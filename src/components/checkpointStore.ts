@@ -1,0 +1,95 @@
+// Checkpoints in and out of a page: as safetensors bytes, as a download, in the browser's storage (IndexedDB, so
+// the last saved model is offered again after a reload, here and in chapter 9), and from a file the reader picks.
+import {optimizerExtra, saveCheckpoint} from "../gpt/checkpoint.js";
+import type {AdamW} from "../gpt/optim.js";
+import {namedParams, type Params} from "../gpt/params.js";
+import {toFlat} from "../gpt/readback.js";
+import type {CharTokenizer} from "../gpt/tokenizer.js";
+
+/** The last checkpoint saved in this browser. */
+export interface SavedCheckpoint {
+  bytes: Uint8Array;
+  name: string; // the file name it was downloaded as
+  savedAt: string; // ISO time
+  step: number;
+  label: string; // what it was trained on, for the reader
+}
+
+/**
+ * A model (and its optimizer, so training can resume) as safetensors bytes. Every tensor is read back
+ * asynchronously first, so the library's synchronous reads find the values already on the CPU.
+ */
+export async function checkpointBytes(
+  params: Params,
+  tokenizer: CharTokenizer,
+  optimizer: AdamW | null,
+  training: Record<string, unknown>
+): Promise<Uint8Array> {
+  const tensors = namedParams(params).map((p) => p.variable);
+  await Promise.all([...tensors, ...(optimizer ? [...optimizer.m, ...optimizer.v] : [])].map(toFlat));
+  const extra = optimizer ? optimizerExtra(optimizer) : {tensors: [], metadata: {}};
+  const metadata = {...extra.metadata, training: JSON.stringify(training)};
+  return saveCheckpoint(params, tokenizer, {tensors: extra.tensors, metadata});
+}
+
+/** Offers bytes as a file download. */
+export function downloadBytes(bytes: Uint8Array, fileName: string): void {
+  const blob = new Blob([bytes as BlobPart], {type: "application/octet-stream"});
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A file's bytes, refusing files larger than maxBytes. */
+export async function fileBytes(file: File, maxBytes = 200e6): Promise<Uint8Array> {
+  if (file.size > maxBytes) throw new Error(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB; at most 200 MB here`);
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+const DB = "tinygpt";
+const STORE = "checkpoints";
+const KEY = "last";
+
+function openDb(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    if (!globalThis.indexedDB) return reject(new Error("this browser has no IndexedDB"));
+    const request = indexedDB.open(DB, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error("IndexedDB would not open"));
+  });
+}
+
+async function transact<T>(mode: IDBTransactionMode, act: (store: IDBObjectStore) => IDBRequest): Promise<T> {
+  const db = await openDb();
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const request = act(db.transaction(STORE, mode).objectStore(STORE));
+      request.onsuccess = () => resolve(request.result as T);
+      request.onerror = () => reject(request.error ?? new Error("IndexedDB failed"));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Keeps a checkpoint as the browser's last saved one (replacing the previous). Throws when storage refuses. */
+export async function storeCheckpoint(saved: SavedCheckpoint): Promise<void> {
+  await transact("readwrite", (store) => store.put(saved, KEY));
+}
+
+/** The last checkpoint saved in this browser, or null (none, or storage unavailable). */
+export async function lastCheckpoint(): Promise<SavedCheckpoint | null> {
+  try {
+    const saved = await transact<SavedCheckpoint | undefined>("readonly", (store) => store.get(KEY));
+    return saved && saved.bytes instanceof Uint8Array ? saved : null;
+  } catch {
+    return null;
+  }
+}
