@@ -50,3 +50,16 @@ export function beamList(beams: readonly {text: string; score: number}[], option
   }
   return list;
 }
+
+/** One line on a generation: how far it is, or how long it took; data-done says whether it finished. */
+export function generationStatus(state: {done: boolean; count: number; total: number; ms: number}, name = "status") {
+  const line = document.createElement("p");
+  line.className = "tg-note";
+  line.dataset.name = name;
+  line.dataset.done = String(state.done);
+  const rate = state.count / Math.max(state.ms / 1000, 1e-3);
+  line.textContent = state.done
+    ? `${state.count} tokens in ${(state.ms / 1000).toFixed(1)} s (${rate.toFixed(1)} tokens/s).`
+    : `Writing… ${state.count} of ${state.total}.`;
+  return line;
+}

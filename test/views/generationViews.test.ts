@@ -2,7 +2,7 @@ import {describe, it} from "node:test";
 import assert from "node:assert/strict";
 import {installDom} from "../helpers/dom.js";
 import {additionCard} from "../../src/views/additionCard.js";
-import {beamList, generatedText} from "../../src/views/generatedText.js";
+import {beamList, generatedText, generationStatus} from "../../src/views/generatedText.js";
 import {cacheGrid, raceView, ranChart} from "../../src/views/kvCache.js";
 import {nextTokenTable, type CandidateRow} from "../../src/views/nextToken.js";
 
@@ -47,6 +47,8 @@ describe("generation views", () => {
     );
     assert.ok(spans[4].classList.contains("tg-gen-at"));
     assert.equal(beamList([{text: "ab", score: -0.5}]).querySelectorAll("li").length, 1);
+    assert.equal(generationStatus({done: false, count: 3, total: 10, ms: 50}).textContent, "Writing… 3 of 10.");
+    assert.equal(generationStatus({done: true, count: 4, total: 4, ms: 2000}).dataset.done, "true");
   });
 
   it("cacheGrid draws old, new and empty cells per layer; ranChart and raceView report", () => {
