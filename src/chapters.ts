@@ -51,12 +51,12 @@ export const CHAPTERS: readonly Chapter[] = [
     path: "08-training",
     title: "8 · Training in the browser",
     summary: "Train the model in this tab and watch the loss fall.",
-    ready: false
+    ready: true
   },
   {
     path: "09-generation",
     title: "9 · Generation",
     summary: "Sample text from the trained model and look inside it.",
-    ready: false
+    ready: true
   }
 ];

@@ -1,0 +1,174 @@
+// Chapter 8 through the built site on WebGPU (SwiftShader): a tiny model trains on the toy sentences in the page
+// (the loss falls, the charts draw, tensors stay flat, the page stays responsive), pause/resume keep the step,
+// stop ends the run; a saved checkpoint is offered after a reload (and in chapter 9) and loads with identical outputs;
+// a corrupt file is refused and the model kept; a text is fetched from a URL (the local server) only on request.
+import {after, before, describe, test} from "node:test";
+import assert from "node:assert/strict";
+import type {Browser, Page} from "playwright-core";
+import {badge, launch, openPage, serveSite, type PageLog, type Site} from "./harness.js";
+
+let site: Site;
+let browser: Browser;
+before(async () => {
+  site = await serveSite();
+  browser = await launch({webgpu: true});
+});
+after(async () => {
+  await browser.close();
+  await site.close();
+});
+
+interface RunHook {
+  status: string;
+  step: number;
+  losses: number[];
+  valLosses: number[];
+  memory: {step: number; numTensors: number}[];
+  probe: number | null;
+}
+const hook = (page: Page): Promise<RunHook> =>
+  page.evaluate(() => (window as unknown as {__tinygpt: {run: RunHook}}).__tinygpt.run);
+const until = (page: Page, condition: string, timeout = 300_000) =>
+  page.waitForFunction(`(r => r && (${condition}))(window.__tinygpt?.run)`, null, {timeout});
+
+async function setNumber(page: Page, label: string, value: number): Promise<void> {
+  const input = page.locator(`form:has(> label:text-is("${label}")) input[type=number]`);
+  await input.fill(String(value));
+  await input.dispatchEvent("input");
+}
+
+/** Toy sentences, the tiny model, a short run with a large learning rate. */
+async function tinyRun(page: Page, steps: number): Promise<void> {
+  await page.locator(".tg-data-source input[value='toy sentences']").check();
+  await page.locator('form:has(> label:text-is("model")) select').selectOption({index: 0});
+  await page.locator("[data-name=vocab]").filter({hasText: "tokens"}).waitFor();
+  await setNumber(page, "steps N", steps);
+  await setNumber(page, "batch size B", 4);
+  await setNumber(page, "evaluate every", 8);
+  await setNumber(page, "sample every", 12);
+  await page.locator('form:has(> label:text-is("peak learning rate")) select').selectOption("0.01");
+  await page.locator('form:has(> label:text-is("schedule")) label:text-is("constant") input').check();
+  await until(page, "r.status === 'ready'");
+}
+
+let page: Page;
+let log: PageLog;
+
+describe("chapter 8 · training in the browser", () => {
+  test("a tiny model trains on the toy sentences: the loss falls, charts draw, tensors stay flat", async () => {
+    ({page, log} = await openPage(browser, site.url + "08-training", site.url));
+    assert.equal((await badge(page)).backend, "webgpu");
+    await tinyRun(page, 24);
+    await page.locator("[data-name=run] button[data-action=start]").click();
+    await until(page, "r.status === 'running' && r.step >= 2");
+    const lag = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let [last, worst] = [performance.now(), 0];
+          const timer = setInterval(
+            () => ([worst, last] = [Math.max(worst, performance.now() - last), performance.now()]),
+            10
+          );
+          setTimeout(() => (clearInterval(timer), resolve(worst)), 3000);
+        })
+    );
+    assert.ok(lag < 1500, `the page stopped answering for ${lag.toFixed(0)} ms during training`);
+
+    await page.locator("[data-name=run] button[data-action=pause]").click();
+    await until(page, "r.status === 'paused'");
+    const paused = (await hook(page)).step;
+    await page.waitForTimeout(2500);
+    assert.ok((await hook(page)).step - paused <= 1, "a paused run takes at most the step in flight");
+    const held = (await hook(page)).step;
+    await page.locator("[data-name=run] button[data-action=resume]").click();
+    await until(page, `r.step > ${held}`);
+    const run = (await until(page, "r.status === 'finished' && r.probe !== null"), await hook(page));
+    assert.equal(run.step, 24);
+    assert.equal(run.losses.length, 24, "one loss per step: pausing lost or repeated none");
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(mean(run.losses.slice(-4)) < mean(run.losses.slice(0, 4)) - 0.2, `losses ${run.losses.join(", ")}`);
+    assert.ok(run.valLosses.at(-1)! < run.valLosses[0], `val ${run.valLosses.join(", ")}`);
+    const counts = run.memory.slice(1).map((m) => m.numTensors);
+    assert.equal(new Set(counts).size, 1, `tensors after each evaluation: ${JSON.stringify(run.memory)}`);
+    for (const name of ["loss", "gradNorm", "lr"]) {
+      await page.locator(`[data-name=${name}] g[aria-label=line] path`).first().waitFor({state: "attached"});
+      assert.ok(Number(await page.locator(`[data-name=${name}]`).getAttribute("data-points")) > 0, name);
+    }
+    assert.ok(Number(await page.locator("[data-name=samples]").getAttribute("data-count")) >= 3);
+    assert.match(await page.locator("[data-name=progress]").innerText(), /finished · step 24 of 24/);
+
+    await setNumber(page, "steps N", 1000);
+    await page.locator("[data-name=run] button[data-action=start]", {hasText: "Continue to step 1000"}).click();
+    await until(page, "r.status === 'running' && r.step >= 26");
+    await page.locator("[data-name=run] button[data-action=stop]").click();
+    await until(page, "r.status === 'stopped' && r.probe !== null");
+    assert.ok((await hook(page)).step < 1000);
+    assert.deepEqual(log.errors, []);
+  });
+
+  test("save, reload: the checkpoint is offered and loads with identical outputs; a corrupt file is refused", async () => {
+    const before = await hook(page);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("[data-name=checkpoints] button[data-action=save]").click()
+    ]);
+    assert.match(download.suggestedFilename(), /^tinygpt-the-toy-sentences-step\d+\.safetensors$/);
+    await page.locator("[data-name=checkpoints][data-result=ok]").waitFor();
+    assert.match(await page.locator("[data-name=checkpoints] p").innerText(), /kept it in this browser/);
+
+    await page.reload();
+    await badge(page);
+    await tinyRun(page, 24);
+    const offer = page.locator("[data-name=checkpoints] button[data-action=load-saved]");
+    assert.match(await offer.innerText(), new RegExp(`step ${before.step} · the toy sentences`));
+    await offer.click();
+    await until(page, `r.probe !== null && r.step === ${before.step}`);
+    assert.equal((await hook(page)).probe, before.probe, "the loaded model gives the same loss on the same batch");
+
+    await page.locator("[data-name=checkpoints] input[type=file]").setInputFiles({
+      name: "junk.safetensors",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from("this is not a safetensors file at all")
+    });
+    const alert = page.locator("[data-name=checkpoints] [role=alert]");
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /^Not loaded: junk\.safetensors: .+/);
+    const kept = await hook(page);
+    assert.deepEqual([kept.step, kept.probe], [before.step, before.probe], "the current model was kept");
+
+    await page.goto(site.url + "09-generation");
+    const select = page.locator('form:has(> label:text-is("model")) select');
+    await select.locator("option").first().waitFor({state: "attached", timeout: 120_000});
+    const labels = await select.locator("option").allInnerTexts();
+    const yours = labels.findIndex((l) => l.startsWith(`yours · step ${before.step} · the toy sentences`));
+    assert.ok(yours >= 0, `chapter 9 offers the saved model: ${labels.join(" | ")}`);
+    await select.selectOption({index: yours});
+    await page.locator("[data-name=model]", {hasText: "1 layer × 2 heads"}).waitFor();
+    assert.deepEqual(log.errors, []);
+    assert.deepEqual(log.external, []);
+    await page.context().close();
+  });
+
+  test("a text is fetched from a URL only when asked; a failing URL is refused with the reason", async () => {
+    const opened = await openPage(browser, site.url + "08-training", site.url);
+    await badge(opened.page);
+    const p = opened.page;
+    await p.locator(".tg-data-source input[value='your text']").check();
+    await p.locator(".tg-own-text button.tg-link").click();
+    assert.match(await p.locator(".tg-own-text input[type=url]").inputValue(), /tinyshakespeare/);
+    const url = p.locator(".tg-own-text input[type=url]");
+    await url.fill(`${site.url}no-such-file.txt`);
+    await p.locator(".tg-own-text button", {hasText: "Fetch"}).click();
+    await p.locator(".tg-own-text .tg-refused", {hasText: "404"}).waitFor();
+    await url.fill(`${site.url}index.html`);
+    await p.locator(".tg-own-text button", {hasText: "Fetch"}).click();
+    await p.locator(".tg-own-text [role=status]", {hasText: "Using"}).waitFor();
+    await p.locator("[data-name=splits]", {hasText: "index.html"}).waitFor();
+    assert.deepEqual(opened.log.external, [], "nothing fetched from another host");
+    assert.deepEqual(
+      opened.log.errors.filter((e) => !/404/.test(e)),
+      []
+    );
+    await p.context().close();
+  });
+});
