@@ -76,7 +76,11 @@ export async function modelEntries(): Promise<ModelEntry[]> {
     key: `shipped:${s.name}`,
     label: `${s.name} · shipped · ${shape(s.config)}, trained on ${trainedOn(s.training) ?? "unknown data"}`,
     addition: isAdditionVocab(s.vocab),
-    bytes: async () => new Uint8Array(await (await fetch(s.href)).arrayBuffer())
+    bytes: async () => {
+      const response = await fetch(s.href);
+      if (!response.ok) throw new Error(`${s.file}: the server answered ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    }
   }));
   const saved = await lastCheckpoint();
   if (!saved) return shipped;
