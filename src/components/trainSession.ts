@@ -31,7 +31,7 @@ export class TrainSession {
   private params: Params;
   private optimizer: AdamW;
   private settings: RunSettings = RUN_DEFAULTS;
-  private control: RunControl | null = null;
+  private control: ParkingControl | null = null;
   private state: TrainState;
   private readonly listeners = new Set<(s: TrainState) => void>();
   private disposed = false;
@@ -112,7 +112,7 @@ export class TrainSession {
   }
 
   private async loop(s: RunSettings): Promise<void> {
-    const control = (this.control = new RunControl());
+    const control = (this.control = new ParkingControl());
     const {params, optimizer, run} = this;
     Object.assign(optimizer.options, {weightDecay: s.weightDecay, beta2: s.beta2});
     const [startStep, t0] = [optimizer.step, performance.now()];
@@ -161,8 +161,10 @@ export class TrainSession {
     return estimateLoss(this.params, this.run.data, "val", 8, 1);
   }
 
-  /** The model and AdamW's state as safetensors bytes, with a file name. */
+  /** The model and AdamW's state as safetensors bytes, with a file name; a paused run is saved once it has parked. */
   async save(): Promise<{bytes: Uint8Array; name: string; step: number}> {
+    if (this.control && !this.control.paused) throw new Error("pause or stop training first");
+    await this.control?.parked;
     const {settings: s, optimizer, run} = this;
     const {batchSize: batch, lr, schedule, warmup, weightDecay, beta2, clip} = s;
     const record = {data: run.describe, steps: optimizer.step, batch, lr, schedule, warmup, weightDecay, beta2, clip};
@@ -203,5 +205,26 @@ export class TrainSession {
   private free(): void {
     this.optimizer.dispose();
     disposeParams(this.params);
+  }
+}
+
+/** A RunControl that also tells when a paused loop has actually stopped between two steps (parked resolves). */
+class ParkingControl extends RunControl {
+  private arrive: (() => void) | null = null;
+  parked: Promise<void> | null = null;
+
+  pause(): void {
+    super.pause();
+    this.parked ??= new Promise((resolve) => (this.arrive = resolve));
+  }
+
+  resume(): void {
+    super.resume();
+    this.parked = this.arrive = null;
+  }
+
+  wait(): Promise<void> {
+    if (this.paused) this.arrive?.();
+    return super.wait();
   }
 }

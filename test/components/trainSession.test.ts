@@ -98,8 +98,11 @@ describe("TrainSession", () => {
     s.configure({...quick, steps: 40});
     s.start();
     await until(s, (state) => state.step >= 3);
+    await assert.rejects(s.save(), /pause or stop training first/);
     s.pause();
     const paused = await until(s, (state) => state.status === "paused");
+    const saved = await s.save();
+    assert.ok(saved.step - paused.step <= 1, "saved between two steps");
     await new Promise((r) => setTimeout(r, 100));
     const held = await until(s, () => true);
     assert.ok(held.step - paused.step <= 1, "at most the step in flight finishes");
