@@ -52,12 +52,20 @@ export function makeDropout(rate: number, training: boolean, seed?: number): Dro
     tf.dropout(x, rate, undefined, seed === undefined ? undefined : `${seed}:${calls++}`) as T;
 }
 
-/** a @ b for 2-D tensors; its gradient transposes explicitly so every matmul stays untransposed (wasm's fast path). */
+/**
+ * a @ b for 2-D tensors. Its gradient dy @ bᵀ transposes b (a weight, small) explicitly; aᵀ @ dy transposes the
+ * activations a explicitly only on wasm, whose fast matmul (XNNPACK) takes no transposed operand (10–20× slower
+ * with one). Elsewhere the transposeA flag is the faster way: a transpose of a (N, in) activation is a copy of it,
+ * and on WebGPU (SwiftShader) a slow one.
+ */
 export const matMul2d = tf.customGrad((a, b, save) => {
   (save as tf.GradSaveFunc)([a as tf.Tensor2D, b as tf.Tensor2D]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // (N, in) x (in, out) -> (N, out)
-    gradFunc: (dy, [a, b]) => [tf.matMul(dy, tf.transpose(b)), tf.matMul(tf.transpose(a), dy)] // dy @ bᵀ, aᵀ @ dy
+    gradFunc: (dy, [a, b]) => [
+      tf.matMul(dy, tf.transpose(b)), // dy @ bᵀ: (N, out) x (out, in) -> (N, in)
+      tf.getBackend() === "wasm" ? tf.matMul(tf.transpose(a), dy) : tf.matMul(a, dy, true, false) // aᵀ @ dy: (in, out)
+    ]
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
@@ -68,17 +76,68 @@ export function linear<T extends tf.Tensor>(x: T, p: LinearParams): T {
   return tf.reshape(p.bias ? tf.add(y, p.bias) : y, [...x.shape.slice(0, -1), nOut]) as T; // (..., out)
 }
 
-/** Normalises the last axis to mean 0, variance 1 (biased variance, as PyTorch), then scales and shifts. */
+/**
+ * Normalises the last axis to mean 0, variance 1 (biased variance, as PyTorch), then scales and shifts.
+ * The gradient is written out (autodiff through tf.moments launches about 57 kernels backward, this 17):
+ *   x̂ = (x − μ)·r, r = 1/√(σ² + ε):  ∂x = r·(∂x̂ − mean(∂x̂) − x̂·mean(∂x̂·x̂)), ∂x̂ = ∂y·γ,  ∂γ = Σ ∂y·x̂,  ∂β = Σ ∂y
+ */
 export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: number): T {
-  const {mean, variance} = tf.moments(x, -1, true); // (..., 1)
-  const xHat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))); // (..., C)
-  const y = tf.mul(xHat, p.weight);
-  return (p.bias ? tf.add(y, p.bias) : y) as T;
+  const normalise = (x: tf.Tensor, gamma: tf.Tensor, save: tf.GradSaveFunc) => {
+    const xc = tf.sub(x, tf.mean(x, -1, true)); // (..., C)
+    const r = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps)); // (..., 1)
+    const xHat = tf.mul(xc, r); // (..., C)
+    save([xHat, r, gamma]);
+    return tf.mul(xHat, gamma);
+  };
+  const grads = (dy: tf.Tensor, [xHat, r, gamma]: tf.Tensor[]) => {
+    const C = gamma.size;
+    const dxHat = tf.mul(dy, gamma);
+    const centred = tf.sub(dxHat, tf.mean(dxHat, -1, true));
+    const dx = tf.mul(r, tf.sub(centred, tf.mul(xHat, tf.mean(tf.mul(dxHat, xHat), -1, true))));
+    return {
+      dx,
+      dGamma: tf.sum(tf.reshape(tf.mul(dy, xHat), [-1, C]), 0),
+      dBeta: () => tf.sum(tf.reshape(dy, [-1, C]), 0)
+    };
+  };
+  if (!p.bias) {
+    const op = tf.customGrad((x, gamma, save) => ({
+      value: normalise(x as tf.Tensor, gamma as tf.Tensor, save as tf.GradSaveFunc),
+      gradFunc: (dy, saved) => {
+        const {dx, dGamma} = grads(dy, saved);
+        return [dx, dGamma];
+      }
+    }));
+    return op(x, p.weight) as T;
+  }
+  const op = tf.customGrad((x, gamma, beta, save) => ({
+    value: tf.add(normalise(x as tf.Tensor, gamma as tf.Tensor, save as tf.GradSaveFunc), beta as tf.Tensor),
+    gradFunc: (dy, saved) => {
+      const {dx, dGamma, dBeta} = grads(dy, saved);
+      return [dx, dGamma, dBeta()];
+    }
+  }));
+  return op(x, p.weight, p.bias) as T;
 }
 
-/** Exact GELU: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)). */
-export const gelu = <T extends tf.Tensor>(x: T): T =>
-  tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+/**
+ * Exact GELU: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)). Its gradient is written out, Φ(x) + x·φ(x) with
+ * φ(x) = exp(−x²/2)/√(2π) (9 kernels; autodiff through erf launches 27).
+ */
+export const gelu = <T extends tf.Tensor>(x: T): T => geluOp(x) as T;
+
+const geluOp = tf.customGrad((x, save) => {
+  const e = tf.erf(tf.mul(x as tf.Tensor, Math.SQRT1_2));
+  (save as tf.GradSaveFunc)([x as tf.Tensor, e]);
+  return {
+    value: tf.mul(tf.mul(x as tf.Tensor, 0.5), tf.add(1, e)),
+    gradFunc: (dy, [x, e]) => {
+      const cdf = tf.mul(tf.add(e, 1), 0.5); // Φ(x)
+      const pdf = tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI)); // φ(x)
+      return tf.mul(dy, tf.add(cdf, tf.mul(x, pdf)));
+    }
+  };
+});
 
 /** GPT-2's tanh approximation of GELU: 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))). */
 export const geluTanh = <T extends tf.Tensor>(x: T): T => {

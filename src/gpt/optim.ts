@@ -55,32 +55,62 @@ export class AdamW {
   }
 
   /**
-   * Applies one update from grads (one per weight, in params order) and counts it. With ok (a boolean scalar),
-   * the weights and moments change only where ok is true: a guard decides on the device, with no readback.
+   * Applies one update from grads (one per weight, in params order) and counts it. With scale (a scalar: the
+   * clipping factor), every gradient is first multiplied by it. With ok (a boolean scalar), the weights and moments
+   * change only where ok is true: a guard decides on the device, with no readback.
    * With keep, returns the change made to each weight (the caller disposes it); otherwise null.
+   *
+   * Written for few kernels (each is a dispatch and a pass over a weight; see bench/README.md): the per-step factors
+   * are scalars computed once, the bias corrections are folded into them (PyTorch's own arrangement):
+   *    p ← p·(1 − lr·λ) − (lr·√(1 − β2ᵗ)/(1 − β1ᵗ)) · m / (√v + ε·√(1 − β2ᵗ))   (= p − lr·(m̂ / (√v̂ + ε) + λ·p))
+   * and the gate acts on the factors (β → 1, 1 − β → 0, lr → 0) plus one select that zeroes a non-finite gradient,
+   * instead of a select on every weight, moment and update.
    */
-  apply(grads: tf.Tensor[], lr: number, {ok, keep = false}: {ok?: tf.Tensor; keep?: boolean} = {}): tf.Tensor[] | null {
+  apply(
+    grads: tf.Tensor[],
+    lr: number,
+    {ok, scale, keep = false}: {ok?: tf.Tensor; scale?: tf.Tensor; keep?: boolean} = {}
+  ): tf.Tensor[] | null {
     if (grads.length !== this.params.length)
       throw new Error(`${grads.length} gradients for ${this.params.length} weights`);
     const {beta1, beta2, eps, weightDecay} = this.options;
     const {bc1, bc2} = this.biasCorrections();
-    const gate = <T extends tf.Tensor>(next: T, previous: T): T => (ok ? (tf.where(ok, next, previous) as T) : next);
     const changes: tf.Tensor[] = [];
-    tf.tidy(() =>
+    tf.tidy(() => {
+      const gate = (on: number | tf.Tensor, off: number): tf.Tensor =>
+        ok ? tf.where(ok, on, off) : typeof on === "number" ? tf.scalar(on) : on;
+      const f = {
+        b1: gate(beta1, 1), // β1, or 1 where ok is false: m stays
+        c1: gate(scale ? tf.mul(scale, 1 - beta1) : 1 - beta1, 0), // (1 − β1)·scale, or 0
+        b2: gate(beta2, 1),
+        c2: gate(scale ? tf.mul(tf.square(scale), 1 - beta2) : 1 - beta2, 0), // (1 − β2)·scale², or 0
+        step: gate((-lr * Math.sqrt(bc2)) / bc1, 0),
+        decay: gate(1 - lr * weightDecay, 1),
+        eps: tf.scalar(eps * Math.sqrt(bc2))
+      };
+      // Where ok is false the gradient may be NaN, which 0·g would keep: it is replaced by 0 (one select, whose
+      // condition and zeros are made once per distinct shape).
+      const fills = new Map<string, [tf.Tensor, tf.Tensor]>();
+      const safe = (g: tf.Tensor): tf.Tensor => {
+        if (!ok) return g;
+        const key = g.shape.join(",");
+        if (!fills.has(key)) fills.set(key, [tf.broadcastTo(ok, g.shape), tf.zerosLike(g)]);
+        const [cond, zeros] = fills.get(key)!;
+        return tf.where(cond, g, zeros);
+      };
       this.params.forEach(({variable: p}, i) => {
-        const g = grads[i];
-        const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1)); // β1·m + (1 − β1)·g
-        const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2)); // β2·v + (1 − β2)·g²
-        const adam = tf.div(tf.div(m, bc1), tf.add(tf.sqrt(tf.div(v, bc2)), eps)); // m̂ / (√v̂ + ε)
-        const lambda = this.decay[i] ? weightDecay : 0;
-        const change = lambda > 0 ? tf.mul(tf.add(adam, tf.mul(p, lambda)), -lr) : tf.mul(adam, -lr); // Δp
-        const next = tf.add(p, change);
-        this.m[i].assign(gate(m, this.m[i]));
-        this.v[i].assign(gate(v, this.v[i]));
-        p.assign(gate(next, p));
-        if (keep) changes.push(tf.keep(gate(change, tf.zerosLike(change))));
-      })
-    );
+        const g = safe(grads[i]);
+        const m = tf.add(tf.mul(this.m[i], f.b1), tf.mul(g, f.c1)); // β1·m + (1 − β1)·g
+        const v = tf.add(tf.mul(this.v[i], f.b2), tf.mul(tf.square(g), f.c2)); // β2·v + (1 − β2)·g²
+        const direction = tf.div(m, tf.add(tf.sqrt(v), f.eps));
+        const decayed = this.decay[i] && weightDecay > 0 ? tf.mul(p, f.decay) : p;
+        const next = tf.add(decayed, tf.mul(direction, f.step));
+        if (keep) changes.push(tf.keep(tf.sub(next, p)));
+        this.m[i].assign(m);
+        this.v[i].assign(v);
+        p.assign(next);
+      });
+    });
     this.step++;
     return keep ? changes : null;
   }
@@ -103,16 +133,17 @@ export class AdamW {
   }
 }
 
-/** √(Σ‖g‖²) over all tensors. The sums are added pairwise: WebGPU breaks on an addN over many tensors. */
+/**
+ * √(Σ‖g‖²) over all tensors: one concatenation, one square, one sum (a sum and a square per tensor plus their
+ * additions would be three kernels per tensor). WebGPU's concat splits itself below the 8 storage buffers a shader
+ * may bind; an addN over many tensors would not (the pipeline silently fails).
+ */
 export function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
   return tf.tidy(() => {
-    let sums: tf.Tensor[] = tensors.map((t) => tf.sum(tf.square(t)));
-    while (sums.length > 1) {
-      const next: tf.Tensor[] = [];
-      for (let i = 0; i < sums.length; i += 2) next.push(i + 1 < sums.length ? tf.add(sums[i], sums[i + 1]) : sums[i]);
-      sums = next;
-    }
-    return tf.sqrt(sums.length ? sums[0] : tf.scalar(0)) as tf.Scalar;
+    if (tensors.length === 0) return tf.scalar(0);
+    const flat =
+      tensors.length === 1 ? tf.reshape(tensors[0], [-1]) : tf.concat(tensors.map((t) => tf.reshape(t, [-1])));
+    return tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar;
   });
 }
 

@@ -66,10 +66,9 @@ export function trainStep(params: Params, optimizer: AdamW, batch: Batch, option
   const grads = vars.map((v) => byName[v.name]);
   const gradNorm = globalNorm(grads);
   const scale = clip === null ? null : clipScale(gradNorm, clip);
-  const clipped = scale ? tf.tidy(() => grads.map((g) => tf.mul(g, scale))) : grads;
   const ok = guard?.check(loss, gradNorm, optimizer.step);
-  const updates = optimizer.apply(clipped, lr, {ok, keep: inspect});
-  tf.dispose([...(clipped === grads ? [] : clipped), ...(ok ? [ok] : [])]);
+  const updates = optimizer.apply(grads, lr, {ok, scale: scale ?? undefined, keep: inspect}); // clips as it applies
+  if (ok) ok.dispose();
   if (!inspect) {
     tf.dispose([...grads, ...(scale ? [scale] : [])]);
     return {loss, gradNorm, inspection: null};
