@@ -1,0 +1,232 @@
+// The printed table: one block per section, the issue's goals beside the figures (targets, not pass/fail).
+import type {EditResult, LoadResult} from "./site.js";
+import type {CeilingResult, GenerationResult, MemoryResult, TrainResult} from "./workloads.js";
+
+export interface Target {
+  runtime: "chromium" | "node";
+  backend: string;
+}
+
+export const label = (t: Target): string => `${t.runtime} ${t.backend}`;
+
+export interface Results {
+  meta: Record<string, unknown>;
+  ceiling: (Target & {result: CeilingResult})[];
+  training: (Target & {result: TrainResult; mfu: number | null})[];
+  interactivity: (EditResult | {chapter: string; pending: string})[];
+  generation: (Target & {result: GenerationResult})[];
+  memory: (Target & {result: MemoryResult})[];
+  pageload: LoadResult[];
+  failures: {where: string; error: string}[];
+  skipped: {where: string; reason: string}[];
+}
+
+export const GOALS = {
+  mfu: "training step ≥ 50% of the backend's matmul ceiling (baby config)",
+  redraw: "edit → redraw p95 < 50 ms",
+  kv: "KV cache ≥ 5× at 256 new tokens",
+  memory: "zero tensor growth"
+};
+
+const f = (x: number | null | undefined, digits = 1): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits);
+const k = (x: number): string =>
+  x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : `${x}`;
+const ms = (x: number | null | undefined): string =>
+  x === null || x === undefined || !Number.isFinite(x)
+    ? "–"
+    : x >= 10_000
+      ? `${(x / 1000).toFixed(1)} s`
+      : `${x.toFixed(0)}`;
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [line(head), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+export function format(r: Results): string {
+  const out: string[] = [];
+  const m = r.meta as {date: string; machine: string; load: string; chromium: string; node: string; mode: string};
+  out.push(`TinyGPT bench · ${m.date} · ${m.mode}`);
+  out.push(`${m.machine} · load ${m.load} · Chromium ${m.chromium} · Node ${m.node}`);
+  out.push("Shared 2-core machine: timings are noisy (medians moved 30% between runs); counts are exact.\n");
+
+  if (r.ceiling.length) {
+    out.push("1 · Ceiling: 1024×1024 by 1024×1024 float32 matMul, synced; median of n samples");
+    out.push(
+      table(
+        ["runtime / backend", "GFLOP/s", "min–max", "ms/matmul", "n"],
+        r.ceiling.map((c) => [
+          label(c),
+          f(c.result.gflops.median, 2),
+          `${f(c.result.gflops.min, 2)}–${f(c.result.gflops.max, 2)}`,
+          ms(c.result.msPerMatmul),
+          String(c.result.samples)
+        ])
+      )
+    );
+    out.push("");
+  }
+  if (r.training.length) {
+    out.push(
+      "2 · Training: trainStep (forward, loss, backward, clip 1.0, NaN guard, AdamW), each step synced on its loss"
+    );
+    out.push(`    goal: ${GOALS.mfu}`);
+    out.push(
+      table(
+        [
+          "runtime / backend",
+          "config",
+          "ms/step",
+          "min–max",
+          "n",
+          "tokens/s",
+          "GFLOP/s",
+          "MFU %",
+          "1st step",
+          "Δtensors",
+          "kernels"
+        ],
+        r.training.map((t) => {
+          const s = t.result;
+          return [
+            label(t),
+            `${s.config} B=${s.batchSize}`,
+            ms(s.stepMs.median),
+            `${ms(s.stepMs.min)}–${ms(s.stepMs.max)}`,
+            `${s.stepMs.n}${s.capped ? "*" : ""}`,
+            f(s.tokensPerSecond, 0),
+            f(s.gflops, 2),
+            f(t.mfu === null ? null : 100 * t.mfu, 0),
+            ms(s.firstStepMs),
+            String(s.tensorsGrowth),
+            s.profile ? String(s.profile.kernels) : ""
+          ];
+        })
+      )
+    );
+    const seen = new Map(r.training.map((t) => [t.result.config, t.result]));
+    for (const s of seen.values())
+      out.push(
+        `    ${s.config}: ${k(s.params)} params, ${s.tokensPerStep} tokens/step, 6·N + 12·L·C·T = ${(s.flopsPerToken / 1e6).toFixed(2)} MFLOP/token`
+      );
+    out.push("    * fewer than 10 timed steps: the row's time budget ran out (npm run bench -- --full lifts it)");
+    out.push(
+      "    MFU = model GFLOP/s ÷ the same backend's matmul ceiling; kernels = kernels one step launches (tf.profile)"
+    );
+    out.push("");
+  }
+  if (r.interactivity.length) {
+    out.push(
+      "3 · Interactivity: built site, default model; a new seed → every view redrawn (first frame after the last change)"
+    );
+    out.push(`    goal: ${GOALS.redraw}`);
+    out.push(
+      table(
+        ["chapter", "backend", "p50 ms", "p95 ms", "min–max", "edits", "forward p50", "views", "Δtensors"],
+        r.interactivity.map((e) =>
+          "pending" in e
+            ? [e.chapter, "–", "pending", "", "", "", "", "", e.pending]
+            : [
+                e.chapter,
+                e.backend,
+                ms(e.redrawMs.median),
+                ms(e.redrawMs.p95),
+                `${ms(e.redrawMs.min)}–${ms(e.redrawMs.max)}`,
+                String(e.edits),
+                ms(e.forwardMs.median),
+                String(e.views),
+                String(e.tensorsGrowth)
+              ]
+        )
+      )
+    );
+    out.push("    forward = runModel alone (window.__tinygpt.lastRunMs): the traced forward pass and its read-back");
+    out.push("");
+  }
+  if (r.generation.length) {
+    out.push("4 · Generation: greedy, 1-token prompt, baby model with blockSize 320 (the window never slides)");
+    out.push(`    goal: ${GOALS.kv}`);
+    out.push(
+      table(
+        ["runtime / backend", "new tokens", "cached tok/s", "uncached tok/s", "speedup"],
+        r.generation.map((g) => {
+          const s = g.result;
+          const part = (d: {tokens: number}) => (d.tokens < s.newTokens ? ` (${d.tokens}*)` : "");
+          return [
+            label(g),
+            String(s.newTokens),
+            `${f(s.cached.tokensPerSecond, 1)}${part(s.cached)}`,
+            `${f(s.uncached.tokensPerSecond, 1)}${part(s.uncached)}`,
+            `${s.capped ? "≥ " : ""}${f(s.speedup, 1)}×`
+          ];
+        })
+      )
+    );
+    out.push(
+      "    * (n*) only n tokens before the time budget ran out; an uncached rate over the early, short windows is"
+    );
+    out.push("      optimistic, so the speedup is then a lower bound (≥)");
+    out.push("");
+  }
+  if (r.memory.length) {
+    out.push("5 · Memory: the training loop (train(), addition model, batch 8), then sample() with the KV cache");
+    out.push(`    goal: ${GOALS.memory}`);
+    out.push(
+      table(
+        [
+          "runtime / backend",
+          "tensors start",
+          "after train",
+          "after sample",
+          "bytes start",
+          "Δbytes train",
+          "Δbytes sample",
+          "steps",
+          "tokens"
+        ],
+        r.memory.map((x) => {
+          const s = x.result;
+          const d = (a: number, b: number) => `${b - a >= 0 ? "+" : ""}${b - a}`;
+          return [
+            label(x),
+            String(s.start.tensors),
+            d(s.start.tensors, s.afterTraining.tensors),
+            d(s.afterTraining.tensors, s.afterGeneration.tensors),
+            k(s.start.bytes),
+            d(s.start.bytes, s.afterTraining.bytes),
+            d(s.afterTraining.bytes, s.afterGeneration.bytes),
+            String(s.trainSteps),
+            String(s.genTokens)
+          ];
+        })
+      )
+    );
+    out.push("");
+  }
+  if (r.pageload.length) {
+    out.push("6 · Page load: built site, cold (fresh context), times from navigation start");
+    out.push(
+      table(
+        ["page", "backend", "TF.js ready ms", "first view ms", "settled ms", "JS KB", "all KB", "requests"],
+        r.pageload.map((p) => [
+          p.page,
+          p.backend,
+          ms(p.badgeMs),
+          ms(p.firstViewMs),
+          ms(p.settledMs),
+          (p.jsBytes / 1024).toFixed(0),
+          (p.totalBytes / 1024).toFixed(0),
+          String(p.requests)
+        ])
+      )
+    );
+    out.push("");
+  }
+  if (r.skipped.length)
+    out.push(`Skipped (npm run bench -- --full runs them): ${r.skipped.map((x) => x.where).join(", ")}`);
+  for (const x of r.failures) out.push(`FAILED ${x.where}: ${x.error}`);
+  return out.join("\n");
+}
