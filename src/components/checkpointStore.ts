@@ -1,5 +1,6 @@
 // Checkpoints in and out of a page: as safetensors bytes, as a download, in the browser's storage (IndexedDB, so
-// the last saved model is offered again after a reload, here and in chapter 9), and from a file the reader picks.
+// the last saved model is offered again after a reload, here and in chapter 9, and so is the run's autosave), and
+// from a file the reader picks.
 import {optimizerExtra, saveCheckpoint} from "../gpt/checkpoint.js";
 import type {AdamW} from "../gpt/optim.js";
 import {namedParams, type Params} from "../gpt/params.js";
@@ -54,7 +55,8 @@ export async function fileBytes(file: File, maxBytes = 200e6): Promise<Uint8Arra
 
 const DB = "tinygpt";
 const STORE = "checkpoints";
-const KEY = "last";
+/** The reader's explicit save, and the one a run keeps by itself (autosave.ts): two slots, neither replaces the other. */
+export type StoreKey = "last" | "autosave";
 
 function openDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -80,14 +82,14 @@ async function transact<T>(mode: IDBTransactionMode, act: (store: IDBObjectStore
 }
 
 /** Keeps a checkpoint as the browser's last saved one (replacing the previous). Throws when storage refuses. */
-export async function storeCheckpoint(saved: SavedCheckpoint): Promise<void> {
-  await transact("readwrite", (store) => store.put(saved, KEY));
+export async function storeCheckpoint(saved: SavedCheckpoint, key: StoreKey = "last"): Promise<void> {
+  await transact("readwrite", (store) => store.put(saved, key));
 }
 
 /** The last checkpoint saved in this browser, or null (none, or storage unavailable). */
-export async function lastCheckpoint(): Promise<SavedCheckpoint | null> {
+export async function lastCheckpoint(key: StoreKey = "last"): Promise<SavedCheckpoint | null> {
   try {
-    const saved = await transact<SavedCheckpoint | undefined>("readonly", (store) => store.get(KEY));
+    const saved = await transact<SavedCheckpoint | undefined>("readonly", (store) => store.get(key));
     return saved && saved.bytes instanceof Uint8Array ? saved : null;
   } catch {
     return null;

@@ -9,7 +9,17 @@ export function describeSaved(saved: SavedCheckpoint): string {
   return `step ${saved.step.toLocaleString("en-US")} · ${saved.label} · saved ${when}`;
 }
 
-export function sessionActions(session: TrainSession, saved: SavedCheckpoint | null): CheckpointActions {
+/** "Resume the run from step 240 (the toy sentences), autosaved 16:05". */
+export function describeAutosaved(saved: SavedCheckpoint): string {
+  const when = new Date(saved.savedAt).toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit"});
+  return `Resume the run from step ${saved.step.toLocaleString("en-US")} (${saved.label}), autosaved ${when}`;
+}
+
+export function sessionActions(
+  session: TrainSession,
+  saved: SavedCheckpoint | null,
+  autosaved: SavedCheckpoint | null = null
+): CheckpointActions {
   return {
     save: async () => {
       const {bytes, name, step} = await session.save();
@@ -31,6 +41,13 @@ export function sessionActions(session: TrainSession, saved: SavedCheckpoint | n
       load: async () => {
         await session.load(saved.bytes, `${saved.name} (kept in this browser)`);
         return `Loaded ${saved.name}.`;
+      }
+    },
+    autosaved: autosaved && {
+      label: describeAutosaved(autosaved),
+      load: async () => {
+        await session.load(autosaved.bytes, `the autosave of ${autosaved.label}`);
+        return `Loaded the autosave at step ${autosaved.step}: Start continues the run.`;
       }
     }
   };

@@ -1,22 +1,23 @@
 // Chapter 8's model in training: the library's loop (gpt/train.ts) on the page's backend, with pause, resume and
-// stop, a history for the charts, samples every few steps, and save/load of the weights with AdamW's state.
+// stop, a history for the charts, samples every few steps, and save/load of the weights with AdamW's state
+// (trainModel.ts). A CPU copy of the weights and AdamW's state is read back at every evaluation, every 30 s, at the
+// end of a run and once paused: if the WebGPU device is lost, the run stops and the model is rebuilt from it.
 //
-// Test hooks (window.__tinygpt.run, see testHooks.ts): {status, step, losses, valLosses, exact, memory, probe},
-// where memory lists tf.memory().numTensors after each evaluation and probe is the loss on one fixed val batch.
+// Test hooks (window.__tinygpt.run, see testHooks.ts): {status, step, losses, valLosses, exact, memory, probe,
+// message, copied}, where memory lists tf.memory().numTensors after each evaluation, probe is the loss on one fixed
+// val batch and copied the step of the latest CPU copy.
 import * as tf from "@tinygpt/tf";
-import {CheckpointError, loadCheckpoint, loadOptimizer} from "../gpt/checkpoint.js";
-import type {GPTConfig} from "../gpt/config.js";
+import {onBackendLost, type BackendStatus} from "../gpt/backend.js";
 import {memoryProblem} from "../gpt/limits.js";
-import {estimateLoss} from "../gpt/evaluate.js";
-import {AdamW} from "../gpt/optim.js";
-import {disposeParams, initParams, type Params} from "../gpt/params.js";
-import {RunControl, train} from "../gpt/train.js";
-import {checkpointBytes} from "./checkpointStore.js";
+import {train} from "../gpt/train.js";
+import {ParkingControl} from "./parkingControl.js";
 import {heldOutAccuracy, trainingSample} from "./probes.js";
 import {expose} from "./testHooks.js";
-import {fileName, fitProblem, type TrainData} from "./trainData.js";
-import {RUN_DEFAULTS, scheduleOf, type RunSettings} from "./trainSetup.js";
-import {emptyState, finished, record, type TrainState} from "./trainState.js";
+import {scheduleOf, type RunSettings} from "./trainSetup.js";
+import {TrainModel, type CopyReason, type Saved} from "./trainModel.js";
+import {emptyState, finished, record, upTo, type TrainState} from "./trainState.js";
+
+export type {CopyReason} from "./trainModel.js";
 
 declare module "./testHooks.js" {
   interface TestHooks {
@@ -24,31 +25,16 @@ declare module "./testHooks.js" {
   }
 }
 
-const ADAMW = {beta2: RUN_DEFAULTS.beta2}; // each run sets its own (RunSettings)
+const COPY_EVERY_MS = 30_000;
 
-export class TrainSession {
-  config: GPTConfig;
-  private params: Params;
-  private optimizer: AdamW;
-  private settings: RunSettings = RUN_DEFAULTS;
+export class TrainSession extends TrainModel {
   private control: ParkingControl | null = null;
-  private state: TrainState;
+  private state: TrainState = emptyState(this.run, `fresh weights from seed ${this.seed}`);
   private readonly listeners = new Set<(s: TrainState) => void>();
-  private disposed = false;
   private published = 0;
   private pausedAt = 0;
   private pausedFor = 0;
-
-  constructor(
-    readonly run: TrainData,
-    config: GPTConfig,
-    readonly seed: number
-  ) {
-    this.config = config;
-    this.params = initParams(config, seed);
-    this.optimizer = new AdamW(this.params, ADAMW);
-    this.state = emptyState(run, `fresh weights from seed ${seed}`);
-  }
+  private readonly unwatch = onBackendLost((status, lost) => this.restore(status, lost));
 
   /** Calls fn with the state now and after every change (at most every 200 ms while training); returns the unsubscriber. */
   subscribe(fn: (s: TrainState) => void): () => void {
@@ -63,14 +49,18 @@ export class TrainSession {
     this.published = now;
     const snapshot = {...this.state};
     for (const fn of this.listeners) fn(snapshot);
-    const {status, step, train, val, accuracy, memory, probe} = this.state;
-    const [losses, valLosses] = [train.map((p) => p.value), val.map((p) => p.value)];
-    expose("run", {status, step, losses, valLosses, accuracy, memory, probe});
+    const {status, step, train, val, accuracy, memory, probe, message} = this.state;
+    const [losses, valLosses, copied] = [train.map((p) => p.value), val.map((p) => p.value), this.copies.latest?.step];
+    expose("run", {status, step, losses, valLosses, accuracy, memory, probe, message, copied: copied ?? null});
   }
 
   private set(fields: Partial<TrainState>, force = true): void {
     this.state = {...this.state, ...fields};
     this.publish(force);
+  }
+
+  protected copied(why: CopyReason): void {
+    this.publish(why !== "progress");
   }
 
   /** The settings the next start uses. */
@@ -94,10 +84,12 @@ export class TrainSession {
   }
 
   pause(): void {
-    if (!this.control || this.control.paused) return;
-    this.control.pause();
+    const control = this.control;
+    if (!control || control.paused) return;
+    control.pause();
     this.pausedAt = performance.now();
     this.set({status: "paused", message: `Paused after step ${this.optimizer.step}.`});
+    void control.parked?.then(() => (control.paused ? this.takeCopy("paused") : undefined));
   }
 
   resume(): void {
@@ -128,7 +120,7 @@ export class TrainSession {
     );
     try {
       for await (const p of loop) {
-        if (this.disposed) break;
+        if (this.disposed || this.params !== params) break;
         const wall = (performance.now() - t0 - this.pausedFor) / 1000;
         const rate = wall > 0 ? (p.step - startStep) / wall : 0;
         const eta = rate > 0 ? (s.steps - p.step) / rate : null;
@@ -140,56 +132,57 @@ export class TrainSession {
         if (!sampled && (p.done || p.step % Math.max(1, s.sampleEvery) === 0 || p.step === startStep)) {
           fields.samples = [...this.state.samples, await trainingSample(params, run, p.step)].slice(-12);
         }
-        if (this.disposed) break;
+        if (this.disposed || this.params !== params) break;
         if (evaluated) fields.memory = [...this.state.memory, {step: p.step, numTensors: tf.memory().numTensors}];
         if (p.done) fields = {...fields, ...finished(p)};
         this.state = {...this.state, ...fields};
         this.publish(evaluated || p.done !== null);
+        if (evaluated || p.done || Date.now() - (this.copies.latest?.at ?? 0) >= COPY_EVERY_MS)
+          await this.takeCopy(p.done ? "end" : "progress");
       }
-      if (!this.disposed) this.set({probe: await this.probe()});
+      if (!this.disposed && this.params === params) this.set({probe: await this.probe()});
     } catch (error) {
-      if (!this.disposed) this.set({status: "failed", message: `Training failed: ${(error as Error).message}`});
+      const failed = `Training failed: ${(error as Error).message}`;
+      if (!this.disposed && this.params === params) this.set({status: "failed", message: failed});
     } finally {
-      this.control = null;
-      if (this.disposed) this.free();
-      else this.publish(true);
+      if (this.control === control) this.control = null;
+      // a lost device may have replaced the model: this loop's tensors are then forgotten, not freed
+      if (this.params === params && this.disposed) this.free();
+      else if (this.params === params) this.publish(true);
     }
   }
 
-  /** The loss on one fixed validation batch: the same weights give the same number. */
-  private probe(): Promise<number> {
-    return estimateLoss(this.params, this.run.data, "val", 8, 1);
+  /** The device under the model was lost: the loop is stopped and the model rebuilt from the CPU copy. */
+  private restore(status: BackendStatus, lost: string): void {
+    if (this.disposed) return;
+    const reached = this.state.step;
+    this.control?.stop();
+    this.control = null;
+    let kept: number;
+    try {
+      kept = this.rebuild();
+    } catch (error) {
+      const message = `The ${lost} device was lost; the model could not be rebuilt: ${(error as Error).message}`;
+      return this.set({status: "failed", message});
+    }
+    const message = `The ${lost} device was lost at step ${reached}; the model from step ${kept} is restored on ${status.active}: Save it, or Start to continue.`;
+    this.set({...upTo(this.state, kept), status: "stopped", step: kept, probe: null, message});
   }
 
   /** The model and AdamW's state as safetensors bytes, with a file name; a paused run is saved once it has parked. */
-  async save(): Promise<{bytes: Uint8Array; name: string; step: number}> {
+  async save(): Promise<Saved> {
     if (this.control && !this.control.paused) throw new Error("pause or stop training first");
     await this.control?.parked;
-    const {settings: s, optimizer, run} = this;
-    const {batchSize: batch, lr, schedule, warmup, weightDecay, beta2, clip} = s;
-    const record = {data: run.describe, steps: optimizer.step, batch, lr, schedule, warmup, weightDecay, beta2, clip};
-    const bytes = await checkpointBytes(this.params, run.data.tokenizer, optimizer, {...record, seed: this.seed});
-    return {bytes, name: fileName(run.label, optimizer.step), step: optimizer.step};
+    return this.checkpoint();
   }
 
   /** Replaces the model by a checkpoint's, if it fits this data; otherwise throws and keeps the current one. */
   async load(bytes: Uint8Array, origin: string): Promise<void> {
     if (this.control) throw new Error("stop training before loading a model");
-    const checkpoint = loadCheckpoint(bytes);
-    const problem = fitProblem(checkpoint, this.run);
-    let optimizer: AdamW;
-    try {
-      if (problem) throw new CheckpointError(problem);
-      optimizer = loadOptimizer(checkpoint) ?? new AdamW(checkpoint.params, ADAMW);
-    } catch (error) {
-      disposeParams(checkpoint.params);
-      throw error;
-    }
-    this.free();
-    [this.params, this.optimizer, this.config] = [checkpoint.params, optimizer, checkpoint.config];
-    const note = optimizer.step === 0 ? " (no optimizer state in it: training starts its schedule again)" : "";
-    this.state = {...emptyState(this.run, `loaded from ${origin}`), step: optimizer.step, steps: this.settings.steps};
-    this.set({status: "ready", message: `Loaded ${origin} at step ${optimizer.step}${note}.`});
+    const step = this.replace(bytes);
+    const note = step === 0 ? " (no optimizer state in it: training starts its schedule again)" : "";
+    this.state = {...emptyState(this.run, `loaded from ${origin}`), step, steps: this.settings.steps};
+    this.set({status: "ready", message: `Loaded ${origin} at step ${step}${note}.`});
     this.set({probe: await this.probe()});
   }
 
@@ -198,33 +191,9 @@ export class TrainSession {
     if (this.disposed) return;
     this.disposed = true;
     this.listeners.clear();
+    this.copies.clear();
+    this.unwatch();
     if (this.control) this.control.stop();
     else this.free();
-  }
-
-  private free(): void {
-    this.optimizer.dispose();
-    disposeParams(this.params);
-  }
-}
-
-/** A RunControl that also tells when a paused loop has actually stopped between two steps (parked resolves). */
-class ParkingControl extends RunControl {
-  private arrive: (() => void) | null = null;
-  parked: Promise<void> | null = null;
-
-  pause(): void {
-    super.pause();
-    this.parked ??= new Promise((resolve) => (this.arrive = resolve));
-  }
-
-  resume(): void {
-    super.resume();
-    this.parked = this.arrive = null;
-  }
-
-  wait(): Promise<void> {
-    if (this.paused) this.arrive?.();
-    return super.wait();
   }
 }

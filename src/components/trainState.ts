@@ -69,3 +69,13 @@ export function finished(p: Progress): Partial<TrainState> {
   if (reason === "nonfinite") return {status, message: `The loss blew up: ${message}. Try a lower learning rate.`};
   return {status, message: `${reason === "finished" ? "Finished" : "Stopped"} at step ${p.step}.`};
 }
+
+/** The state's series cut back to a step (the model was restored from a copy taken there). */
+export function upTo(state: TrainState, step: number): Partial<TrainState> {
+  const keep = <T extends {step: number}>(xs: T[]) => xs.filter((x) => x.step <= step);
+  const {train, val, lr, gradNorm, accuracy, samples, memory} = state;
+  return {
+    ...{train: keep(train), val: keep(val), lr: keep(lr), gradNorm: keep(gradNorm)},
+    ...{accuracy: keep(accuracy), samples: keep(samples), memory: keep(memory)}
+  };
+}

@@ -4,6 +4,8 @@ export interface CheckpointActions {
   loadFile: (file: File) => Promise<string>;
   /** The checkpoint kept in this browser, offered with one click; null when there is none. */
   saved?: {label: string; load: () => Promise<string>} | null;
+  /** The checkpoint a run kept by itself (a tab closed or reloaded while training); label is the button's text. */
+  autosaved?: {label: string; load: () => Promise<string>} | null;
   fileLabel?: string;
 }
 
@@ -67,6 +69,7 @@ export function checkpointControls(actions: CheckpointActions, options: {name?: 
     const saved = actions.saved;
     button("load-saved", `Load the model saved in this browser (${saved.label})`, saved.load, "Not loaded");
   }
+  if (actions.autosaved) button("load-autosave", actions.autosaved.label, actions.autosaved.load, "Not loaded");
   box.append(status);
   return box;
 }

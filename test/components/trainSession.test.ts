@@ -1,8 +1,12 @@
 import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
+import {loadCheckpoint} from "../../src/gpt/checkpoint.js";
+import {disposeParams, namedParams} from "../../src/gpt/params.js";
 import {checkText, trainData, type DataSource} from "../../src/components/trainData.js";
 import {lrCurve, modelShape, MODEL_CHOICES, RUN_DEFAULTS, trainConfig} from "../../src/components/trainSetup.js";
+import {autosave} from "../../src/components/autosave.js";
+import type {SavedCheckpoint} from "../../src/components/checkpointStore.js";
 import {TrainSession} from "../../src/components/trainSession.js";
 import type {TrainState} from "../../src/components/trainState.js";
 import {useCpu} from "../helpers/tf.js";
@@ -136,5 +140,69 @@ describe("TrainSession", () => {
     await assert.rejects(c.load(bytes, name), /vocabulary is not that of the addition task .*toy sentences/);
     assert.equal((await until(b, () => true)).probe, trained.probe, "the model was kept");
     for (const s of [a, b, c]) s.dispose();
+  });
+
+  it("a loss that blows up (lr 10,000) fails the run with a message and keeps the last finite step, savable", async () => {
+    const s = session(toy);
+    s.configure({...quick, steps: 30, lr: 1e4, warmup: 0, clip: 0, schedule: "constant"});
+    s.start();
+    const failed = await until(s, (state) => state.status === "failed" && state.probe !== null);
+    const {step} = failed;
+    assert.ok(step > 0 && step < 30, `stopped at step ${step}`);
+    assert.equal(
+      failed.message,
+      `The loss blew up: the loss or the gradient norm is not finite at step ${step + 1}: stopped, keeping the weights after step ${step}. Try a lower learning rate.`
+    );
+    const saved = await s.save();
+    assert.equal(saved.step, step);
+    const kept = loadCheckpoint(saved.bytes);
+    const values = namedParams(kept.params).flatMap((p) => Array.from(p.variable.dataSync()));
+    assert.ok(values.length > 0 && values.every(Number.isFinite), "the saved weights are finite");
+    disposeParams(kept.params);
+    const b = session(toy);
+    await b.load(saved.bytes, saved.name);
+    const loaded = await until(b, (state) => state.probe !== null);
+    assert.deepEqual([loaded.step, loaded.probe], [step, failed.probe], "the saved model is the last finite one");
+    for (const x of [s, b]) x.dispose();
+  });
+
+  it("a run whose training memory is over the budget is not started, with the estimate", async () => {
+    const s = session(toy);
+    s.configure({...quick, batchSize: 1_000_000});
+    s.start();
+    const state = await until(s, () => true);
+    assert.equal(state.status, "ready");
+    assert.match(
+      state.message!,
+      /^Not started: training needs about [\d.]+ GB .* over the 2 GB budget: use a smaller model or batch\.$/
+    );
+    s.dispose();
+  });
+
+  it("autosave stores the CPU copy at the end of a run, and at evaluations at most every interval; it loads at its step", async () => {
+    for (const [everyMs, steps] of [
+      [1e9, [12]],
+      [0, [4, 8, 12]]
+    ] as const) {
+      const s = session(toy);
+      const stored: SavedCheckpoint[] = [];
+      const stop = autosave(s, {everyMs, store: async (saved) => void stored.push(saved)});
+      s.configure(quick);
+      s.start();
+      const done = await until(s, (state) => state.status === "finished" && state.probe !== null);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(
+        stored.map((c) => c.step),
+        [...steps]
+      );
+      const last = stored.at(-1)!;
+      assert.deepEqual([last.name, last.label], ["tinygpt-the-toy-sentences-step12.safetensors", "the toy sentences"]);
+      const b = session(toy);
+      await b.load(last.bytes, "the autosave");
+      const loaded = await until(b, (state) => state.probe !== null);
+      assert.deepEqual([loaded.step, loaded.probe], [12, done.probe], "the autosave is the trained model");
+      stop();
+      for (const x of [s, b]) x.dispose();
+    }
   });
 });
