@@ -1,6 +1,6 @@
 // The printed table: one block per section, the issue's goals beside the figures (targets, not pass/fail).
 import type {EditResult, LoadResult} from "./site.js";
-import type {CeilingResult, GenerationResult, MemoryResult, TrainResult} from "./workloads.js";
+import type {CeilingResult, GenerationResult, MemoryResult, SoakPhase, SoakResult, TrainResult} from "./workloads.js";
 
 export interface Target {
   runtime: "chromium" | "node";
@@ -17,6 +17,8 @@ export interface Results {
   generation: (Target & {result: GenerationResult})[];
   memory: (Target & {result: MemoryResult})[];
   pageload: LoadResult[];
+  soak:
+    (Target & {adapter: string | null; wasmThreads: number | null; result: SoakResult; consoleErrors: string[]}) | null; // --soak only
   failures: {where: string; error: string}[];
   skipped: {where: string; reason: string}[];
 }
@@ -25,7 +27,8 @@ export const GOALS = {
   mfu: "training step ≥ 50% of the backend's matmul ceiling (baby config)",
   redraw: "edit → redraw p95 < 50 ms",
   kv: "KV cache ≥ 5× at 256 new tokens",
-  memory: "zero tensor growth"
+  memory: "zero tensor growth",
+  soak: "1,000 training steps and 1,000 generated tokens in one page: flat tensor count and memory, no console errors"
 };
 
 const f = (x: number | null | undefined, digits = 1): string =>
@@ -44,6 +47,57 @@ function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [line(head), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+const signed = (x: number | null): string => (x === null ? "–" : `${x >= 0 ? "+" : ""}${x}`);
+
+function soak(x: NonNullable<Results["soak"]>): string[] {
+  const s = x.result;
+  const out = [
+    `7 · Soak (issue #9): ${label(x)}, one page: train() ${s.training.count} steps (${s.config}, ${k(s.params)} params), then sample() ${s.generation.count} tokens (KV cache, blockSize ${s.blockSize}: the window slides)`,
+    `    goal: ${GOALS.soak}`
+  ];
+  const mb = (b: number | null) => (b === null ? "–" : (b / 2 ** 20).toFixed(1));
+  const rows = (name: string, p: SoakPhase) =>
+    p.series.map((q, i) => [
+      i === 0 ? name : "",
+      String(q.at),
+      (q.ms / 1000).toFixed(1),
+      i === 0 ? "" : f((q.ms - p.series[i - 1].ms) / (q.at - p.series[i - 1].at), 1),
+      String(q.held.tensors),
+      String(q.held.bytes),
+      q.held.gpuBytes === null ? "–" : String(q.held.gpuBytes),
+      mb(q.wasmHeapBytes),
+      mb(q.jsHeapBytes),
+      q.loss === null ? "" : q.loss.toFixed(3)
+    ]);
+  out.push(
+    table(
+      ["phase", "at", "s", "ms each", "tensors", "bytes", "GPU bytes", "wasm MiB", "JS heap MiB", "loss"],
+      [...rows("train (step)", s.training), ...rows("sample (token)", s.generation)]
+    )
+  );
+  const phase = (name: string, p: SoakPhase) =>
+    `    ${name}: first → last Δtensors ${signed(p.deltaTensors)}, Δbytes ${signed(p.deltaBytes)}` +
+    (p.deltaGpuBytes === null ? "" : `, ΔGPU bytes ${signed(p.deltaGpuBytes)}`) +
+    `; range over the series ${p.rangeTensors} tensors, ${p.rangeBytes} bytes; ${(p.ms / 1000).toFixed(1)} s → flat: ${p.flat ? "yes" : "no"}`;
+  out.push(phase("train ", s.training), phase("sample", s.generation));
+  const heap = s.training.series.map((q) => q.wasmHeapBytes);
+  const later = [...heap.slice(1), ...s.generation.series.map((q) => q.wasmHeapBytes)].filter((b) => b !== null);
+  out.push(
+    `    model + AdamW ${s.start.tensors} tensors, ${s.start.bytes} bytes; the loop's guard +${s.training.series[0].held.tensors - s.start.tensors}; ` +
+      `between two tokens ${s.generation.series[0]?.held.tensors ?? "–"} (before sampling ${s.generation.before.tensors}); after both ${s.end.tensors} tensors, ${s.end.bytes} bytes` +
+      (heap[0] === null || !later.length
+        ? ""
+        : `\n    wasm memory ${mb(heap[0])} MiB at step 0, then ${[...new Set([Math.min(...later), Math.max(...later)].map(mb))].join("–")} MiB at every later reading (it grows to its high-water mark, never shrinks)`)
+  );
+  out.push(
+    `    positions run per token ${s.generation.ranMin}–${s.generation.ranMax}; in all ${(s.ms / 1000).toFixed(0)} s; console errors and WebGPU warnings: ${x.consoleErrors.length}`
+  );
+  out.push(
+    `    flat (both phases, and end = start): ${s.flat ? "yes" : "no"}; no console errors: ${x.consoleErrors.length ? "no" : "yes"}`
+  );
+  return out;
 }
 
 export function format(r: Results): string {
@@ -225,6 +279,7 @@ export function format(r: Results): string {
     );
     out.push("");
   }
+  if (r.soak) out.push(...soak(r.soak), "");
   if (r.skipped.length)
     out.push(`Skipped (npm run bench -- --full runs them): ${r.skipped.map((x) => x.where).join(", ")}`);
   for (const x of r.failures) out.push(`FAILED ${x.where}: ${x.error}`);

@@ -1,7 +1,10 @@
 // npm run bench [-- --quick] [--full] [--only=ceiling,training,…] [--targets=chromium-webgl,node-wasm]
-//                [--edit-backends=webgpu,wasm] [--profile] [--build]
+//                [--edit-backends=webgpu,wasm] [--profile] [--build] [--soak] [--soak-backend=wasm]
+//                [--soak-steps=1000] [--soak-tokens=1000]
 // Measures, on every backend, the matmul ceiling, training throughput, generation and memory; then the built site's
 // interactivity and page load. Prints a table and writes bench/results/latest.json. See bench/README.md.
+// The soak (issue #9: 1,000 training steps and 1,000 tokens in one page) runs only when asked for (--soak or
+// --only=soak) and writes bench/results/soak.json.
 import {spawnSync} from "node:child_process";
 import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import type {Server} from "node:http";
@@ -18,8 +21,10 @@ import {format, label, type Results, type Target} from "./report.js";
 import {editLatency, pageLoad, PAGES} from "./site.js";
 import * as workloads from "./workloads.js";
 
-const SECTIONS = ["ceiling", "training", "interactivity", "generation", "memory", "pageload"] as const;
+const SECTIONS = ["ceiling", "training", "interactivity", "generation", "memory", "pageload", "soak"] as const;
 type Section = (typeof SECTIONS)[number];
+/** The soak takes minutes on its own: a default run (about 9 minutes) leaves it out. */
+const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== "soak");
 
 /**
  * Each target gets a time budget (seconds, default mode; --quick scales it by 0.3, --full lifts it). Its sections
@@ -78,7 +83,7 @@ const PLANS: Record<"default" | "quick" | "full", Plan> = {
 function parseArgs(argv: string[]) {
   const flag = (name: string) => argv.includes(`--${name}`);
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const only = value("only")?.split(",") ?? [...SECTIONS];
+  const only = [...(value("only")?.split(",") ?? DEFAULT_SECTIONS), ...(flag("soak") ? ["soak"] : [])];
   for (const s of only)
     if (!(SECTIONS as readonly string[]).includes(s))
       throw new Error(`unknown section ${s}; one of ${SECTIONS.join(", ")}`);
@@ -86,6 +91,12 @@ function parseArgs(argv: string[]) {
   const chosen = targets ? TARGETS.filter((t) => targets.includes(`${t.runtime}-${t.backend}`)) : TARGETS;
   const mode = flag("full") ? "full" : flag("quick") ? "quick" : "default";
   const editBackends = value("edit-backends")?.split(",") ?? [""]; // "": the backend the site picks itself
+  const soakBackend = value("soak-backend") ?? "wasm";
+  const [soakSteps, soakTokens] = ["soak-steps", "soak-tokens"].map((name) => Number(value(name) ?? 1000)); // #9's
+  if (![soakSteps, soakTokens].every((n) => Number.isInteger(n) && n > 0))
+    throw new Error("--soak-steps and --soak-tokens take a whole number above 0");
+  if (!["webgpu", "webgl", "wasm", "cpu"].includes(soakBackend))
+    throw new Error(`unknown --soak-backend=${soakBackend}; one of webgpu, webgl, wasm, cpu`);
   return {
     sections: new Set(only as Section[]),
     targets: chosen,
@@ -93,7 +104,10 @@ function parseArgs(argv: string[]) {
     plan: PLANS[mode],
     profile: flag("profile"),
     build: flag("build"),
-    editBackends
+    editBackends,
+    soakBackend: soakBackend as BackendName,
+    soakSteps,
+    soakTokens
   } as const;
 }
 
@@ -112,6 +126,7 @@ const results: Results = {
   generation: [],
   memory: [],
   pageload: [],
+  soak: null,
   failures: [],
   skipped: []
 };
@@ -249,9 +264,46 @@ async function siteSections(browser: Browser): Promise<void> {
   }
 }
 
+/** Issue #9's soak in one Chromium page on --soak-backend; its console errors and WebGPU warnings are counted. */
+async function soakSection(browser: Browser): Promise<void> {
+  const target: Target = {runtime: "chromium", backend: args.soakBackend};
+  log(`soak on ${label(target)}: ${args.soakSteps} training steps, then ${args.soakTokens} tokens`);
+  const server = await serveBench();
+  let page: (BenchPage & {adapter: string | null; threads: number | null}) | null = null;
+  try {
+    page = await server.open(browser, args.soakBackend);
+    page.page.on("console", (message) => {
+      if (message.type() === "debug" && message.text().startsWith("[soak]")) log(message.text());
+    });
+    const result = await page.run((b, o) => b.soak(o), {
+      steps: args.soakSteps,
+      tokens: args.soakTokens,
+      progress: true
+    });
+    results.soak = {
+      ...target,
+      adapter: page.adapter,
+      wasmThreads: page.threads,
+      result,
+      consoleErrors: [...page.log.errors]
+    };
+    if (page.log.errors.length)
+      results.failures.push({where: `soak ${label(target)}`, error: page.log.errors.join("; ")});
+  } catch (error) {
+    results.failures.push({where: `soak ${label(target)}`, error: (error as Error).message});
+  } finally {
+    await page?.close();
+    await server.close();
+  }
+}
+
 async function main(): Promise<void> {
   const browserTargets = args.targets.filter((t) => t.runtime === "chromium");
-  const needsBrowser = browserTargets.length > 0 || args.sections.has("interactivity") || args.sections.has("pageload");
+  const needsBrowser =
+    browserTargets.length > 0 ||
+    args.sections.has("interactivity") ||
+    args.sections.has("pageload") ||
+    args.sections.has("soak");
   const browser = needsBrowser ? await launch({webgpu: true}) : null;
   const adapters: Record<string, unknown> = {};
   try {
@@ -284,6 +336,7 @@ async function main(): Promise<void> {
       }
     }
     if (browser) await siteSections(browser);
+    if (browser && args.sections.has("soak")) await soakSection(browser);
     results.meta = {
       date: new Date().toISOString().replace(/:\d\d\.\d+Z$/, "Z"),
       mode: args.mode,
@@ -301,9 +354,24 @@ async function main(): Promise<void> {
     await browser?.close();
   }
   mkdirSync("bench/results", {recursive: true});
-  writeFileSync("bench/results/latest.json", JSON.stringify(results, JSON_SAFE, 2) + "\n");
+  // latest.json holds the last run of the other sections: a soak-only run leaves it alone, and the soak (with the
+  // run's meta) goes to soak.json.
+  const written: string[] = [];
+  if ([...args.sections].some((s) => s !== "soak")) {
+    writeFileSync("bench/results/latest.json", JSON.stringify({...results, soak: undefined}, JSON_SAFE, 2) + "\n");
+    written.push("bench/results/latest.json");
+  }
+  if (args.sections.has("soak")) {
+    const soak = {
+      meta: results.meta,
+      soak: results.soak,
+      failures: results.failures.filter((f) => f.where.startsWith("soak"))
+    };
+    writeFileSync("bench/results/soak.json", JSON.stringify(soak, JSON_SAFE, 2) + "\n");
+    written.push("bench/results/soak.json");
+  }
   console.log(format(results));
-  console.log(`\nwrote bench/results/latest.json in ${elapsed()}`);
+  console.log(`\nwrote ${written.join(" and ")} in ${elapsed()}`);
 }
 
 await main();
