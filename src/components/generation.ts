@@ -60,14 +60,26 @@ export interface GenState {
 }
 
 /** The prompt's ids, or why it cannot be read (a character the model has never seen, an empty prompt). */
-export function encodePrompt(model: TrainedModel, text: string): {ids: number[]; problem: string | null} {
+export function encodePrompt(
+  model: Pick<TrainedModel, "tokenizer">,
+  text: string
+): {ids: number[]; problem: string | null} {
   if (text.length === 0) return {ids: [], problem: "the prompt is empty: type at least one character"};
   try {
     return {ids: model.tokenizer.encode(text), problem: null};
   } catch (error) {
-    return {ids: [], problem: `${(error as Error).message}; this model knows only the characters in its vocabulary`};
+    const {vocab} = model.tokenizer;
+    const unknown = [...new Set(text)].filter((c) => !vocab.includes(c));
+    const more = unknown.length > 9 ? ` and ${unknown.length - 9} more` : "";
+    const others = unknown.length > 1 ? `, nor ${unknown.slice(1, 9).map(character).join(", ")}${more}` : "";
+    const knows = `this model knows only the ${vocab.length} characters of its vocabulary`;
+    return {ids: [], problem: `${(error as Error).message}${others}; ${knows}`};
   }
 }
+
+/** "\"é\" (U+00E9)", as the tokenizer names a character. */
+const character = (c: string) =>
+  `${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})`;
 
 function rows(dist: Distribution, chosen: number, vocab: readonly string[], n = 10): TokenRow[] {
   const top = dist.probs
