@@ -1,6 +1,7 @@
 // The model chapter 8's session trains (TrainSession extends this): the weights and AdamW's state on the page's
 // backend, the data and settings they are trained with, a CPU copy of both read back now and then
 // (weightCopy.ts: if the WebGPU device is lost, the model is rebuilt from it), and the checkpoints it writes and reads.
+import * as tf from "@tinygpt/tf";
 import {CheckpointError, loadCheckpoint, loadOptimizer} from "../gpt/checkpoint.js";
 import type {GPTConfig} from "../gpt/config.js";
 import {estimateLoss} from "../gpt/evaluate.js";
@@ -8,8 +9,11 @@ import {AdamW} from "../gpt/optim.js";
 import {disposeParams, initParams, type Params} from "../gpt/params.js";
 import {checkpointBytes} from "./checkpointStore.js";
 import {fileName, fitProblem, type TrainData} from "./trainData.js";
+import {expose} from "./testHooks.js";
 import {RUN_DEFAULTS, type RunSettings} from "./trainSetup.js";
 import {copyCheckpoint, CopyKeeper, forget, type WeightCopy} from "./weightCopy.js";
+
+expose("tf", tf);
 
 export const ADAMW = {beta2: RUN_DEFAULTS.beta2}; // each run sets its own (RunSettings)
 

@@ -33,10 +33,10 @@ export interface WeightCopy {
 export async function copyWeights(params: Params, optimizer: AdamW): Promise<WeightCopy> {
   const {step, options} = optimizer;
   const read = (ts: tf.Tensor[]) => Promise.all(ts.map((t) => t.data() as Promise<Float32Array>));
-  const weights = read(namedParams(params).map((p) => p.variable));
-  const [m, v] = [read(optimizer.m), read(optimizer.v)];
-  const copy = {config: params.config, step, options: {...options}, at: Date.now()};
-  return {...copy, weights: (await weights).map(own), m: (await m).map(own), v: (await v).map(own)};
+  const reads = [read(namedParams(params).map((p) => p.variable)), read(optimizer.m), read(optimizer.v)];
+  // awaited together: a model freed meanwhile fails every read, and each failure is then handled
+  const [weights, m, v] = (await Promise.all(reads)).map((arrays) => arrays.map(own));
+  return {config: params.config, step, options: {...options}, weights, m, v, at: Date.now()};
 }
 
 /** A fresh array: a backend may hand back a view of memory it reuses. */

@@ -6,6 +6,7 @@ import {after, before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Browser, Page} from "playwright-core";
 import {badge, launch, openPage, serveSite, type PageLog, type Site} from "./harness.js";
+import {hook, setNumber, tinyRun, until} from "./trainingPage.js";
 
 let site: Site;
 let browser: Browser;
@@ -17,39 +18,6 @@ after(async () => {
   await browser.close();
   await site.close();
 });
-
-interface RunHook {
-  status: string;
-  step: number;
-  losses: number[];
-  valLosses: number[];
-  memory: {step: number; numTensors: number}[];
-  probe: number | null;
-}
-const hook = (page: Page): Promise<RunHook> =>
-  page.evaluate(() => (window as unknown as {__tinygpt: {run: RunHook}}).__tinygpt.run);
-const until = (page: Page, condition: string, timeout = 300_000) =>
-  page.waitForFunction(`(r => r && (${condition}))(window.__tinygpt?.run)`, null, {timeout});
-
-async function setNumber(page: Page, label: string, value: number): Promise<void> {
-  const input = page.locator(`form:has(> label:text-is("${label}")) input[type=number]`);
-  await input.fill(String(value));
-  await input.dispatchEvent("input");
-}
-
-/** Toy sentences, the tiny model, a short run with a large learning rate. */
-async function tinyRun(page: Page, steps: number): Promise<void> {
-  await page.locator(".tg-data-source input[value='toy sentences']").check();
-  await page.locator('form:has(> label:text-is("model")) select').selectOption({index: 0});
-  await page.locator("[data-name=vocab]").filter({hasText: "tokens"}).waitFor();
-  await setNumber(page, "steps N", steps);
-  await setNumber(page, "batch size B", 4);
-  await setNumber(page, "evaluate every", 8);
-  await setNumber(page, "sample every", 12);
-  await page.locator('form:has(> label:text-is("peak learning rate")) select').selectOption("0.01");
-  await page.locator('form:has(> label:text-is("schedule")) label:text-is("constant") input').check();
-  await until(page, "r.status === 'ready'");
-}
 
 let page: Page;
 let log: PageLog;

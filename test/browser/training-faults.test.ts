@@ -1,0 +1,117 @@
+// Chapter 8 when things go wrong mid-run, through the built site on WebGPU (SwiftShader): the real GPUDevice is
+// destroyed while training (the run stops, the page goes on on webgl with the model of the last CPU copy, which
+// saves and loads), and the tab is reloaded mid-run (the run's autosave is offered and loads at its step).
+import {after, before, describe, test} from "node:test";
+import assert from "node:assert/strict";
+import {readFile} from "node:fs/promises";
+import type {Browser} from "playwright-core";
+import {badge, launch, openPage, serveSite, type Site} from "./harness.js";
+import {hook, setNumber, tinyRun, until} from "./trainingPage.js";
+
+let site: Site;
+let browser: Browser;
+before(async () => {
+  site = await serveSite();
+  browser = await launch({webgpu: true});
+});
+after(async () => {
+  await browser.close();
+  await site.close();
+});
+
+interface Hooks {
+  run: {copied: number | null; step: number};
+  autosave?: {step: number};
+  tf: {backend(): {device: {destroy(): void}}; getBackend(): string};
+}
+
+describe("chapter 8 · faults mid-run", () => {
+  test("a WebGPU device destroyed mid-run: the run stops, the copied model is restored on webgl, saves and loads", async () => {
+    const {page, log} = await openPage(browser, site.url + "08-training", site.url);
+    assert.equal((await badge(page)).backend, "webgpu");
+    await tinyRun(page, 200, 4);
+    await page.locator("[data-name=run] button[data-action=start]").click();
+    await until(page, "r.copied >= 4 && r.step > r.copied");
+    const lostAt = await page.evaluate(() => {
+      const g = (window as unknown as {__tinygpt: Hooks}).__tinygpt;
+      const {copied, step} = g.run;
+      g.tf.backend().device.destroy();
+      return {copied: copied!, step};
+    });
+    await until(page, "r.status === 'stopped' && /device was lost/.test(r.message ?? '')", 120_000);
+    const run = await hook(page);
+    const said =
+      /^The webgpu device was lost at step (\d+); the model from step (\d+) is restored on webgl: Save it, or Start to continue\.$/.exec(
+        run.message ?? ""
+      );
+    assert.ok(said, `the message: ${run.message}`);
+    const [reached, kept] = [Number(said[1]), Number(said[2])];
+    assert.equal(run.step, kept, "the page shows the restored model's step");
+    assert.equal(run.copied, kept, "the restored model is the latest CPU copy");
+    assert.ok(kept >= lostAt.copied && kept <= reached && reached >= lostAt.step, JSON.stringify({lostAt, reached}));
+    assert.equal(
+      await page.evaluate(() => (window as unknown as {__tinygpt: Hooks}).__tinygpt.tf.getBackend()),
+      "webgl"
+    );
+    await page.locator("[data-name=progress]", {hasText: `the model from step ${kept} is restored on webgl`}).waitFor();
+    await page.locator(".tg-notice", {hasText: "The webgpu device was lost"}).waitFor();
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("[data-name=checkpoints] button[data-action=save]").click()
+    ]);
+    assert.equal(download.suggestedFilename(), `tinygpt-the-toy-sentences-step${kept}.safetensors`);
+    await page.locator("[data-name=checkpoints][data-result=ok]").waitFor();
+    const file = {name: download.suggestedFilename(), mimeType: "application/octet-stream"};
+    const buffer = await readFile(await download.path());
+    await page.locator("[data-name=checkpoints] input[type=file]").setInputFiles({...file, buffer});
+    await page
+      .locator("[data-name=checkpoints] [role=status]", {hasText: `Loaded ${download.suggestedFilename()}`})
+      .waitFor();
+    await until(page, `r.probe !== null && r.step === ${kept} && r.status === 'ready'`);
+
+    await setNumber(page, "steps N", kept + 2);
+    await page.locator("[data-name=run] button[data-action=start]").click();
+    await until(page, `r.status === 'finished' && r.step === ${kept + 2}`);
+    const losses = (await hook(page)).losses;
+    assert.ok(losses.length === 2 && losses.every(Number.isFinite), `losses on webgl: ${losses}`);
+    assert.deepEqual(log.errors, []);
+    assert.deepEqual(log.external, []);
+    await page.context().close();
+  });
+
+  test("a tab reloaded mid-run offers the run's autosave, which loads at its step", async () => {
+    const {page, log} = await openPage(browser, site.url + "08-training", site.url);
+    await badge(page);
+    await tinyRun(page, 1000, 4);
+    await page.locator("[data-name=run] button[data-action=start]").click();
+    const saved = () => page.evaluate(() => (window as unknown as {__tinygpt: Hooks}).__tinygpt.autosave?.step ?? 0);
+    await page.waitForFunction(() => (window as unknown as {__tinygpt: Hooks}).__tinygpt.autosave?.step, null, {
+      timeout: 300_000
+    });
+    const first = await saved();
+    assert.ok(first > 0 && (await hook(page)).status === "running", "autosaved while running");
+    await page.reload();
+    await badge(page);
+    await tinyRun(page, 1000, 4);
+    const offer = page.locator("[data-name=checkpoints] button[data-action=load-autosave]");
+    const said = /^Resume the run from step (\d+) \(the toy sentences\), autosaved \d\d:\d\d$/.exec(
+      await offer.innerText()
+    );
+    assert.ok(said, await offer.innerText());
+    const step = Number(said[1]);
+    assert.ok(step >= first, `offered step ${step}, autosaved ${first} before the reload`);
+    await offer.click();
+    await page
+      .locator("[data-name=checkpoints] [role=status]", {hasText: `Loaded the autosave at step ${step}`})
+      .waitFor();
+    await until(page, `r.probe !== null && r.step === ${step}`);
+    assert.match(
+      await page.locator("[data-name=run] button[data-action=start]").innerText(),
+      /^Continue to step 1000$/
+    );
+    assert.deepEqual(log.errors, []);
+    assert.deepEqual(log.external, []);
+    await page.context().close();
+  });
+});
