@@ -1,6 +1,7 @@
 // Text from the reader is rendered as text, never as HTML: markup that would run script is fed through the sample
-// text (URL and text box), an unknown URL key and chapter 1's probe box on every ready chapter with the model panel;
-// nothing runs, no element is made from it, and the characters are shown as typed.
+// text (URL and text box), an unknown URL key and chapter 1's probe box on every ready chapter with the model panel,
+// chapter 8's pasted and uploaded training text (and the file's name), and chapter 9's prompt; nothing runs, no
+// element is made from it, and the characters are shown as typed.
 import {after, before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Browser, Page} from "playwright-core";
@@ -9,7 +10,7 @@ import {badge, launch, openPage, serveSite, type PageLog, type Site} from "./har
 
 const PAYLOAD = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 const KEY = `<img src=y onerror="window.__xss=3">`;
-/** Chapters whose pages carry the reader's model panel (chapter 8 and 9 are pending: their own tests add them). */
+/** Chapters whose pages carry the reader's model panel (chapters 8 and 9 have their own tests below). */
 const PAGES = CHAPTERS.filter((c) => c.ready && Number(c.path.slice(0, 2)) <= 7).map((c) => c.path);
 
 let site: Site;
@@ -79,6 +80,56 @@ describe("reader text is never markup", () => {
     await page.waitForFunction(() => document.querySelector("[data-name=probe] li")?.textContent?.startsWith("<"));
     const first = await page.locator("[data-name=probe] li").evaluateAll((items) => items.map((li) => li.textContent));
     assert.ok(first[0]?.startsWith("<") && first[1]?.startsWith("I"), `one token per character: ${first.slice(0, 4)}`);
+    await assertInert(page, log);
+    await page.context().close();
+  });
+
+  test("/08-training: markup pasted or uploaded as the training text becomes characters of the vocabulary", async () => {
+    const {page, log} = await openPage(browser, `${site.url}08-training`, site.url);
+    await badge(page);
+    const text = `${PAYLOAD} the fox and the crow. `.repeat(12);
+    await page.locator(".tg-data-source input[value='your text']").check();
+    await page.locator(".tg-own-text textarea").fill(text);
+    await page.locator(".tg-own-text button", {hasText: "Use the pasted text"}).click();
+    await page.locator("[data-name=splits]", {hasText: "The pasted text"}).waitFor({timeout: 120_000});
+    const vocab = page.locator(`[data-name=vocab][data-size='${new Set(text).size}']`);
+    await vocab.waitFor();
+    for (const c of ["<", ">", "=", '"', "/"]) {
+      assert.ok((await vocab.innerText()).includes(c), `the vocabulary shows ${c} as a character`);
+    }
+    await assertInert(page, log);
+
+    await page.locator(".tg-own-text input[type=file]").setInputFiles({
+      ...{name: `${KEY}.txt`, mimeType: "text/plain"},
+      buffer: Buffer.from(text.toUpperCase())
+    });
+    const using = page.locator(".tg-own-text [role=status]", {hasText: `characters from ${KEY}.txt`});
+    await using.waitFor();
+    assert.equal(await using.innerText(), `Using ${text.length.toLocaleString("en-US")} characters from ${KEY}.txt.`);
+    await page.locator("[data-name=splits]", {hasText: `${KEY}.txt: `}).waitFor();
+    await page.locator(`[data-name=vocab][data-size='${new Set(text.toUpperCase()).size}']`).waitFor();
+    await assertInert(page, log);
+    await page.context().close();
+  });
+
+  test("/09-generation: a markup prompt is refused naming its unknown characters, as text; an empty one is refused", async () => {
+    const {page, log} = await openPage(browser, `${site.url}09-generation`, site.url);
+    await badge(page);
+    const prompt = page.locator('form:has(> label:text-is("prompt")) textarea');
+    await prompt.waitFor({timeout: 120_000});
+    const refused = page.locator("[data-name=promptProblem]");
+    await prompt.fill(PAYLOAD);
+    await page.locator("button", {hasText: "Generate"}).click();
+    await refused.waitFor();
+    assert.match(
+      await refused.innerText(),
+      /^Not generated: character "<" \(U\+003C\) at position 0 is not in the vocabulary, nor .*">" \(U\+003E\).*; this model knows only the \d+ characters of its vocabulary\.$/
+    );
+    await assertInert(page, log);
+    await prompt.fill("");
+    await page.locator("button", {hasText: "Generate"}).click();
+    await page.locator("[data-name=promptProblem]", {hasText: "empty"}).waitFor();
+    assert.equal(await refused.innerText(), "Not generated: the prompt is empty: type at least one character.");
     await assertInert(page, log);
     await page.context().close();
   });
