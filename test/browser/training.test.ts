@@ -100,7 +100,10 @@ describe("chapter 8 · training in the browser", () => {
     });
     const alert = page.locator("[data-name=checkpoints] [role=alert]");
     await alert.waitFor();
-    assert.match(await alert.innerText(), /^Not loaded: junk\.safetensors: .+/);
+    assert.equal(
+      await alert.innerText(),
+      "Not loaded: junk.safetensors: not a safetensors file, or truncated: header length 2338328219631577204 exceeds the 29 bytes after it"
+    );
     const kept = await hook(page);
     assert.deepEqual([kept.step, kept.probe], [before.step, before.probe], "the current model was kept");
 
