@@ -1,13 +1,16 @@
 // The measurements that run on a TF.js backend: the same code in Node (tsx) and in Chromium (bundled by
 // bench/browser.ts with the "browser" condition, as the site gets src/gpt). Each returns plain JSON.
 import * as tf from "@tinygpt/tf";
-import {makeConfig, preset, type GPTConfig} from "../src/gpt/config.js";
+import {makeConfig, type GPTConfig} from "../src/gpt/config.js";
+import {preset} from "../src/gpt/presets.js";
 import {additionTask} from "../src/gpt/data/addition.js";
 import type {Batch, Dataset} from "../src/gpt/data/corpus.js";
 import {argmax} from "../src/gpt/distribution.js";
 import {KVCache, nextLogits} from "../src/gpt/kvcache.js";
 import {AdamW} from "../src/gpt/optim.js";
-import {countParams, disposeParams, initParams, mulberry32} from "../src/gpt/params.js";
+import {disposeParams, initParams} from "../src/gpt/params.js";
+import {countParams} from "../src/gpt/count.js";
+import {mulberry32} from "../src/gpt/random.js";
 import {sample} from "../src/gpt/sample.js";
 import {makeSchedule} from "../src/gpt/schedule.js";
 import {Guard, trainStep} from "../src/gpt/step.js";

@@ -3,7 +3,8 @@ import {readFileSync} from "node:fs";
 import {parseArgs} from "node:util";
 import {initBackend, isBackendName} from "../src/gpt/backend.js";
 import {CheckpointError, loadCheckpoint, type Checkpoint} from "../src/gpt/checkpoint.js";
-import {ConfigError, PRESETS, isPresetName, makeConfig, type GPTConfig} from "../src/gpt/config.js";
+import {ConfigError, makeConfig, type GPTConfig} from "../src/gpt/config.js";
+import {PRESETS, isPresetName} from "../src/gpt/presets.js";
 import {TextError, decodeText} from "../src/gpt/limits.js";
 
 /** A failure the user can fix: printed as one line, exit status 1 (bad file or data) by default. */

@@ -3,9 +3,11 @@ import {writeFileSync} from "node:fs";
 import * as tf from "@tinygpt/tf";
 import {initBackend} from "../src/gpt/backend.js";
 import {CheckpointError, loadCheckpoint, saveCheckpoint} from "../src/gpt/checkpoint.js";
-import {COUNT_ONLY, isPresetName, makeConfig, type GPTConfig} from "../src/gpt/config.js";
+import {makeConfig, type GPTConfig} from "../src/gpt/config.js";
+import {COUNT_ONLY, isPresetName} from "../src/gpt/presets.js";
 import {forward} from "../src/gpt/model.js";
-import {countParams, disposeParams, initParams} from "../src/gpt/params.js";
+import {disposeParams, initParams} from "../src/gpt/params.js";
+import {countParams} from "../src/gpt/count.js";
 import {CharTokenizer} from "../src/gpt/tokenizer.js";
 import {
   CliError,

@@ -1,12 +1,15 @@
 // tinygpt train: builds (or resumes) a model, trains it with AdamW on the addition task or a text, saves it.
 import {renameSync, writeFileSync} from "node:fs";
-import {loadOptimizer, optimizerExtra, saveCheckpoint, type Checkpoint} from "../src/gpt/checkpoint.js";
-import {COUNT_ONLY, isPresetName, makeConfig} from "../src/gpt/config.js";
+import {saveCheckpoint, type Checkpoint} from "../src/gpt/checkpoint.js";
+import {loadOptimizer, optimizerExtra} from "../src/gpt/checkpointOptim.js";
+import {makeConfig} from "../src/gpt/config.js";
+import {COUNT_ONLY, isPresetName} from "../src/gpt/presets.js";
 import type {AdditionTask} from "../src/gpt/data/addition.js";
 import {additionAccuracy} from "../src/gpt/evaluate.js";
 import {MEMORY_BUDGET_BYTES, memoryProblem} from "../src/gpt/limits.js";
 import {AdamW} from "../src/gpt/optim.js";
-import {countParams, disposeParams, initParams, type Params} from "../src/gpt/params.js";
+import {disposeParams, initParams, type Params} from "../src/gpt/params.js";
+import {countParams} from "../src/gpt/count.js";
 import {makeSchedule} from "../src/gpt/schedule.js";
 import {RunControl, train, type Progress, type TrainOptions} from "../src/gpt/train.js";
 import {CliError, UsageError, configFrom, loadCheckpointFile, parseInteger, parseNumber, parseOptions} from "./args.js";

@@ -1,7 +1,8 @@
 // Checkpoints in and out of a page: as safetensors bytes, as a download, in the browser's storage (IndexedDB, so
 // the last saved model is offered again after a reload, here and in chapter 9, and so is the run's autosave), and
 // from a file the reader picks.
-import {optimizerExtra, saveCheckpoint} from "../gpt/checkpoint.js";
+import {saveCheckpoint} from "../gpt/checkpoint.js";
+import {optimizerExtra} from "../gpt/checkpointOptim.js";
 import type {AdamW} from "../gpt/optim.js";
 import {namedParams, type Params} from "../gpt/params.js";
 import {toFlat} from "../gpt/readback.js";

@@ -2,7 +2,8 @@
 // Tensors live only inside these functions; pages and views get numbers.
 import * as tf from "@tinygpt/tf";
 import type {GPTConfig} from "../gpt/config.js";
-import {disposeParams, initParams, seededNormal, type Params} from "../gpt/params.js";
+import {disposeParams, initParams, type Params} from "../gpt/params.js";
+import {seededNormal} from "../gpt/random.js";
 import {disposeTrace, forwardTraced} from "../gpt/model.js";
 import {MASKED, causalMask} from "../gpt/attention.js";
 import {ACTIVATIONS, makeDropout, sinusoidalPositions} from "../gpt/layers.js";

@@ -3,7 +3,8 @@
 import * as tf from "@tinygpt/tf";
 import {IGNORE_INDEX, perPositionLoss} from "../gpt/loss.js";
 import {disposeTrace, forwardTraced} from "../gpt/model.js";
-import {countParams, namedParams} from "../gpt/params.js";
+import {namedParams} from "../gpt/params.js";
+import {countParams} from "../gpt/count.js";
 import {readTensors} from "../gpt/readback.js";
 import {paramsOf} from "./modelData.js";
 import {contextOf, toConfig, type ReaderModel} from "./readerModel.js";

@@ -1,7 +1,7 @@
 // Chapter 6's formulas: a config's parameters component by component (from countParams), with the config's numbers
 // written in, grouped for the proportional chart, and as the width and depth vary.
 import type {GPTConfig} from "../gpt/config.js";
-import {countParams} from "../gpt/params.js";
+import {countParams} from "../gpt/count.js";
 
 export interface Component {
   key: string;

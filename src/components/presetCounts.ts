@@ -1,8 +1,10 @@
 // Chapter 6's presets: the figure each is published with and the counting convention it uses, the switches the page
 // offers (tied head, biases, positions), the memory a count implies, and the check against instantiated weights.
 import * as tf from "@tinygpt/tf";
-import {COUNT_ONLY, PRESETS, makeConfig, type GPTConfig, type PresetName} from "../gpt/config.js";
-import {countParams, disposeParams, initParams, namedParams} from "../gpt/params.js";
+import {makeConfig, type GPTConfig} from "../gpt/config.js";
+import {COUNT_ONLY, PRESETS, type PresetName} from "../gpt/presets.js";
+import {disposeParams, initParams, namedParams} from "../gpt/params.js";
+import {countParams} from "../gpt/count.js";
 
 /** How a published figure counts: every weight, or without the position table (nanoGPT's get_num_params()). */
 export type Convention = "total" | "excludingPositions";

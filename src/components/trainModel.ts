@@ -2,7 +2,8 @@
 // backend, the data and settings they are trained with, a CPU copy of both read back now and then
 // (weightCopy.ts: if the WebGPU device is lost, the model is rebuilt from it), and the checkpoints it writes and reads.
 import * as tf from "@tinygpt/tf";
-import {CheckpointError, loadCheckpoint, loadOptimizer} from "../gpt/checkpoint.js";
+import {CheckpointError, loadCheckpoint} from "../gpt/checkpoint.js";
+import {loadOptimizer} from "../gpt/checkpointOptim.js";
 import type {GPTConfig} from "../gpt/config.js";
 import {estimateLoss} from "../gpt/evaluate.js";
 import {AdamW} from "../gpt/optim.js";

@@ -1,6 +1,7 @@
 // Chapter 8's settings: which model to train (a preset or the reader's own model) and the run's hyperparameters,
 // with the learning-rate schedule they make.
-import {makeConfig, PRESETS, type GPTConfig} from "../gpt/config.js";
+import {makeConfig, type GPTConfig} from "../gpt/config.js";
+import {PRESETS} from "../gpt/presets.js";
 import {EXAMPLE_LENGTH} from "../gpt/data/addition.js";
 import {learningRate, makeSchedule, type Schedule} from "../gpt/schedule.js";
 import {loadModel, STORAGE_KEY, type ReaderModel} from "./readerModel.js";

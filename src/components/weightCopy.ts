@@ -2,7 +2,8 @@
 // keeps the latest one so that a lost WebGPU device costs only the steps since it (the weights are rebuilt on the
 // next backend), and so that a checkpoint can be written without touching the tensors the loop is updating.
 import * as tf from "@tinygpt/tf";
-import {optimizerExtra, saveCheckpoint} from "../gpt/checkpoint.js";
+import {saveCheckpoint} from "../gpt/checkpoint.js";
+import {optimizerExtra} from "../gpt/checkpointOptim.js";
 import type {GPTConfig} from "../gpt/config.js";
 import {AdamW, type AdamWOptions} from "../gpt/optim.js";
 import {

@@ -1,8 +1,7 @@
 // Checkpoints as safetensors files that PyTorch can read: nanoGPT's state_dict names and (out, in) Linear weights,
-// with the config and the tokenizer as JSON strings in the metadata.
+// with the config and the tokenizer as JSON strings in the metadata (checkpointOptim.ts adds AdamW's state).
 import * as tf from "@tinygpt/tf";
 import {ConfigError, makeConfig, type GPTConfig} from "./config.js";
-import {ADAMW_DEFAULTS, AdamW, type AdamWOptions} from "./optim.js";
 import {assembleParams, namedParams, paramSpecs, toVariable, type Params} from "./params.js";
 import {decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor} from "./safetensors.js";
 import {CharTokenizer, TokenizerError} from "./tokenizer.js";
@@ -33,7 +32,7 @@ export interface Checkpoint {
 }
 
 /** (rows, cols) row-major → (cols, rows) row-major. */
-function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
+export function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(data.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
   return out;
@@ -87,11 +86,14 @@ export function loadCheckpoint(bytes: Uint8Array): Checkpoint {
   const file = wrap(() => decodeSafetensors(bytes));
   const {config: configJSON, tokenizer: tokenizerJSON, format: _, ...metadata} = file.metadata;
   if (configJSON === undefined) throw new CheckpointError("the metadata has no config: not a TinyGPT checkpoint");
-  const config = wrap(() => makeConfig(parse(configJSON) as Partial<GPTConfig>), "config in the metadata is invalid: ");
+  const config = wrap(
+    () => makeConfig(parseJSON(configJSON) as Partial<GPTConfig>),
+    "config in the metadata is invalid: "
+  );
   const tokenizer =
     tokenizerJSON === undefined
       ? null
-      : wrap(() => CharTokenizer.fromJSON(parse(tokenizerJSON)), "tokenizer in the metadata is invalid: ");
+      : wrap(() => CharTokenizer.fromJSON(parseJSON(tokenizerJSON)), "tokenizer in the metadata is invalid: ");
   if (tokenizer && tokenizer.vocabSize !== config.vocabSize) {
     throw new CheckpointError(
       `tokenizer has ${tokenizer.vocabSize} tokens but config.vocabSize is ${config.vocabSize}`
@@ -142,7 +144,8 @@ function wrap<T>(fn: () => T, prefix = ""): T {
   }
 }
 
-function parse(json: string): unknown {
+/** JSON.parse, throwing CheckpointError("not JSON"). */
+export function parseJSON(json: string): unknown {
   try {
     return JSON.parse(json);
   } catch {
@@ -154,82 +157,3 @@ const sameBits = (a: Float32Array, b: Float32Array) => {
   const [x, y] = [new Uint32Array(a.buffer, a.byteOffset, a.length), new Uint32Array(b.buffer, b.byteOffset, b.length)];
   return x.length === y.length && x.every((v, i) => v === y[i]);
 };
-
-// ---- optimizer state, so that training resumes exactly ----
-
-const MOMENTS = ["exp_avg", "exp_avg_sq"] as const; // PyTorch's names for AdamW's m and v
-
-/**
- * An AdamW's state as checkpoint extras: the step and hyperparameters as the "optimizer" metadata (JSON), and each
- * weight's m and v as optimizer.<weight name>.exp_avg and .exp_avg_sq, in the weight's PyTorch layout.
- */
-export function optimizerExtra(optimizer: AdamW): Required<CheckpointExtra> {
-  const tensors = optimizer.params.flatMap(({name, variable, transposed}, i) =>
-    [optimizer.m[i], optimizer.v[i]].map((moment, k) => {
-      const data = moment.dataSync() as Float32Array;
-      const [rows, cols] = variable.shape;
-      const layout = transposed
-        ? {shape: [cols, rows], data: transpose(data, rows, cols)}
-        : {shape: variable.shape, data};
-      return {name: `${OPTIMIZER_PREFIX}${name}.${MOMENTS[k]}`, ...layout};
-    })
-  );
-  const state = {type: "adamw", step: optimizer.step, ...optimizer.options};
-  return {tensors, metadata: {optimizer: JSON.stringify(state)}};
-}
-
-/**
- * The AdamW a checkpoint carries, for its params, with its step and moments restored; null when it carries none.
- * Checks the metadata and every moment's presence and shape first; throws CheckpointError.
- */
-export function loadOptimizer(checkpoint: Checkpoint): AdamW | null {
-  const {params, extra} = checkpoint;
-  const json = extra.metadata.optimizer;
-  if (json === undefined) {
-    if (extra.tensors.length === 0) return null;
-    throw new CheckpointError(`tensor ${extra.tensors[0].name} is there but the metadata has no optimizer`);
-  }
-  const {type, step, ...options} = parse(json) as Record<string, unknown>;
-  if (type !== "adamw") throw new CheckpointError(`optimizer type ${JSON.stringify(type)} is not "adamw"`);
-  if (!(Number.isSafeInteger(step) && (step as number) >= 0)) {
-    throw new CheckpointError(`optimizer step (${JSON.stringify(step)}) must be a non-negative integer`);
-  }
-  for (const [key, value] of Object.entries(options)) {
-    const expected = typeof ADAMW_DEFAULTS[key as keyof AdamWOptions];
-    if (!Object.hasOwn(ADAMW_DEFAULTS, key) || typeof value !== expected) {
-      throw new CheckpointError(
-        `optimizer field ${JSON.stringify(key)} (${JSON.stringify(value)}) is unknown or mistyped`
-      );
-    }
-  }
-  const found = new Map(extra.tensors.map((t) => [t.name, t]));
-  const named = namedParams(params);
-  const moments = named.map(({name, variable, transposed}) =>
-    MOMENTS.map((moment) => {
-      const key = `${OPTIMIZER_PREFIX}${name}.${moment}`;
-      const tensor = found.get(key);
-      if (!tensor) throw new CheckpointError(`missing tensor ${key}`);
-      found.delete(key);
-      const [rows, cols] = variable.shape;
-      const shape = transposed ? [cols, rows] : variable.shape;
-      if (tensor.shape.join() !== shape.join()) {
-        throw new CheckpointError(`tensor ${key} has shape [${tensor.shape}] but its weight needs [${shape}]`);
-      }
-      return transposed ? transpose(tensor.data, cols, rows) : tensor.data;
-    })
-  );
-  const unexpected = found.keys().next();
-  if (!unexpected.done) throw new CheckpointError(`unexpected tensor ${unexpected.value} (no weight has that name)`);
-  let optimizer: AdamW;
-  try {
-    optimizer = new AdamW(params, options as Partial<AdamWOptions>);
-  } catch (error) {
-    throw new CheckpointError(`optimizer in the metadata is invalid: ${(error as Error).message}`);
-  }
-  optimizer.load(
-    step as number,
-    moments.map(([m]) => m),
-    moments.map(([, v]) => v)
-  );
-  return optimizer;
-}

@@ -1,7 +1,7 @@
 // Limits checked before anything is allocated: the memory a training run would need, and the text a corpus or an
 // upload may be. Pure functions (no tensors), shared by the pages and the CLI so both refuse with the same words.
 import type {GPTConfig} from "./config.js";
-import {countParams} from "./params.js";
+import {countParams} from "./count.js";
 
 /** The training memory a run may need before it is refused: 2 GB (a browser tab's comfortable share). */
 export const MEMORY_BUDGET_BYTES = 2e9;

@@ -1,6 +1,7 @@
-// The model's weights: their layout, a seeded nanoGPT-style initialisation, their names and a parameter count.
+// The model's weights: their layout, a seeded nanoGPT-style initialisation and their names (count.ts counts them).
 import * as tf from "@tinygpt/tf";
 import type {GPTConfig} from "./config.js";
+import {seededNormal} from "./random.js";
 
 /** x @ weight + bias; weight is (in, out) so the matmul needs no transpose (PyTorch stores (out, in)). */
 export interface LinearParams {
@@ -31,40 +32,6 @@ export interface NamedParam {
   name: string;
   variable: tf.Variable;
   transposed: boolean;
-}
-
-// ---- seeded random numbers, computed in JS so every backend gets the same bits ----
-
-/** 32-bit FNV-1a hash of a string. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/** mulberry32: a small, fast, seeded generator of uniform numbers in [0, 1). */
-export function mulberry32(state: number): () => number {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** n samples of normal(0, std), from a stream of its own determined by (seed, name); Box–Muller. */
-export function seededNormal(seed: number, name: string, n: number, std: number): Float32Array {
-  const high = Math.floor(seed / 4294967296) >>> 0;
-  const uniform = mulberry32(hashString(`${seed >>> 0}:${high}:${name}`));
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const u1 = 1 - uniform(); // (0, 1]: log stays finite
-    const r = std * Math.sqrt(-2 * Math.log(u1));
-    const theta = 2 * Math.PI * uniform();
-    out[i] = r * Math.cos(theta);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(theta);
-  }
-  return out;
 }
 
 // ---- the list of weights ----
@@ -179,53 +146,4 @@ function lookup(params: Params, name: string): tf.Variable {
 /** Frees every variable of the model. */
 export function disposeParams(params: Params): void {
   for (const {variable} of namedParams(params)) variable.dispose();
-}
-
-// ---- counting ----
-
-/** Parameters of one transformer block, by sublayer. */
-export interface BlockCount {
-  attention: number; // c_attn + c_proj, weights and biases
-  mlp: number; // c_fc + c_proj, weights and biases
-  layerNorms: number; // ln_1 + ln_2
-  total: number;
-}
-
-export interface ParamCount {
-  /** Every trainable number; a tied head is counted once (as the token embedding). */
-  total: number;
-  /** total minus the learned position table (nanoGPT's get_num_params() convention). */
-  excludingPositions: number;
-  /** The six components sum to total; perBlock is one block's share of attention, mlp and layerNorms. */
-  breakdown: {
-    tokenEmbedding: number; // wte: vocabSize × nEmbd
-    positionEmbedding: number; // wpe: blockSize × nEmbd; 0 when sinusoidal
-    attention: number; // all blocks
-    mlp: number; // all blocks
-    layerNorms: number; // ln_1 and ln_2 of all blocks, plus ln_f
-    head: number; // lm_head weight and bias; 0 when tied
-    perBlock: BlockCount;
-  };
-}
-
-/** The parameter count of a config, from the formula alone (no tensors are made). */
-export function countParams(config: GPTConfig): ParamCount {
-  const {vocabSize: V, blockSize: T, nEmbd: C, dFF, nLayer} = config;
-  const b = (on: boolean, n: number) => (on ? n : 0);
-  const layerNorm = C + b(config.lnBias, C);
-  const attention = C * 3 * C + b(config.qkvBias, 3 * C) + C * C + b(config.projBias, C);
-  const mlp = C * dFF + dFF * C + b(config.mlpBias, dFF + C);
-  const perBlock = {attention, mlp, layerNorms: 2 * layerNorm, total: attention + mlp + 2 * layerNorm};
-  const breakdown = {
-    tokenEmbedding: V * C,
-    positionEmbedding: config.positional === "learned" ? T * C : 0,
-    attention: nLayer * attention,
-    mlp: nLayer * mlp,
-    layerNorms: nLayer * 2 * layerNorm + b(config.finalNorm, layerNorm),
-    head: config.tieWeights ? 0 : C * V + b(config.headBias, V),
-    perBlock
-  };
-  const {tokenEmbedding, positionEmbedding, head} = breakdown;
-  const total = tokenEmbedding + positionEmbedding + breakdown.attention + breakdown.mlp + breakdown.layerNorms + head;
-  return {total, excludingPositions: total - positionEmbedding, breakdown};
 }

@@ -3,7 +3,8 @@ import * as tf from "@tinygpt/tf";
 import type {Dataset} from "./data/corpus.js";
 import {estimateLoss} from "./evaluate.js";
 import type {AdamW} from "./optim.js";
-import {hashString, type Params} from "./params.js";
+import {type Params} from "./params.js";
+import {hashString} from "./random.js";
 import {learningRate, type Schedule} from "./schedule.js";
 import {Guard, trainStep} from "./step.js";
 

@@ -4,7 +4,8 @@ import {after, before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Browser} from "playwright-core";
 import {DEFAULT_MODEL, toConfig} from "../../src/components/readerModel.js";
-import {countParams, paramSpecs} from "../../src/gpt/params.js";
+import {paramSpecs} from "../../src/gpt/params.js";
+import {countParams} from "../../src/gpt/count.js";
 import {badge, launch, openPage, serveSite, type Site} from "./harness.js";
 
 let site: Site;

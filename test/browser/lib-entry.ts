@@ -2,7 +2,10 @@
 import * as tf from "@tinygpt/tf";
 import * as backend from "../../src/gpt/backend.js";
 import * as config from "../../src/gpt/config.js";
+import * as presets from "../../src/gpt/presets.js";
 import * as params from "../../src/gpt/params.js";
+import * as count from "../../src/gpt/count.js";
+import * as random from "../../src/gpt/random.js";
 import * as model from "../../src/gpt/model.js";
 import * as loss from "../../src/gpt/loss.js";
 import * as optim from "../../src/gpt/optim.js";
@@ -22,6 +25,7 @@ const WASM_PATHS = {
 (window as unknown as {WASM_PATHS: typeof WASM_PATHS}).WASM_PATHS = WASM_PATHS;
 
 const training = {...optim, ...step, ...train, ...schedule, ...corpus, ...corpora, ...sample};
-const tinygpt = {tf, ...backend, ...config, ...params, ...model, ...loss, ...training};
+const gpt = {...config, ...presets, ...params, ...count, ...random};
+const tinygpt = {tf, ...backend, ...gpt, ...model, ...loss, ...training};
 (window as unknown as {tinygpt: typeof tinygpt}).tinygpt = tinygpt;
 export type TinyGPT = typeof tinygpt;

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import type {Browser, Page} from "playwright-core";
 import {withSwitches} from "../../src/components/presetCounts.js";
 import {DEFAULT_MODEL, toConfig} from "../../src/components/readerModel.js";
-import {COUNT_ONLY, PRESETS, type PresetName} from "../../src/gpt/config.js";
-import {countParams} from "../../src/gpt/params.js";
+import {COUNT_ONLY, PRESETS, type PresetName} from "../../src/gpt/presets.js";
+import {countParams} from "../../src/gpt/count.js";
 import {badge, launch, openPage, serveSite, type Site} from "./harness.js";
 
 let site: Site;

@@ -6,7 +6,8 @@ import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import * as tf from "@tinygpt/tf";
-import {loadCheckpoint, loadOptimizer} from "../../src/gpt/checkpoint.js";
+import {loadCheckpoint} from "../../src/gpt/checkpoint.js";
+import {loadOptimizer} from "../../src/gpt/checkpointOptim.js";
 import {encodeSafetensors} from "../../src/gpt/safetensors.js";
 import {TOY_SENTENCES} from "../../src/gpt/data/corpora.js";
 import {disposeParams, namedParams} from "../../src/gpt/params.js";

@@ -6,9 +6,11 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import * as tf from "@tinygpt/tf";
 import {loadCheckpoint, saveCheckpoint} from "../../src/gpt/checkpoint.js";
-import {PRESETS, makeConfig} from "../../src/gpt/config.js";
+import {makeConfig} from "../../src/gpt/config.js";
+import {PRESETS} from "../../src/gpt/presets.js";
 import {forward} from "../../src/gpt/model.js";
-import {countParams, disposeParams, initParams} from "../../src/gpt/params.js";
+import {disposeParams, initParams} from "../../src/gpt/params.js";
+import {countParams} from "../../src/gpt/count.js";
 import {CharTokenizer} from "../../src/gpt/tokenizer.js";
 
 /** Runs the real bin, as a user would. */

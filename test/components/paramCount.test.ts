@@ -1,8 +1,8 @@
 import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
-import {PRESETS, type PresetName} from "../../src/gpt/config.js";
-import {countParams} from "../../src/gpt/params.js";
+import {PRESETS, type PresetName} from "../../src/gpt/presets.js";
+import {countParams} from "../../src/gpt/count.js";
 import {components, formula, groups, scaling} from "../../src/components/paramCount.js";
 import {withSwitches} from "../../src/components/presetCounts.js";
 

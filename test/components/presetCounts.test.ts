@@ -1,8 +1,8 @@
 import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
-import {COUNT_ONLY, PRESETS, PRESET_NOTES, type PresetName} from "../../src/gpt/config.js";
-import {countParams} from "../../src/gpt/params.js";
+import {COUNT_ONLY, PRESETS, PRESET_NOTES, type PresetName} from "../../src/gpt/presets.js";
+import {countParams} from "../../src/gpt/count.js";
 import {PUBLISHED, instantiate, matches, memory, presetRows, withSwitches} from "../../src/components/presetCounts.js";
 
 before(async () => {

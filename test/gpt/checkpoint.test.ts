@@ -1,7 +1,8 @@
 import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
-import {PRESETS, makeConfig, type GPTConfig} from "../../src/gpt/config.js";
+import {makeConfig, type GPTConfig} from "../../src/gpt/config.js";
+import {PRESETS} from "../../src/gpt/presets.js";
 import {disposeParams, initParams, namedParams} from "../../src/gpt/params.js";
 import {CharTokenizer} from "../../src/gpt/tokenizer.js";
 import {CheckpointError, loadCheckpoint, saveCheckpoint} from "../../src/gpt/checkpoint.js";

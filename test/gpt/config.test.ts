@@ -2,16 +2,13 @@ import {describe, it} from "node:test";
 import assert from "node:assert/strict";
 import {
   CONFIG_FIELDS,
-  COUNT_ONLY,
   ConfigError,
   DEFAULTS,
-  PRESETS,
-  PRESET_NOTES,
   makeConfig,
-  preset,
   validateConfig,
   type GPTConfig
 } from "../../src/gpt/config.js";
+import {COUNT_ONLY, PRESETS, PRESET_NOTES, preset} from "../../src/gpt/presets.js";
 
 const required = {vocabSize: 10, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 16};
 

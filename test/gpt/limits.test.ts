@@ -1,7 +1,8 @@
 import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
-import {PRESETS, makeConfig} from "../../src/gpt/config.js";
+import {makeConfig} from "../../src/gpt/config.js";
+import {PRESETS} from "../../src/gpt/presets.js";
 import {
   MAX_TEXT_BYTES,
   MEMORY_BUDGET_BYTES,
@@ -11,7 +12,8 @@ import {
   memoryProblem
 } from "../../src/gpt/limits.js";
 import {AdamW} from "../../src/gpt/optim.js";
-import {countParams, disposeParams, initParams} from "../../src/gpt/params.js";
+import {disposeParams, initParams} from "../../src/gpt/params.js";
+import {countParams} from "../../src/gpt/count.js";
 import {trainStep} from "../../src/gpt/step.js";
 import {useCpu} from "../helpers/tf.js";
 

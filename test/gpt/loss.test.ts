@@ -1,7 +1,8 @@
 import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
-import {makeConfig, preset} from "../../src/gpt/config.js";
+import {makeConfig} from "../../src/gpt/config.js";
+import {preset} from "../../src/gpt/presets.js";
 import {disposeParams, initParams} from "../../src/gpt/params.js";
 import {forward} from "../../src/gpt/model.js";
 import {IGNORE_INDEX, crossEntropy, perPositionLoss} from "../../src/gpt/loss.js";

@@ -1,7 +1,8 @@
 import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
-import {makeConfig, preset, type GPTConfig} from "../../src/gpt/config.js";
+import {makeConfig, type GPTConfig} from "../../src/gpt/config.js";
+import {preset} from "../../src/gpt/presets.js";
 import {disposeParams, initParams, namedParams, type Params} from "../../src/gpt/params.js";
 import {LAYER_TRACE_KEYS, disposeTrace, forward, forwardTraced, type Trace} from "../../src/gpt/model.js";
 import {assertClose, noLeak, randomIds, randomise, useCpu} from "../helpers/tf.js";

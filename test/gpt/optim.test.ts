@@ -2,13 +2,8 @@ import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {makeConfig} from "../../src/gpt/config.js";
-import {
-  CheckpointError,
-  loadCheckpoint,
-  loadOptimizer,
-  optimizerExtra,
-  saveCheckpoint
-} from "../../src/gpt/checkpoint.js";
+import {CheckpointError, loadCheckpoint, saveCheckpoint} from "../../src/gpt/checkpoint.js";
+import {loadOptimizer, optimizerExtra} from "../../src/gpt/checkpointOptim.js";
 import {AdamW, clipScale, decays, globalNorm} from "../../src/gpt/optim.js";
 import {disposeParams, initParams, namedParams} from "../../src/gpt/params.js";
 import {assertClose, noLeak, randomTensor, useCpu} from "../helpers/tf.js";

@@ -1,16 +1,11 @@
 import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
-import {COUNT_ONLY, PRESETS, makeConfig, type GPTConfig, type PresetName} from "../../src/gpt/config.js";
-import {
-  countParams,
-  disposeParams,
-  initParams,
-  namedParams,
-  paramSpecs,
-  seededNormal,
-  type Params
-} from "../../src/gpt/params.js";
+import {makeConfig, type GPTConfig} from "../../src/gpt/config.js";
+import {COUNT_ONLY, PRESETS, type PresetName} from "../../src/gpt/presets.js";
+import {disposeParams, initParams, namedParams, paramSpecs, type Params} from "../../src/gpt/params.js";
+import {countParams} from "../../src/gpt/count.js";
+import {seededNormal} from "../../src/gpt/random.js";
 
 before(async () => {
   await tf.setBackend("cpu");

@@ -1,7 +1,8 @@
 import {after, before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
-import {loadCheckpoint, loadOptimizer, optimizerExtra, saveCheckpoint} from "../../src/gpt/checkpoint.js";
+import {loadCheckpoint, saveCheckpoint} from "../../src/gpt/checkpoint.js";
+import {loadOptimizer, optimizerExtra} from "../../src/gpt/checkpointOptim.js";
 import {makeConfig} from "../../src/gpt/config.js";
 import {TOY_SENTENCES} from "../../src/gpt/data/corpora.js";
 import {charCorpus, type Batch} from "../../src/gpt/data/corpus.js";

@@ -1,5 +1,5 @@
 // Training data as the loop sees it, and character corpora: a tokenizer, nanoGPT's 90/10 split, random windows.
-import {hashString, mulberry32} from "../params.js";
+import {hashString, mulberry32} from "../random.js";
 import {CharTokenizer} from "../tokenizer.js";
 
 export type Split = "train" | "val";
