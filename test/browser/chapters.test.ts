@@ -1,25 +1,16 @@
 // Chapters 1–4 through the built site on WebGPU (SwiftShader): the reader's model panel drives the figures, refuses
 // invalid values in place, persists in the URL and localStorage; attention rows sum to 1; the mask toggle leaks.
-import {after, before, describe, test} from "node:test";
+import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import type {Browser, Page} from "playwright-core";
-import {badge, launch, openPage, serveSite, type PageLog, type Site} from "./harness.js";
+import type {Page} from "playwright-core";
+import {badge, siteSession, type PageLog} from "./harness.js";
 
-let site: Site;
-let browser: Browser;
-before(async () => {
-  site = await serveSite();
-  browser = await launch({webgpu: true});
-});
-after(async () => {
-  await browser.close();
-  await site.close();
-});
+const session = siteSession({webgpu: true});
 
 type Matrix = number[][];
 
 async function open(path: string): Promise<{page: Page; log: PageLog}> {
-  const opened = await openPage(browser, site.url + path, site.url);
+  const opened = await session.open(path);
   assert.equal((await badge(opened.page)).backend, "webgpu");
   return opened;
 }
@@ -128,7 +119,7 @@ describe("chapter 2 · embeddings", () => {
     const sin = await matrix(page, "emb");
     await page.context().close();
 
-    const fresh = await open(url.slice(site.url.length));
+    const fresh = await open(url.slice(session.site.url.length));
     await until(fresh.page, "emb", "cols", "8");
     assert.deepEqual(await matrix(fresh.page, "emb"), sin, "a fresh page shows the same numbers");
     assert.equal(await control(fresh.page, "positional").inputValue(), "sinusoidal");
@@ -193,7 +184,7 @@ describe("chapter 3 · attention", () => {
     const url = page.url();
     const att = await matrix(page, "att");
     await page.context().close();
-    const fresh = await open(url.slice(site.url.length));
+    const fresh = await open(url.slice(session.site.url.length));
     await fresh.page.locator("[data-name='heads.3']").waitFor({timeout: 120_000});
     assert.deepEqual(await matrix(fresh.page, "att"), att);
     assert.equal(await control(fresh.page, "nHead").inputValue(), "4");
@@ -273,9 +264,9 @@ describe("the reader's model persists from chapter to chapter", () => {
     await page.locator(".tg-model .tg-notice", {hasText: "Unknown setting “zoom”"}).waitFor();
     await page.locator(".tg-model .tg-notice", {hasText: 'nHead ("x") must be a whole number'}).waitFor();
     assert.match(await page.locator(".tg-model-summary").innerText(), /vocab 3 · .* 2 heads/);
-    await page.goto(`${site.url}02-embeddings?nEmbd=8&seed=9&text=abc`);
+    await page.goto(`${session.site.url}02-embeddings?nEmbd=8&seed=9&text=abc`);
     await until(page, "wte", "cols", "8");
-    await page.goto(`${site.url}04-block`);
+    await page.goto(`${session.site.url}04-block`);
     await page.locator("[data-name=lnAfter]").waitFor({timeout: 120_000});
     // No query: the model saved by the previous chapter, written back to the URL.
     assert.match(await page.locator(".tg-model-summary").innerText(), /vocab 3 · .*C 8 · .* seed 9/);

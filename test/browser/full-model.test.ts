@@ -1,27 +1,17 @@
 // Chapter 5 through the built site on WebGPU (SwiftShader): the shape flow follows the reader's config, the tied head
 // is the token embedding, the logits cover every position and token, and the untrained loss sits near ln V.
-import {after, before, describe, test} from "node:test";
+import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import type {Browser} from "playwright-core";
 import {DEFAULT_MODEL, toConfig} from "../../src/components/readerModel.js";
 import {paramSpecs} from "../../src/gpt/params.js";
 import {countParams} from "../../src/gpt/count.js";
-import {badge, launch, openPage, serveSite, type Site} from "./harness.js";
+import {badge, siteSession} from "./harness.js";
 
-let site: Site;
-let browser: Browser;
-before(async () => {
-  site = await serveSite();
-  browser = await launch({webgpu: true});
-});
-after(async () => {
-  await browser.close();
-  await site.close();
-});
+const session = siteSession({webgpu: true});
 
 describe("chapter 5 · the full model", () => {
   test("flow, tied head, logits, top-5 and the untrained loss follow the reader's model", async () => {
-    const {page, log} = await openPage(browser, site.url + "05-model", site.url);
+    const {page, log} = await session.open("05-model");
     assert.equal((await badge(page)).backend, "webgpu");
     const config = toConfig(DEFAULT_MODEL);
     const logits = page.locator('figure.tg-heatmap[data-name="logits"]');
@@ -75,7 +65,7 @@ describe("chapter 5 · the full model", () => {
   });
 
   test("a deeper model adds a block to the flow and its weights to the list", async () => {
-    const {page, log} = await openPage(browser, `${site.url}05-model?nLayer=3`, site.url);
+    const {page, log} = await session.open("05-model?nLayer=3");
     await badge(page);
     const config = toConfig({...DEFAULT_MODEL, nLayer: 3});
     await page.locator('figure.tg-heatmap[data-name="logits"]').waitFor({timeout: 120_000});

@@ -1,19 +1,16 @@
 // Chapter 9 through the built site on WebGPU (SwiftShader), with the shipped addition model: it answers sums
 // correctly, greedy text is the same with and without the KV cache, the sampling controls change what can be
 // drawn, a prompt the model cannot read is refused in place, and its attention maps are drawn.
-import {after, before, describe, test} from "node:test";
+import {before, describe, test} from "node:test";
 import assert from "node:assert/strict";
-import type {Browser, Page} from "playwright-core";
-import {badge, launch, openPage, serveSite, type PageLog, type Site} from "./harness.js";
+import type {Page} from "playwright-core";
+import {badge, siteSession, type PageLog} from "./harness.js";
 
-let site: Site;
-let browser: Browser;
+const session = siteSession({webgpu: true}); // closing its browser closes the page too
 let page: Page;
 let log: PageLog;
 before(async () => {
-  site = await serveSite();
-  browser = await launch({webgpu: true});
-  ({page, log} = await openPage(browser, site.url + "09-generation", site.url));
+  ({page, log} = await session.open("09-generation"));
   assert.equal((await badge(page)).backend, "webgpu");
   const select = page.locator('form:has(> label:text-is("model")) select');
   await select.locator("option").first().waitFor({state: "attached", timeout: 120_000});
@@ -22,11 +19,6 @@ before(async () => {
   assert.ok(index >= 0, `the shipped addition model is offered: ${labels.join(" | ")}`);
   await select.selectOption({index});
   await done({maxNewTokens: 4, method: "greedy"});
-});
-after(async () => {
-  await page.context().close();
-  await browser.close();
-  await site.close();
 });
 
 interface GenerationHook {

@@ -1,5 +1,6 @@
 import {chromium, type Browser, type ConsoleMessage, type Page} from "playwright-core";
 import {existsSync} from "node:fs";
+import {after, before} from "node:test";
 import type {Server} from "node:http";
 import type {AddressInfo} from "node:net";
 import {serve} from "../../scripts/serve.js";
@@ -44,6 +45,40 @@ export async function serveSite(): Promise<Site> {
   const server: Server = await serve("dist", {port: 0, quiet: true});
   const {port} = server.address() as AddressInfo;
   return {url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(() => ok()))};
+}
+
+/** A test file's site and browser, set by the hooks that siteSession registers; read them inside tests. */
+export interface SiteSession {
+  readonly site: Site;
+  readonly browser: Browser;
+  /** openPage on a path of the site (e.g. "08-training?x=1"), allowing only the site's own origin. */
+  open(path: string): Promise<{page: Page; log: PageLog}>;
+}
+
+/** Serves dist/ and launches Chromium before the file's tests (node:test's before), closes both after them. */
+export function siteSession({webgpu}: {webgpu: boolean}): SiteSession {
+  let site: Site | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    site = await serveSite();
+    browser = await launch({webgpu});
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+  const session: SiteSession = {
+    get site() {
+      if (!site) throw new Error("siteSession: the site is served only once its before hook has run");
+      return site;
+    },
+    get browser() {
+      if (!browser) throw new Error("siteSession: the browser is launched only once its before hook has run");
+      return browser;
+    },
+    open: (path) => openPage(session.browser, session.site.url + path, session.site.url)
+  };
+  return session;
 }
 
 /** What a page did that a test should fail on: errors, WebGPU warnings, requests to other hosts. */

@@ -2,27 +2,18 @@
 // text (URL and text box), an unknown URL key and chapter 1's probe box on every ready chapter with the model panel,
 // chapter 8's pasted and uploaded training text (and the file's name), and chapter 9's prompt; nothing runs, no
 // element is made from it, and the characters are shown as typed.
-import {after, before, describe, test} from "node:test";
+import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import type {Browser, Page} from "playwright-core";
+import type {Page} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
-import {badge, launch, openPage, serveSite, type PageLog, type Site} from "./harness.js";
+import {badge, siteSession, type PageLog} from "./harness.js";
 
 const PAYLOAD = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 const KEY = `<img src=y onerror="window.__xss=3">`;
 /** Chapters whose pages carry the reader's model panel (chapters 8 and 9 have their own tests below). */
 const PAGES = CHAPTERS.filter((c) => c.ready && Number(c.path.slice(0, 2)) <= 7).map((c) => c.path);
 
-let site: Site;
-let browser: Browser;
-before(async () => {
-  site = await serveSite();
-  browser = await launch({webgpu: false});
-});
-after(async () => {
-  await browser.close();
-  await site.close();
-});
+const session = siteSession({webgpu: false});
 
 /** Nothing the payload carries ran or became an element, and the page asked for no /x or /y image. */
 async function assertInert(page: Page, log: PageLog): Promise<void> {
@@ -46,7 +37,7 @@ describe("reader text is never markup", () => {
   for (const path of PAGES) {
     test(`/${path}: markup in the URL's text and an unknown URL key is shown as text and runs nothing`, async () => {
       const query = `?text=${encodeURIComponent(PAYLOAD)}&${encodeURIComponent(KEY)}=1`;
-      const {page, log} = await openPage(browser, `${site.url}${path}${query}`, site.url);
+      const {page, log} = await session.open(`${path}${query}`);
       await badge(page);
       await page.locator(".tg-model-summary").waitFor({timeout: 120_000});
       await page.waitForFunction(() => "__tinygpt" in window, null, {timeout: 120_000});
@@ -66,7 +57,7 @@ describe("reader text is never markup", () => {
   }
 
   test("/01-tokens: markup typed into the sample text and the probe box is tokenized character by character", async () => {
-    const {page, log} = await openPage(browser, `${site.url}01-tokens`, site.url);
+    const {page, log} = await session.open("01-tokens");
     await badge(page);
     const text = page.locator(`form.tg-model [name="text"]`);
     await text.waitFor({timeout: 120_000});
@@ -85,7 +76,7 @@ describe("reader text is never markup", () => {
   });
 
   test("/08-training: markup pasted or uploaded as the training text becomes characters of the vocabulary", async () => {
-    const {page, log} = await openPage(browser, `${site.url}08-training`, site.url);
+    const {page, log} = await session.open("08-training");
     await badge(page);
     const text = `${PAYLOAD} the fox and the crow. `.repeat(12);
     await page.locator(".tg-data-source input[value='your text']").check();
@@ -113,7 +104,7 @@ describe("reader text is never markup", () => {
   });
 
   test("/09-generation: a markup prompt is refused naming its unknown characters, as text; an empty one is refused", async () => {
-    const {page, log} = await openPage(browser, `${site.url}09-generation`, site.url);
+    const {page, log} = await session.open("09-generation");
     await badge(page);
     const prompt = page.locator('form:has(> label:text-is("prompt")) textarea');
     await prompt.waitFor({timeout: 120_000});

@@ -1,24 +1,15 @@
 // Chapter 6 through the built site on WebGPU (SwiftShader): every displayed total is the library's count, computed
 // here in the test process; the formula equals the weights actually built for every preset small enough to build.
-import {after, before, describe, test} from "node:test";
+import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import type {Browser, Page} from "playwright-core";
+import type {Page} from "playwright-core";
 import {withSwitches} from "../../src/components/presetCounts.js";
 import {DEFAULT_MODEL, toConfig} from "../../src/components/readerModel.js";
 import {COUNT_ONLY, PRESETS, type PresetName} from "../../src/gpt/presets.js";
 import {countParams} from "../../src/gpt/count.js";
-import {badge, launch, openPage, serveSite, type Site} from "./harness.js";
+import {badge, siteSession} from "./harness.js";
 
-let site: Site;
-let browser: Browser;
-before(async () => {
-  site = await serveSite();
-  browser = await launch({webgpu: true});
-});
-after(async () => {
-  await browser.close();
-  await site.close();
-});
+const session = siteSession({webgpu: true});
 
 const NAMES = Object.keys(PRESETS) as PresetName[];
 
@@ -40,7 +31,7 @@ const radio = (page: Page, label: string, value: string) =>
 
 describe("chapter 6 · counting parameters", () => {
   test("the presets table shows countParams' total and count without positions for every preset", async () => {
-    const {page, log} = await openPage(browser, site.url + "06-parameters", site.url);
+    const {page, log} = await session.open("06-parameters");
     assert.equal((await badge(page)).backend, "webgpu");
     await page.locator("[data-name=presets] tbody tr").first().waitFor({timeout: 60_000});
     for (const name of NAMES) {
@@ -63,7 +54,7 @@ describe("chapter 6 · counting parameters", () => {
   });
 
   test("the formula equals the built weights for the reader's model and every buildable preset; the rest are only counted", async () => {
-    const {page, log} = await openPage(browser, site.url + "06-parameters", site.url);
+    const {page, log} = await session.open("06-parameters");
     await badge(page);
     const mine = countParams(toConfig(DEFAULT_MODEL)).total;
     assert.deepEqual(await check(page, mine), {formula: String(mine), built: String(mine)});
@@ -83,7 +74,7 @@ describe("chapter 6 · counting parameters", () => {
   });
 
   test("the switches change the count as the library does: GPT-2 untied, without biases, with sinusoids", async () => {
-    const {page, log} = await openPage(browser, site.url + "06-parameters", site.url);
+    const {page, log} = await session.open("06-parameters");
     await badge(page);
     await select(page, "model").selectOption("gpt2");
     await check(page, countParams(PRESETS.gpt2).total);

@@ -1,23 +1,13 @@
 // Chapter 8 when things go wrong mid-run, through the built site on WebGPU (SwiftShader): the real GPUDevice is
 // destroyed while training (the run stops, the page goes on on webgl with the model of the last CPU copy, which
 // saves and loads), and the tab is reloaded mid-run (the run's autosave is offered and loads at its step).
-import {after, before, describe, test} from "node:test";
+import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {readFile} from "node:fs/promises";
-import type {Browser} from "playwright-core";
-import {badge, launch, openPage, serveSite, type Site} from "./harness.js";
+import {badge, siteSession} from "./harness.js";
 import {hook, setNumber, tinyRun, until} from "./trainingPage.js";
 
-let site: Site;
-let browser: Browser;
-before(async () => {
-  site = await serveSite();
-  browser = await launch({webgpu: true});
-});
-after(async () => {
-  await browser.close();
-  await site.close();
-});
+const session = siteSession({webgpu: true});
 
 interface Hooks {
   run: {copied: number | null; step: number};
@@ -27,7 +17,7 @@ interface Hooks {
 
 describe("chapter 8 · faults mid-run", () => {
   test("a WebGPU device destroyed mid-run: the run stops, the copied model is restored on webgl, saves and loads", async () => {
-    const {page, log} = await openPage(browser, site.url + "08-training", site.url);
+    const {page, log} = await session.open("08-training");
     assert.equal((await badge(page)).backend, "webgpu");
     await tinyRun(page, 200, 4);
     await page.locator("[data-name=run] button[data-action=start]").click();
@@ -81,7 +71,7 @@ describe("chapter 8 · faults mid-run", () => {
   });
 
   test("a tab reloaded mid-run offers the run's autosave, which loads at its step", async () => {
-    const {page, log} = await openPage(browser, site.url + "08-training", site.url);
+    const {page, log} = await session.open("08-training");
     await badge(page);
     await tinyRun(page, 1000, 4);
     await page.locator("[data-name=run] button[data-action=start]").click();

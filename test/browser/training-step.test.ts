@@ -1,20 +1,11 @@
 // Chapter 7 through the built site on WebGPU (SwiftShader): the stepper walks the seven stages by keyboard and by
 // click, the default step lowers the loss on its batch, and every tensor a step or a run allocates is released.
-import {after, before, describe, test} from "node:test";
+import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import type {Browser, Page} from "playwright-core";
-import {badge, launch, openPage, serveSite, type Site} from "./harness.js";
+import type {Page} from "playwright-core";
+import {badge, siteSession} from "./harness.js";
 
-let site: Site;
-let browser: Browser;
-before(async () => {
-  site = await serveSite();
-  browser = await launch({webgpu: true});
-});
-after(async () => {
-  await browser.close();
-  await site.close();
-});
+const session = siteSession({webgpu: true});
 
 interface StepHook {
   t: number;
@@ -67,7 +58,7 @@ async function expectStage(page: Page, stage: number): Promise<void> {
 
 describe("chapter 7 · one training step", () => {
   test("the stepper walks all seven stages by keyboard", async () => {
-    const {page, log} = await openPage(browser, site.url + "07-training-step", site.url);
+    const {page, log} = await session.open("07-training-step");
     assert.equal((await badge(page)).backend, "webgpu");
     await step(page);
     await expectStage(page, 0);
@@ -96,7 +87,7 @@ describe("chapter 7 · one training step", () => {
   });
 
   test("the stepper walks all seven stages by click, and a new batch recomputes the step", async () => {
-    const {page, log} = await openPage(browser, site.url + "07-training-step", site.url);
+    const {page, log} = await session.open("07-training-step");
     await badge(page);
     const first = await step(page);
     const next = page.locator(".tg-stepper button[data-action=next]");
@@ -125,7 +116,7 @@ describe("chapter 7 · one training step", () => {
   });
 
   test("with the default settings the loss falls, and steps and runs release every tensor they make", async () => {
-    const {page, log} = await openPage(browser, site.url + "07-training-step", site.url);
+    const {page, log} = await session.open("07-training-step");
     await badge(page);
     const first = await step(page);
     assert.equal(first.t, 1);
@@ -154,7 +145,7 @@ describe("chapter 7 · one training step", () => {
   });
 
   test("the addition task shows its ignored targets, and a changed setting recomputes the same step", async () => {
-    const {page, log} = await openPage(browser, site.url + "07-training-step", site.url);
+    const {page, log} = await session.open("07-training-step");
     await badge(page);
     await step(page);
     await page.locator('form:has(> label:text-is("train on")) label:text-is("addition") input').check();

@@ -2,29 +2,20 @@
 // (the loss falls, the charts draw, tensors stay flat, the page stays responsive), pause/resume keep the step,
 // stop ends the run; a saved checkpoint is offered after a reload (and in chapter 9) and loads with identical outputs;
 // a corrupt file is refused and the model kept; a text is fetched from a URL (the local server) only on request.
-import {after, before, describe, test} from "node:test";
+import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import type {Browser, Page} from "playwright-core";
-import {badge, launch, openPage, serveSite, type PageLog, type Site} from "./harness.js";
+import type {Page} from "playwright-core";
+import {badge, siteSession, type PageLog} from "./harness.js";
 import {hook, setNumber, tinyRun, until} from "./trainingPage.js";
 
-let site: Site;
-let browser: Browser;
-before(async () => {
-  site = await serveSite();
-  browser = await launch({webgpu: true});
-});
-after(async () => {
-  await browser.close();
-  await site.close();
-});
+const session = siteSession({webgpu: true});
 
 let page: Page;
 let log: PageLog;
 
 describe("chapter 8 · training in the browser", () => {
   test("a tiny model trains on the toy sentences: the loss falls, charts draw, tensors stay flat", async () => {
-    ({page, log} = await openPage(browser, site.url + "08-training", site.url));
+    ({page, log} = await session.open("08-training"));
     assert.equal((await badge(page)).backend, "webgpu");
     await tinyRun(page, 24);
     await page.locator("[data-name=run] button[data-action=start]").click();
@@ -107,7 +98,7 @@ describe("chapter 8 · training in the browser", () => {
     const kept = await hook(page);
     assert.deepEqual([kept.step, kept.probe], [before.step, before.probe], "the current model was kept");
 
-    await page.goto(site.url + "09-generation");
+    await page.goto(session.site.url + "09-generation");
     const select = page.locator('form:has(> label:text-is("model")) select');
     await select.locator("option").first().waitFor({state: "attached", timeout: 120_000});
     const labels = await select.locator("option").allInnerTexts();
@@ -121,17 +112,17 @@ describe("chapter 8 · training in the browser", () => {
   });
 
   test("a text is fetched from a URL only when asked; a failing URL is refused with the reason", async () => {
-    const opened = await openPage(browser, site.url + "08-training", site.url);
+    const opened = await session.open("08-training");
     await badge(opened.page);
     const p = opened.page;
     await p.locator(".tg-data-source input[value='your text']").check();
     await p.locator(".tg-own-text button.tg-link").click();
     assert.match(await p.locator(".tg-own-text input[type=url]").inputValue(), /tinyshakespeare/);
     const url = p.locator(".tg-own-text input[type=url]");
-    await url.fill(`${site.url}no-such-file.txt`);
+    await url.fill(`${session.site.url}no-such-file.txt`);
     await p.locator(".tg-own-text button", {hasText: "Fetch"}).click();
     await p.locator(".tg-own-text .tg-refused", {hasText: "404"}).waitFor();
-    await url.fill(`${site.url}index.html`);
+    await url.fill(`${session.site.url}index.html`);
     await p.locator(".tg-own-text button", {hasText: "Fetch"}).click();
     await p.locator(".tg-own-text [role=status]", {hasText: "Using"}).waitFor();
     await p.locator("[data-name=splits]", {hasText: "index.html"}).waitFor();
