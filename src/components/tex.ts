@@ -1,4 +1,4 @@
-import katex from "katex";
+import {renderTex} from "./katexRender.js";
 import {FONT_FACES} from "../vendor/katex/fonts.js";
 
 /**
@@ -20,11 +20,7 @@ function declareFonts(): void {
 
 function render(displayMode: boolean, strings: TemplateStringsArray | string, values: unknown[]): Element {
   declareFonts();
-  const source = typeof strings === "string" ? strings : String.raw({raw: strings.raw}, ...values);
-  const holder = document.createElement(displayMode ? "div" : "span");
-  holder.className = displayMode ? "tg-tex tg-tex-block" : "tg-tex";
-  katex.render(source, holder, {displayMode, output: "htmlAndMathml", throwOnError: false, strict: "ignore"});
-  return holder;
+  return renderTex(typeof strings === "string" ? strings : String.raw({raw: strings.raw}, ...values), displayMode);
 }
 
 export function tex(strings: TemplateStringsArray | string, ...values: unknown[]): Element {
