@@ -1,5 +1,6 @@
 // Runs node's test runner (with tsx for TypeScript) over the test files under the given folders.
-// Usage: node scripts/test.mjs [--browser]   unit tests by default, test/browser with --browser.
+// Usage: node scripts/test.mjs [--browser] [FILE…]   unit tests by default, test/browser with --browser; given files,
+// only those (e.g. `node scripts/test.mjs --browser test/browser/training.test.ts`).
 import {readdirSync, statSync} from "node:fs";
 import {join} from "node:path";
 import {spawnSync} from "node:child_process";
@@ -13,9 +14,17 @@ const all = [];
     else if (name.endsWith(".test.ts")) all.push(path);
   }
 })("test");
-const files = all.filter((path) => path.startsWith(join("test", "browser")) === browser);
+const chosen = process.argv
+  .slice(2)
+  .filter((arg) => !arg.startsWith("--"))
+  .map((arg) => join(arg));
+const files = all.filter(
+  (path) => path.startsWith(join("test", "browser")) === browser && (chosen.length === 0 || chosen.includes(path))
+);
 if (files.length === 0) {
-  console.error(`no test files found under test/${browser ? "browser" : ""}`);
+  console.error(
+    `no test files found under test/${browser ? "browser" : ""}${chosen.length ? ` among ${chosen.join(", ")}` : ""}`
+  );
   process.exit(1);
 }
 const args = ["--import", "tsx", "--test", "--test-reporter=spec"];
