@@ -55,15 +55,24 @@ export interface SiteSession {
   open(path: string): Promise<{page: Page; log: PageLog}>;
 }
 
-/** Serves dist/ and launches Chromium before the file's tests (node:test's before), closes both after them. */
+/**
+ * Serves dist/ and launches Chromium before the file's tests (node:test's before), closes both after them. Call it
+ * at the top level; a hook that needs the page goes in a describe, since Node 20 starts every top-level before hook
+ * at once rather than one after the other.
+ */
 export function siteSession({webgpu}: {webgpu: boolean}): SiteSession {
   let site: Site | undefined;
   let browser: Browser | undefined;
+  let starting: Promise<void> | undefined;
   before(async () => {
-    site = await serveSite();
-    browser = await launch({webgpu});
+    starting = (async () => {
+      site = await serveSite();
+      browser = await launch({webgpu});
+    })();
+    await starting;
   });
   after(async () => {
+    await starting?.catch(() => undefined); // a file that failed early may still be launching: close what it opens
     await browser?.close();
     await site?.close();
   });
