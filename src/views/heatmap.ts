@@ -1,4 +1,6 @@
 import * as d3 from "d3";
+import {inkColor, layer} from "./canvas.js";
+import {legend} from "./legend.js";
 
 /** A labelled run of columns [start, end), e.g. the q, k and v thirds of c_attn or one head's slice. */
 export interface Group {
@@ -179,69 +181,3 @@ const place = (el: HTMLElement, x: number, y: number, width: number, height: num
 
 /** A token or label as the read-out shows it: whitespace made visible. */
 const show = (text: string) => text.replace(/ /g, "␣").replace(/\n/g, "↵").replace(/\t/g, "⇥");
-
-// The page's text colour, read once: getComputedStyle forces a style recalculation, costly on every redraw.
-let ink: string | null = null;
-function inkColor(): string {
-  if (ink) return ink;
-  const body = globalThis.document?.body;
-  ink = (body && typeof getComputedStyle === "function" ? getComputedStyle(body).color : "") || "#222";
-  return ink;
-}
-
-function layer(w: number, h: number): HTMLCanvasElement {
-  const canvas = document.createElement("canvas");
-  const dpr = globalThis.devicePixelRatio || 1;
-  canvas.width = Math.ceil(w * dpr);
-  canvas.height = Math.ceil(h * dpr);
-  canvas.style.width = `${w}px`;
-  canvas.style.height = `${h}px`;
-  canvas.style.display = "block";
-  canvas.getContext("2d")?.scale(dpr, dpr);
-  return canvas;
-}
-
-/** The colour legend: a gradient over [-extent, extent], and a swatch for masked cells when there are any. */
-export function legend(
-  color: (v: number) => string,
-  extent: number,
-  label: string,
-  masked = false,
-  width = 200
-): SVGSVGElement {
-  width = Math.max(80, width);
-  const pad = 20; // room for the end labels
-  const svg = d3
-    .create("svg")
-    .attr("width", width + 2 * pad + (masked ? 90 : 0))
-    .attr("height", 34)
-    .attr("class", "tg-legend");
-  const id = `tg-grad-${Math.random().toString(36).slice(2)}`;
-  const gradient = svg.append("defs").append("linearGradient").attr("id", id);
-  for (let t = 0; t <= 1.0001; t += 0.1) {
-    gradient
-      .append("stop")
-      .attr("offset", t)
-      .attr("stop-color", color(-extent + 2 * extent * t));
-  }
-  svg.append("rect").attr("x", pad).attr("y", 4).attr("width", width).attr("height", 10).attr("fill", `url(#${id})`);
-  const x = d3.scaleLinear([-extent, extent], [pad, pad + width]);
-  svg
-    .append("g")
-    .attr("transform", "translate(0,14)")
-    .call(
-      d3
-        .axisBottom(x)
-        .tickValues(width < 150 ? [-extent, 0, extent] : [-extent, -extent / 2, 0, extent / 2, extent])
-        .tickFormat(d3.format(".2~g"))
-        .tickSize(3)
-    )
-    .call((g) => g.select(".domain").remove());
-  if (masked) {
-    const g = svg.append("g").attr("transform", `translate(${width + 2 * pad},4)`);
-    g.append("rect").attr("width", 10).attr("height", 10).attr("fill", "#d9d9d9");
-    g.append("text").attr("x", 14).attr("y", 9).attr("font-size", 10).text("masked (−∞)");
-  }
-  svg.append("title").text(label);
-  return svg.node()!;
-}
