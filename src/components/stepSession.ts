@@ -11,8 +11,9 @@ import type {Dataset} from "../gpt/data/corpus.js";
 import {IGNORE_INDEX} from "../gpt/loss.js";
 import {AdamW} from "../gpt/optim.js";
 import {assembleParams, disposeParams, initParams, namedParams, type Params} from "../gpt/params.js";
-import {readTensors, toFlat, toNumber} from "../gpt/readback.js";
+import {readTensors, toNumber} from "../gpt/readback.js";
 import {disposeInspection, trainStep} from "../gpt/step.js";
+import {readAll} from "./readAtOnce.js";
 import {toConfig, type ReaderModel} from "./readerModel.js";
 import {stepCorpus, type CorpusChoice} from "./stepCorpus.js";
 import {streamGrads} from "./streamGrads.js";
@@ -26,18 +27,6 @@ declare module "./testHooks.js" {
   interface TestHooks {
     step?: Record<string, number>;
     training?: {steps: number; losses: number[]; running: boolean; tensorsBefore: number; tensorsAfter: number};
-  }
-}
-
-/** Many float32 tensors in one transfer (flattened and joined on the device, split here): far fewer round trips. */
-async function readAll(ts: tf.Tensor[]): Promise<Float32Array[]> {
-  const joined = tf.tidy(() => tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
-  try {
-    const all = await toFlat(joined);
-    let offset = 0;
-    return ts.map((t) => all.subarray(offset, (offset += t.size)));
-  } finally {
-    joined.dispose();
   }
 }
 

@@ -2,16 +2,8 @@ import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {DEFAULT_MODEL} from "../../src/components/readerModel.js";
-import {
-  activationCurves,
-  attentionStats,
-  dropoutDemo,
-  paramsOf,
-  rowRms,
-  runModel,
-  scaleDemo,
-  streamStages
-} from "../../src/components/modelData.js";
+import {attentionStats} from "../../src/components/chapterHelpers.js";
+import {paramsOf, runModel} from "../../src/components/modelData.js";
 import {useCpu} from "../helpers/tf.js";
 
 before(useCpu);
@@ -85,57 +77,5 @@ describe("runModel", () => {
     assert.ok(a.maxRowError < 1e-5 && b.maxRowError < 1e-5);
     assert.ok(open.mask.flat().every((v) => v === 0));
     assert.deepEqual(open.layers[0].q, masked.layers[0].q, "the mask does not touch q");
-  });
-});
-
-describe("chapter helpers", () => {
-  it("attentionStats sums the weight above the diagonal and the worst row error", () => {
-    assert.deepEqual(
-      attentionStats([
-        [
-          [0.5, 0.5],
-          [0.25, 0.5]
-        ]
-      ]),
-      {maxRowError: 0.25, future: 0.5}
-    );
-  });
-
-  it("rowRms and streamStages describe the residual stream stage by stage", async () => {
-    assert.deepEqual(
-      rowRms([
-        [3, 4],
-        [0, 0]
-      ]),
-      [Math.sqrt(12.5), 0]
-    );
-    const d = await runModel({...DEFAULT_MODEL, nLayer: 3});
-    const stages = streamStages(d);
-    assert.deepEqual(
-      stages.map((s) => s.title),
-      ["embeddings", ...[0, 1, 2].flatMap((i) => [`block ${i} · after attention`, `block ${i} · after MLP`])]
-    );
-    assert.equal(stages[2].matrix, d.layers[0].out);
-  });
-
-  it("scaleDemo: dividing by √hs flattens the softmax", async () => {
-    const d = await scaleDemo(64, 16, 1);
-    assert.ok(Math.max(...d.softRaw) > Math.max(...d.softScaled));
-    d.raw.forEach((v, i) => assert.ok(Math.abs(v / 8 - d.scaled[i]) < 1e-5));
-  });
-
-  it("activationCurves evaluates each activation with the model's code", async () => {
-    const c = await activationCurves([-1, 0, 2]);
-    assert.deepEqual(c.relu, [0, 0, 2]);
-    assert.ok(Math.abs(c.gelu[2] - 2 * 0.97725) < 1e-4);
-  });
-
-  it("dropoutDemo is the identity in evaluation and zeroes or rescales in training", async () => {
-    const m = [Array(200).fill(1)];
-    assert.deepEqual(await dropoutDemo(m, 0.5, false, 1), m);
-    const dropped = (await dropoutDemo(m, 0.5, true, 1))[0];
-    assert.ok(dropped.every((v) => v === 0 || v === 2));
-    assert.ok(dropped.some((v) => v === 0) && dropped.some((v) => v === 2));
-    assert.deepEqual((await dropoutDemo(m, 0.5, true, 1))[0], dropped, "the seed replays the mask");
   });
 });
