@@ -1,18 +1,8 @@
 // The reader's model on a page: a panel loaded from the URL or localStorage that writes every valid change back to
 // both, so the next chapter, a reload or a shared link shows the same model.
 import {modelPanel, type Panel, type PanelField} from "../inputs/modelPanel.js";
-import {
-  DEFAULT_MODEL,
-  FIELDS,
-  STORAGE_KEY,
-  checkModel,
-  describeModel,
-  loadModel,
-  modelQuery,
-  serialiseModel,
-  type ModelKey,
-  type ReaderModel
-} from "./readerModel.js";
+import {DEFAULT_MODEL, FIELDS, checkModel, describeModel, type ModelKey, type ReaderModel} from "./readerModel.js";
+import {STORAGE_KEY, loadModel, modelQuery, serialiseModel} from "./modelStorage.js";
 import {expose} from "./testHooks.js";
 
 function storage(): Storage | null {

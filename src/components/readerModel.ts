@@ -1,5 +1,6 @@
 // The reader's model: the sample text and hyperparameters every chapter builds on, declared as a table of fields
-// (TensorFlow Playground's state.ts) that round-trips through the URL query and localStorage. Pure: no DOM here.
+// (TensorFlow Playground's state.ts) that round-trips through the URL query and localStorage (modelStorage.ts).
+// Pure: no DOM here.
 import {DEFAULTS, makeConfig, validateConfig, type GPTConfig} from "../gpt/config.js";
 import {CharTokenizer, UNK} from "../gpt/tokenizer.js";
 
@@ -50,12 +51,6 @@ export const DEFAULT_MODEL: Readonly<ReaderModel> = Object.freeze({
   seed: 1337
 });
 
-/** URL keys the reader's model leaves alone (they belong to other parts of the site). */
-export const FOREIGN_KEYS: readonly string[] = ["backend"];
-
-export const STORAGE_KEY = "tinygpt.model";
-
-const FIELD = new Map(FIELDS.map((f) => [f.key, f]));
 const show = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value));
 
 /** One field's value from a string (URL, form) or a JSON value (storage); a message naming the field otherwise. */
@@ -108,80 +103,6 @@ function configFields(model: ReaderModel): Partial<GPTConfig> {
   const vocabSize = CharTokenizer.fromText(model.text).vocabSize;
   return {...DEFAULTS, vocabSize, blockSize, nLayer, nHead, nEmbd, dFF, positional, activation, norm};
 }
-
-export interface Loaded {
-  model: ReaderModel;
-  source: "url" | "storage" | "defaults";
-  /** What was ignored and why, for the reader. */
-  notices: string[];
-}
-
-/**
- * The reader's model at page load: the URL's fields over the defaults when the URL names any (so a link shows
- * exactly what its author saw), else the saved model, else the defaults. Unknown keys and bad values are ignored
- * with a notice; a URL whose values do not fit together is ignored as a whole.
- */
-export function loadModel(search: string, stored: string | null): Loaded {
-  const notices: string[] = [];
-  const params = new URLSearchParams(search);
-  const fromUrl: Record<string, unknown> = {};
-  for (const [key, raw] of params) {
-    const field = FIELD.get(key as ModelKey);
-    if (field) {
-      const parsed = parseField(field, raw);
-      if ("problem" in parsed) notices.push(`Ignored from the URL: ${parsed.problem}.`);
-      else fromUrl[key] = parsed.value;
-    } else if (!FOREIGN_KEYS.includes(key)) {
-      notices.push(`Unknown setting “${key}” in the URL was ignored.`);
-    }
-  }
-  const saved = readStored(stored, notices);
-  if ([...params.keys()].some((key) => FIELD.has(key as ModelKey))) {
-    const {model, problems} = checkModel({...DEFAULT_MODEL, ...fromUrl});
-    if (model) return {model, source: "url", notices};
-    notices.push(`The model in the URL was ignored: ${problems.join("; ")}.`);
-  }
-  if (saved) return {model: saved, source: "storage", notices};
-  return {model: DEFAULT_MODEL, source: "defaults", notices};
-}
-
-function readStored(stored: string | null, notices: string[]): ReaderModel | null {
-  if (stored === null) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(stored);
-  } catch {
-    json = null;
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    notices.push("Your saved model could not be read; the defaults are shown.");
-    return null;
-  }
-  const kept: Record<string, unknown> = {};
-  for (const field of FIELDS) {
-    const raw = (json as Record<string, unknown>)[field.key];
-    if (raw === undefined) continue;
-    const parsed = parseField(field, raw);
-    if ("problem" in parsed) notices.push(`Ignored from your saved model: ${parsed.problem}.`);
-    else kept[field.key] = parsed.value;
-  }
-  const {model, problems} = checkModel({...DEFAULT_MODEL, ...kept});
-  if (!model) notices.push(`Your saved model was ignored: ${problems.join("; ")}.`);
-  return model;
-}
-
-/** The query string for a model: every field in table order after the foreign keys kept from search. */
-export function modelQuery(model: ReaderModel, search = ""): string {
-  const old = new URLSearchParams(search);
-  const params = new URLSearchParams();
-  for (const key of FOREIGN_KEYS) for (const value of old.getAll(key)) params.append(key, value);
-  for (const field of FIELDS) params.set(field.key, String(model[field.key]));
-  return `?${params}`;
-}
-
-/** The saved form: a JSON object of the fields. */
-export const serialiseModel = (model: ReaderModel): string =>
-  JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f.key, model[f.key]])));
 
 /** The tokens the model reads: the text's first blockSize characters, as tokens and ids. */
 export function contextOf(model: ReaderModel): {tokenizer: CharTokenizer; tokens: string[]; ids: number[]} {

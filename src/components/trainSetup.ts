@@ -4,7 +4,8 @@ import {makeConfig, type GPTConfig} from "../gpt/config.js";
 import {PRESETS} from "../gpt/presets.js";
 import {EXAMPLE_LENGTH} from "../gpt/data/addition.js";
 import {learningRate, makeSchedule, type Schedule} from "../gpt/schedule.js";
-import {loadModel, STORAGE_KEY, type ReaderModel} from "./readerModel.js";
+import type {ReaderModel} from "./readerModel.js";
+import {loadModel, STORAGE_KEY} from "./modelStorage.js";
 import type {TrainData} from "./trainData.js";
 
 type Shape = Pick<GPTConfig, "nLayer" | "nHead" | "nEmbd" | "dFF" | "blockSize"> & Partial<GPTConfig>;
