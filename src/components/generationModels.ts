@@ -1,11 +1,11 @@
 // The trained models chapter 9 can use: the checkpoints this site ships (data/checkpoints, copied and attached by
-// scripts/vendor.mjs) and the one the reader last saved in chapter 8 (IndexedDB).
+// scripts/vendor.mjs), the one the reader last saved in chapter 8 and that chapter's last autosaved run (IndexedDB).
 import {loadCheckpoint} from "../gpt/checkpoint.js";
 import type {GPTConfig} from "../gpt/config.js";
 import {disposeParams, type Params} from "../gpt/params.js";
 import type {CharTokenizer} from "../gpt/tokenizer.js";
 import {SHIPPED} from "../vendor/checkpoints/index.js";
-import {lastCheckpoint} from "./checkpointStore.js";
+import {lastCheckpoint, type SavedCheckpoint} from "./checkpointStore.js";
 import {isAdditionVocab} from "./probes.js";
 import {describeSaved} from "./trainActions.js";
 import {trainedOn} from "./trainData.js";
@@ -70,7 +70,7 @@ export class TrainedModel {
 
 const shape = (c: Record<string, unknown> | null) => (c ? `${c.nLayer} layers × ${c.nEmbd}` : "");
 
-/** The shipped checkpoints, then the reader's saved one (if any). */
+/** The shipped checkpoints, then the reader's saved one and the last run's autosave (if any). */
 export async function modelEntries(): Promise<ModelEntry[]> {
   const shipped: ModelEntry[] = SHIPPED.map((s) => ({
     key: `shipped:${s.name}`,
@@ -82,15 +82,18 @@ export async function modelEntries(): Promise<ModelEntry[]> {
       return new Uint8Array(await response.arrayBuffer());
     }
   }));
-  const saved = await lastCheckpoint();
-  if (!saved) return shipped;
-  const yours: ModelEntry = {
-    key: "saved",
-    label: `yours · ${describeSaved(saved)}`,
-    addition: saved.label === "the addition task",
-    bytes: async () => saved.bytes
-  };
-  return [...shipped, yours];
+  const [saved, autosaved] = await Promise.all([lastCheckpoint("last"), lastCheckpoint("autosave")]);
+  const own = (key: string, who: string, c: SavedCheckpoint): ModelEntry => ({
+    key,
+    label: `${who} · ${describeSaved(c)}`,
+    addition: c.label === "the addition task",
+    bytes: async () => c.bytes
+  });
+  return [
+    ...shipped,
+    ...(saved ? [own("saved", "yours", saved)] : []),
+    ...(autosaved ? [own("autosave", "your last run (autosaved)", autosaved)] : [])
+  ];
 }
 
 /** The entry to start from: a shipped text model when there is one (it writes prose), else the first. */

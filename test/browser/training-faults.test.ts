@@ -1,10 +1,11 @@
 // Chapter 8 when things go wrong mid-run, through the built site on WebGPU (SwiftShader): the real GPUDevice is
 // destroyed while training (the run stops, the page goes on on webgl with the model of the last CPU copy, which
-// saves and loads), and the tab is reloaded mid-run (the run's autosave is offered and loads at its step).
+// saves and loads), and the tab is reloaded mid-run (the run's autosave is offered and loads at its step, and chapter
+// 9 offers it too).
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {readFile} from "node:fs/promises";
-import {badge, siteSession} from "./harness.js";
+import {badge, shownText, siteSession} from "./harness.js";
 import {hook, setNumber, tinyRun, until} from "./trainingPage.js";
 
 const session = siteSession({webgpu: true});
@@ -86,9 +87,9 @@ describe("chapter 8 · faults mid-run", () => {
     await tinyRun(page, 1000, 4);
     const offer = page.locator("[data-name=checkpoints] button[data-action=load-autosave]");
     const said = /^Resume the run from step (\d+) \(the toy sentences\), autosaved \d\d:\d\d$/.exec(
-      await offer.innerText()
+      await shownText(offer)
     );
-    assert.ok(said, await offer.innerText());
+    assert.ok(said, await shownText(offer));
     const step = Number(said[1]);
     assert.ok(step >= first, `offered step ${step}, autosaved ${first} before the reload`);
     await offer.click();
@@ -96,10 +97,16 @@ describe("chapter 8 · faults mid-run", () => {
       .locator("[data-name=checkpoints] [role=status]", {hasText: `Loaded the autosave at step ${step}`})
       .waitFor();
     await until(page, `r.probe !== null && r.step === ${step}`);
-    assert.match(
-      await page.locator("[data-name=run] button[data-action=start]").innerText(),
-      /^Continue to step 1000$/
-    );
+    assert.match(await shownText(page.locator("[data-name=run] button[data-action=start]")), /^Continue to step 1000$/);
+
+    await page.goto(session.site.url + "09-generation");
+    const select = page.locator('form:has(> label:text-is("model")) select');
+    await select.locator("option").first().waitFor({state: "attached", timeout: 120_000});
+    const labels = await select.locator("option").allInnerTexts();
+    const run = labels.findIndex((l) => l.startsWith(`your last run (autosaved) · step ${step} · the toy sentences`));
+    assert.ok(run >= 0, `chapter 9 offers the autosaved run: ${labels.join(" | ")}`);
+    await select.selectOption({index: run});
+    await page.locator("[data-name=model]", {hasText: "1 layer × 2 heads"}).waitFor();
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.external, []);
     await page.context().close();
