@@ -3,7 +3,7 @@
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
-import {badge, siteSession, type PageLog} from "./harness.js";
+import {badge, type PageLog, shownText, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
 
@@ -72,7 +72,7 @@ describe("chapter 1 · tokens", () => {
     assert.equal(await page.locator("[data-name=vocab]").getAttribute("data-size"), "4", "the last valid text stays");
     assert.match(page.url(), /text=abcad/);
     const probe = page.locator(".tg-probe");
-    assert.match(await probe.innerText(), /character "T" \(U\+0054\) at position 0 is not in the vocabulary/);
+    assert.match(await shownText(probe), /character "T" \(U\+0054\) at position 0 is not in the vocabulary/);
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
     await page.context().close();
@@ -263,13 +263,13 @@ describe("the reader's model persists from chapter to chapter", () => {
     const {page, log} = await open("01-tokens?zoom=2&nHead=x&text=abc");
     await page.locator(".tg-model .tg-notice", {hasText: "Unknown setting “zoom”"}).waitFor();
     await page.locator(".tg-model .tg-notice", {hasText: 'nHead ("x") must be a whole number'}).waitFor();
-    assert.match(await page.locator(".tg-model-summary").innerText(), /vocab 3 · .* 2 heads/);
+    assert.match(await shownText(page.locator(".tg-model-summary")), /vocab 3 · .* 2 heads/);
     await page.goto(`${session.site.url}02-embeddings?nEmbd=8&seed=9&text=abc`);
     await until(page, "wte", "cols", "8");
     await page.goto(`${session.site.url}04-block`);
     await page.locator("[data-name=lnAfter]").waitFor({timeout: 120_000});
     // No query: the model saved by the previous chapter, written back to the URL.
-    assert.match(await page.locator(".tg-model-summary").innerText(), /vocab 3 · .*C 8 · .* seed 9/);
+    assert.match(await shownText(page.locator(".tg-model-summary")), /vocab 3 · .*C 8 · .* seed 9/);
     assert.match(page.url(), /text=abc&blockSize=16&nEmbd=8/);
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);

@@ -36,7 +36,7 @@ describe("chapter 5 · the full model", () => {
     const diff = Number(await page.locator("[data-name=tied]").getAttribute("data-diff"));
     assert.ok(diff < 1e-5, `logits differ from ln_f(x)·W_teᵀ by ${diff}`);
     assert.match(
-      await page.locator("body").innerText(),
+      (await page.locator("body").textContent()) ?? "",
       new RegExp(`Tying saves[\\s\\S]*${config.vocabSize * config.nEmbd}`)
     );
 

@@ -4,7 +4,7 @@
 import {before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
-import {badge, siteSession, type PageLog} from "./harness.js";
+import {badge, type PageLog, shownText, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true}); // closing its browser closes the page too
 let page: Page;
@@ -81,7 +81,7 @@ describe("chapter 9 · generation", () => {
     const race = page.locator("[data-name=race][data-state=done] .tg-race");
     await race.waitFor({timeout: 300_000});
     assert.equal(await race.getAttribute("data-same"), "true");
-    assert.match(await race.innerText(), /The same \d+ tokens/);
+    assert.match(await shownText(race), /The same \d+ tokens/);
     assert.deepEqual(log.errors, []);
   });
 
@@ -110,7 +110,7 @@ describe("chapter 9 · generation", () => {
     await page.locator("button", {hasText: "Generate"}).click();
     const refused = page.locator("[data-name=promptProblem]");
     await refused.waitFor();
-    assert.match(await refused.innerText(), /"a" .* is not in the vocabulary/);
+    assert.match(await shownText(refused), /"a" .* is not in the vocabulary/);
     await prompt.fill("123+456=");
     await page.locator("button", {hasText: "Generate"}).click();
     await done();

@@ -1,4 +1,4 @@
-import {chromium, type Browser, type ConsoleMessage, type Page} from "playwright-core";
+import {chromium, type Browser, type ConsoleMessage, type Locator, type Page} from "playwright-core";
 import {existsSync} from "node:fs";
 import {after, before} from "node:test";
 import type {Server} from "node:http";
@@ -136,4 +136,18 @@ export async function badge(page: Page): Promise<{backend: string; fellBack: str
     fellBack: node.dataset.fellBack ?? "",
     text: node.textContent ?? ""
   }));
+}
+
+/**
+ * The text a reader sees in an element: scrolled to first, as a reader would, since off-screen figures are not
+ * rendered (content-visibility: auto) and Chromium's innerText is empty for them until they are.
+ */
+export async function shownText(locator: Locator): Promise<string> {
+  await locator.scrollIntoViewIfNeeded();
+  // content-visibility: auto renders what came on screen at the next frame
+  await locator.evaluate(async (element) => {
+    for (let frame = 0; frame < 30 && !element.checkVisibility({contentVisibilityAuto: true}); frame++)
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+  });
+  return locator.innerText();
 }

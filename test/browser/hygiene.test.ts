@@ -6,7 +6,7 @@ import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
-import {badge, siteSession, type PageLog} from "./harness.js";
+import {badge, type PageLog, shownText, siteSession} from "./harness.js";
 
 const PAYLOAD = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 const KEY = `<img src=y onerror="window.__xss=3">`;
@@ -49,8 +49,8 @@ describe("reader text is never markup", () => {
       if ((await text.count()) > 0) assert.equal(await text.inputValue(), PAYLOAD, "the text box shows them as typed");
       const notice = page.locator(".tg-model .tg-notice", {hasText: "Unknown setting"});
       await notice.waitFor();
-      assert.equal(await notice.innerText(), `Unknown setting “${KEY}” in the URL was ignored.`);
-      assert.match(await page.locator(".tg-model-summary").innerText(), /^vocab \d+ · /);
+      assert.equal(await shownText(notice), `Unknown setting “${KEY}” in the URL was ignored.`);
+      assert.match(await shownText(page.locator(".tg-model-summary")), /^vocab \d+ · /);
       await assertInert(page, log);
       await page.context().close();
     });
@@ -64,7 +64,7 @@ describe("reader text is never markup", () => {
     await text.fill(PAYLOAD);
     const size = new Set(PAYLOAD).size;
     await page.locator(`[data-name=vocab][data-size='${size}']`).waitFor();
-    assert.equal(await page.locator(".tg-roundtrip q").innerText(), PAYLOAD, "decode(encode(text)) shown literally");
+    assert.equal(await shownText(page.locator(".tg-roundtrip q")), PAYLOAD, "decode(encode(text)) shown literally");
     const probe = page.getByRole("textbox", {name: "another text"});
     await probe.fill(PAYLOAD.toUpperCase());
     await page.locator(".tg-probe .tg-error", {hasText: "is not in the vocabulary"}).waitFor();
@@ -86,7 +86,7 @@ describe("reader text is never markup", () => {
     const vocab = page.locator(`[data-name=vocab][data-size='${new Set(text).size}']`);
     await vocab.waitFor();
     for (const c of ["<", ">", "=", '"', "/"]) {
-      assert.ok((await vocab.innerText()).includes(c), `the vocabulary shows ${c} as a character`);
+      assert.ok((await shownText(vocab)).includes(c), `the vocabulary shows ${c} as a character`);
     }
     await assertInert(page, log);
 
@@ -96,7 +96,7 @@ describe("reader text is never markup", () => {
     });
     const using = page.locator(".tg-own-text [role=status]", {hasText: `characters from ${KEY}.txt`});
     await using.waitFor();
-    assert.equal(await using.innerText(), `Using ${text.length.toLocaleString("en-US")} characters from ${KEY}.txt.`);
+    assert.equal(await shownText(using), `Using ${text.length.toLocaleString("en-US")} characters from ${KEY}.txt.`);
     await page.locator("[data-name=splits]", {hasText: `${KEY}.txt: `}).waitFor();
     await page.locator(`[data-name=vocab][data-size='${new Set(text.toUpperCase()).size}']`).waitFor();
     await assertInert(page, log);
@@ -113,14 +113,14 @@ describe("reader text is never markup", () => {
     await page.locator("button", {hasText: "Generate"}).click();
     await refused.waitFor();
     assert.match(
-      await refused.innerText(),
+      await shownText(refused),
       /^Not generated: character "<" \(U\+003C\) at position 0 is not in the vocabulary, nor .*">" \(U\+003E\).*; this model knows only the \d+ characters of its vocabulary\.$/
     );
     await assertInert(page, log);
     await prompt.fill("");
     await page.locator("button", {hasText: "Generate"}).click();
     await page.locator("[data-name=promptProblem]", {hasText: "empty"}).waitFor();
-    assert.equal(await refused.innerText(), "Not generated: the prompt is empty: type at least one character.");
+    assert.equal(await shownText(refused), "Not generated: the prompt is empty: type at least one character.");
     await assertInert(page, log);
     await page.context().close();
   });

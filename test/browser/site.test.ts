@@ -2,7 +2,7 @@ import {after, before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Browser} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
-import {badge, launch, openPage, serveSite, type Site} from "./harness.js";
+import {badge, launch, openPage, serveSite, shownText, type Site} from "./harness.js";
 
 const PAGES = ["", ...CHAPTERS.filter((c) => c.ready).map((c) => c.path)];
 
@@ -34,7 +34,7 @@ describe("with WebGPU available (SwiftShader)", () => {
     await badge(page);
     const caption = page.locator("p", {hasText: "on webgpu"});
     await caption.waitFor({timeout: 120_000});
-    assert.match(await caption.innerText(), /Shape \[8, 16\] on webgpu: 128 numbers/);
+    assert.match(await shownText(caption), /Shape \[8, 16\] on webgpu: 128 numbers/);
     const canvas = page.locator("figure.tg-heatmap canvas");
     await canvas.waitFor();
     const box = await canvas.boundingBox();
@@ -95,7 +95,7 @@ describe("without WebGPU", () => {
       assert.equal(shown.fellBack, "true");
       const notice = page.locator(".tg-notice[data-fallback='webgpu']");
       await notice.waitFor();
-      assert.match(await notice.innerText(), /WebGPU was unavailable; this page runs on (webgl|wasm|cpu)/);
+      assert.match(await shownText(notice), /WebGPU was unavailable; this page runs on (webgl|wasm|cpu)/);
       await assertFormulaRendered(page);
       await page.waitForLoadState("networkidle");
       assert.deepEqual(log.external, []);

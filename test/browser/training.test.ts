@@ -5,7 +5,7 @@
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
-import {badge, siteSession, type PageLog} from "./harness.js";
+import {badge, type PageLog, shownText, siteSession} from "./harness.js";
 import {hook, setNumber, tinyRun, until} from "./trainingPage.js";
 
 const session = siteSession({webgpu: true});
@@ -54,7 +54,7 @@ describe("chapter 8 · training in the browser", () => {
       assert.ok(Number(await page.locator(`[data-name=${name}]`).getAttribute("data-points")) > 0, name);
     }
     assert.ok(Number(await page.locator("[data-name=samples]").getAttribute("data-count")) >= 3);
-    assert.match(await page.locator("[data-name=progress]").innerText(), /finished · step 24 of 24/);
+    assert.match(await shownText(page.locator("[data-name=progress]")), /finished · step 24 of 24/);
 
     await setNumber(page, "steps N", 1000);
     await page.locator("[data-name=run] button[data-action=start]", {hasText: "Continue to step 1000"}).click();
@@ -73,13 +73,13 @@ describe("chapter 8 · training in the browser", () => {
     ]);
     assert.match(download.suggestedFilename(), /^tinygpt-the-toy-sentences-step\d+\.safetensors$/);
     await page.locator("[data-name=checkpoints][data-result=ok]").waitFor();
-    assert.match(await page.locator("[data-name=checkpoints] p").innerText(), /kept it in this browser/);
+    assert.match(await shownText(page.locator("[data-name=checkpoints] p")), /kept it in this browser/);
 
     await page.reload();
     await badge(page);
     await tinyRun(page, 24);
     const offer = page.locator("[data-name=checkpoints] button[data-action=load-saved]");
-    assert.match(await offer.innerText(), new RegExp(`step ${before.step} · the toy sentences`));
+    assert.match(await shownText(offer), new RegExp(`step ${before.step} · the toy sentences`));
     await offer.click();
     await until(page, `r.probe !== null && r.step === ${before.step}`);
     assert.equal((await hook(page)).probe, before.probe, "the loaded model gives the same loss on the same batch");
@@ -92,7 +92,7 @@ describe("chapter 8 · training in the browser", () => {
     const alert = page.locator("[data-name=checkpoints] [role=alert]");
     await alert.waitFor();
     assert.equal(
-      await alert.innerText(),
+      await shownText(alert),
       "Not loaded: junk.safetensors: not a safetensors file, or truncated: header length 2338328219631577204 exceeds the 29 bytes after it"
     );
     const kept = await hook(page);
