@@ -1,30 +1,13 @@
 // Training in the browser bundle: the same seed gives bit-identical losses on the same backend, the four backends
 // agree within a stated tolerance over a few AdamW steps, and a run of steps, a generation and the loop leak nothing.
-import {after, before, test} from "node:test";
+import {test} from "node:test";
 import assert from "node:assert/strict";
-import type {Browser, Page} from "playwright-core";
-import {launch} from "./harness.js";
-import {serveLibrary, type Library} from "./library.js";
+import {libraryPage} from "./library.js";
 import type {TinyGPT} from "./lib-entry.js";
 
 declare const WASM_PATHS: Record<string, string>;
 
-let library: Library;
-let browser: Browser;
-let page: Page;
-let errors: string[];
-
-before(async () => {
-  library = await serveLibrary();
-  browser = await launch({webgpu: true});
-  const opened = await library.open(browser);
-  page = opened.page;
-  errors = opened.log.errors;
-});
-after(async () => {
-  await browser.close();
-  await library.close();
-});
+const lib = libraryPage();
 
 const STEPS = 5;
 /** Largest |Δ loss| allowed between a backend and cpu after each of the 5 steps (losses are about 3). */
@@ -41,7 +24,7 @@ interface Run {
  * training loop, on one backend; dropout as given (its masks come from seeded random ops).
  */
 async function trainOn(backend: string, dropout: number): Promise<Run> {
-  return page.evaluate(
+  return lib.page.evaluate(
     async ({backend, dropout, steps}) => {
       const g = (window as unknown as {tinygpt: TinyGPT}).tinygpt;
       const status = await g.initBackend({order: [backend as "cpu"], wasmPaths: WASM_PATHS});
@@ -74,7 +57,7 @@ test(`the same seed gives identical losses twice on cpu, wasm, webgl and webgpu 
     assert.deepEqual(second.losses, first.losses, `${backend}: same seed, same losses`);
     assert.deepEqual([first.leaked, second.leaked], [0, 0], `${backend} leaked tensors`);
   }
-  assert.deepEqual(errors, []);
+  assert.deepEqual(lib.errors, []);
 });
 
 test(`wasm, webgl and webgpu training losses agree with cpu within ${TOLERANCE} over ${STEPS} steps (no dropout)`, async () => {
@@ -86,11 +69,11 @@ test(`wasm, webgl and webgpu training losses agree with cpu within ${TOLERANCE} 
     const worst = Math.max(...run.losses.map((x, i) => Math.abs(x - reference.losses[i])));
     assert.ok(worst <= TOLERANCE, `${backend}: max |Δ loss| ${worst} vs cpu (${run.losses} vs ${reference.losses})`);
   }
-  assert.deepEqual(errors, []);
+  assert.deepEqual(lib.errors, []);
 });
 
 test("50 training steps and a 40-token generation leak no tensor on webgpu", async () => {
-  const leaked = await page.evaluate(async () => {
+  const leaked = await lib.page.evaluate(async () => {
     const g = (window as unknown as {tinygpt: TinyGPT}).tinygpt;
     await g.initBackend({order: ["webgpu"], wasmPaths: WASM_PATHS});
     const data = g.charCorpus(g.TOY_SENTENCES, {blockSize: 8, seed: 1});
@@ -109,5 +92,5 @@ test("50 training steps and a 40-token generation leak no tensor on webgpu", asy
     return {afterTraining, afterGeneration, generated: ids.length};
   });
   assert.deepEqual(leaked, {afterTraining: 0, afterGeneration: 0, generated: 43});
-  assert.deepEqual(errors, []);
+  assert.deepEqual(lib.errors, []);
 });

@@ -1,35 +1,18 @@
-import {after, before, test} from "node:test";
+import {test} from "node:test";
 import assert from "node:assert/strict";
-import type {Browser, Page} from "playwright-core";
-import {launch} from "./harness.js";
-import {serveLibrary, type Library} from "./library.js";
+import {libraryPage} from "./library.js";
 import type {TinyGPT} from "./lib-entry.js";
 
 declare const WASM_PATHS: Record<string, string>;
 
-let library: Library;
-let browser: Browser;
-let page: Page;
-let errors: string[];
-
-before(async () => {
-  library = await serveLibrary();
-  browser = await launch({webgpu: true});
-  const opened = await library.open(browser);
-  page = opened.page;
-  errors = opened.log.errors;
-});
-after(async () => {
-  await browser.close();
-  await library.close();
-});
+const lib = libraryPage();
 
 /** Logits of a fresh model (preset, seed 3) for two fixed sequences on one backend, and the tensor count change. */
 async function logitsOn(
   backend: string,
   presetName: string
 ): Promise<{values: number[]; leaked: number; active: string}> {
-  return page.evaluate(
+  return lib.page.evaluate(
     async ({backend, presetName}) => {
       const g = (window as unknown as {tinygpt: TinyGPT}).tinygpt;
       const status = await g.initBackend({order: [backend as "cpu"], wasmPaths: WASM_PATHS});
@@ -64,13 +47,13 @@ for (const presetName of ["addition", "tiny-decoder", "toy"]) {
       const worst = Math.max(...other.values.map((v, i) => Math.abs(v - reference.values[i])));
       assert.ok(worst <= 1e-4 * scale, `${backend}: max |Δ| ${worst} > 1e-4 × ${scale}`);
     }
-    assert.deepEqual(errors, [], "console errors or WebGPU warnings");
+    assert.deepEqual(lib.errors, [], "console errors or WebGPU warnings");
   });
 }
 
 test("gradients are registered in the browser bundle on every backend", async () => {
   for (const backend of ["cpu", "wasm", "webgl", "webgpu"]) {
-    const grad = await page.evaluate(async (backend) => {
+    const grad = await lib.page.evaluate(async (backend) => {
       const g = (window as unknown as {tinygpt: TinyGPT}).tinygpt;
       await g.initBackend({order: [backend as "cpu"], wasmPaths: WASM_PATHS});
       const out = g.tf.tidy(() =>

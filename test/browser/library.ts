@@ -4,9 +4,10 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {Server} from "node:http";
 import type {AddressInfo} from "node:net";
+import {after, before} from "node:test";
 import type {Browser, Page} from "playwright-core";
 import {serve} from "../../scripts/serve.js";
-import {openPage, type PageLog} from "./harness.js";
+import {launch, openPage, type PageLog} from "./harness.js";
 
 /**
  * src/gpt bundled for the browser exactly as the site gets it (the "browser" condition of @tinygpt/tf), served from a
@@ -52,5 +53,41 @@ export async function serveLibrary(): Promise<Library> {
           ok();
         })
       )
+  };
+}
+
+/**
+ * One page of the library in Chromium (WebGPU on) for a test file: served and opened in the file's before hook,
+ * closed in its after hook. Read page and errors (console errors and WebGPU warnings) once the tests run.
+ */
+export function libraryPage(): {readonly page: Page; readonly errors: string[]} {
+  let library: Library | undefined;
+  let browser: Browser | undefined;
+  let opened: {page: Page; log: PageLog} | undefined;
+  let starting: Promise<void> | undefined;
+  before(async () => {
+    starting = (async () => {
+      library = await serveLibrary();
+      browser = await launch({webgpu: true});
+      opened = await library.open(browser);
+    })();
+    await starting;
+  });
+  after(async () => {
+    await starting?.catch(() => undefined); // a file that failed early may still be launching: close what it opens
+    await browser?.close();
+    await library?.close();
+  });
+  const ready = () => {
+    if (!opened) throw new Error("libraryPage: the page opens only once its before hook has run");
+    return opened;
+  };
+  return {
+    get page() {
+      return ready().page;
+    },
+    get errors() {
+      return ready().log.errors;
+    }
   };
 }
