@@ -143,10 +143,10 @@ export async function startBackend(name: string | undefined): Promise<string> {
   }
 }
 
-/** The checkpoint in a file; a bad file is a CliError naming it. */
-export function loadCheckpointFile(path: string): Checkpoint {
+/** The checkpoint in a file (or in its bytes, read already); a bad file is a CliError naming it. */
+export function loadCheckpointFile(path: string, bytes?: Uint8Array): Checkpoint {
   try {
-    return loadCheckpoint(readBytes(path));
+    return loadCheckpoint(bytes ?? readBytes(path));
   } catch (error) {
     if (error instanceof CheckpointError) throw new CliError(`${path}: ${error.message}`);
     throw error;

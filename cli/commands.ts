@@ -2,7 +2,7 @@
 import {writeFileSync} from "node:fs";
 import * as tf from "@tinygpt/tf";
 import {initBackend} from "../src/gpt/backend.js";
-import {CheckpointError, loadCheckpoint, saveCheckpoint} from "../src/gpt/checkpoint.js";
+import {saveCheckpoint} from "../src/gpt/checkpoint.js";
 import {makeConfig, type GPTConfig} from "../src/gpt/config.js";
 import {COUNT_ONLY, isPresetName} from "../src/gpt/presets.js";
 import {forward} from "../src/gpt/model.js";
@@ -12,6 +12,7 @@ import {CharTokenizer} from "../src/gpt/tokenizer.js";
 import {
   CliError,
   configFrom,
+  loadCheckpointFile,
   parseInteger,
   parseOptions,
   parseTokens,
@@ -117,7 +118,7 @@ const forwardCommand: Command = {
     const tokens = parseTokens(required(values.tokens, "--tokens"));
     const bytes = readBytes(path);
     await initBackend();
-    const {config, tokenizer, params: model} = load(path, bytes);
+    const {config, tokenizer, params: model} = loadCheckpointFile(path, bytes);
     let logits: number[][];
     try {
       const bad = tokens.findIndex((t) => t >= config.vocabSize);
@@ -148,14 +149,5 @@ const forwardCommand: Command = {
     out(["pos  token  → most likely next tokens (probability)", ...lines].join("\n"));
   }
 };
-
-function load(path: string, bytes: Uint8Array) {
-  try {
-    return loadCheckpoint(bytes);
-  } catch (error) {
-    if (error instanceof CheckpointError) throw new CliError(`${path}: ${error.message}`);
-    throw error;
-  }
-}
 
 export const COMMANDS: Record<string, Command> = {params, init, forward: forwardCommand};

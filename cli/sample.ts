@@ -1,10 +1,9 @@
 // tinygpt sample: continue a prompt with a checkpoint's model, by the sampling rules or beam search.
 import {initBackend} from "../src/gpt/backend.js";
-import {CheckpointError, loadCheckpoint} from "../src/gpt/checkpoint.js";
 import {disposeParams} from "../src/gpt/params.js";
 import {generate, type GenerateOptions} from "../src/gpt/sample.js";
 import {CharTokenizer, TokenizerError} from "../src/gpt/tokenizer.js";
-import {CliError, UsageError, parseInteger, parseOptions, readBytes, required} from "./args.js";
+import {CliError, UsageError, loadCheckpointFile, parseInteger, parseOptions, readBytes, required} from "./args.js";
 import type {Command} from "./commands.js";
 
 const USAGE = `tinygpt sample --checkpoint FILE --prompt TEXT --max-tokens N [options]
@@ -48,7 +47,7 @@ export const sample: Command = {
 
     const bytes = readBytes(path);
     await initBackend();
-    const {tokenizer, params} = load(path, bytes);
+    const {tokenizer, params} = loadCheckpointFile(path, bytes);
     try {
       if (!tokenizer) throw new CliError(`${path} has no tokenizer, so it cannot read a text prompt`);
       const ids = encodePrompt(tokenizer, prompt);
@@ -67,15 +66,6 @@ function optional(text: string | undefined, flag: string, ok: (x: number) => boo
     throw new UsageError(`${flag} (${JSON.stringify(text)}) must be ${what}`);
   }
   return x;
-}
-
-function load(path: string, bytes: Uint8Array) {
-  try {
-    return loadCheckpoint(bytes);
-  } catch (error) {
-    if (error instanceof CheckpointError) throw new CliError(`${path}: ${error.message}`);
-    throw error;
-  }
 }
 
 function encodePrompt(tokenizer: CharTokenizer, prompt: string): number[] {
