@@ -1,7 +1,6 @@
 // Bad input and faults through the real bin (docs/errors.md): one line on stderr, a non-zero status, nothing lost.
 import {after, before, describe, it} from "node:test";
 import assert from "node:assert/strict";
-import {execFile} from "node:child_process";
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -11,14 +10,7 @@ import {loadOptimizer} from "../../src/gpt/checkpointOptim.js";
 import {encodeSafetensors} from "../../src/gpt/safetensors.js";
 import {TOY_SENTENCES} from "../../src/gpt/data/corpora.js";
 import {disposeParams, namedParams} from "../../src/gpt/params.js";
-
-function tinygpt(...args: string[]): Promise<{status: number; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["cli/tinygpt.mjs", ...args], {maxBuffer: 1 << 26}, (error, stdout, stderr) =>
-      resolve({status: error ? Number(error.code) : 0, stdout, stderr})
-    );
-  });
-}
+import {fails, tinygpt} from "../helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tinygpt-robust-"));
 const file = (name: string) => join(dir, name);
@@ -44,14 +36,6 @@ function halfPrecision(): Uint8Array {
   const bytes = encodeSafetensors([{name: "w", shape: [2], data: new Float32Array([1, 2])}], {config: "{}"});
   const text = new TextDecoder().decode(bytes);
   return new TextEncoder().encode(text.replace('"F32"', '"F16"'));
-}
-
-async function fails(args: string[], status: number, message: RegExp) {
-  const r = await tinygpt(...args);
-  assert.equal(r.status, status, `${args.join(" ")}: ${r.stderr}`);
-  assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^tinygpt: error: [^\n]+\n$/);
-  assert.match(r.stderr, message);
 }
 
 describe("tinygpt refuses bad text, sizes and checkpoints with one line", {concurrency: true}, () => {

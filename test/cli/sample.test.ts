@@ -1,6 +1,5 @@
 import {after, before, describe, it} from "node:test";
 import assert from "node:assert/strict";
-import {execFile} from "node:child_process";
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -12,15 +11,7 @@ import {forward} from "../../src/gpt/model.js";
 import {disposeParams, initParams, namedParams} from "../../src/gpt/params.js";
 import {CharTokenizer} from "../../src/gpt/tokenizer.js";
 import {randomise} from "../helpers/tf.js";
-
-/** Runs the real bin, as a user would. */
-function tinygpt(...args: string[]): Promise<{status: number; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["cli/tinygpt.mjs", ...args], (error, stdout, stderr) =>
-      resolve({status: error ? Number(error.code) : 0, stdout, stderr})
-    );
-  });
-}
+import {tinygpt} from "../helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tinygpt-sample-"));
 const checkpoint = join(dir, "model.safetensors");

@@ -1,6 +1,5 @@
 import {after, before, describe, it} from "node:test";
 import assert from "node:assert/strict";
-import {execFile} from "node:child_process";
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -12,24 +11,7 @@ import {forward} from "../../src/gpt/model.js";
 import {disposeParams, initParams} from "../../src/gpt/params.js";
 import {countParams} from "../../src/gpt/count.js";
 import {CharTokenizer} from "../../src/gpt/tokenizer.js";
-
-/** Runs the real bin, as a user would. */
-function tinygpt(...args: string[]): Promise<{status: number; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["cli/tinygpt.mjs", ...args], {maxBuffer: 1 << 26}, (error, stdout, stderr) =>
-      resolve({status: error ? Number(error.code) : 0, stdout, stderr})
-    );
-  });
-}
-
-/** A failure: nothing on stdout, exactly one "tinygpt: error: ..." line on stderr, the given status. */
-async function fails(args: string[], status: number, message: RegExp) {
-  const r = await tinygpt(...args);
-  assert.equal(r.status, status, `${args.join(" ")}: ${r.stderr}`);
-  assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^tinygpt: error: [^\n]+\n$/);
-  assert.match(r.stderr, message);
-}
+import {fails, tinygpt} from "../helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tinygpt-cli-"));
 const file = (name: string) => join(dir, name);

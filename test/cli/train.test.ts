@@ -1,6 +1,5 @@
 import {after, before, describe, it} from "node:test";
 import assert from "node:assert/strict";
-import {execFile} from "node:child_process";
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -10,23 +9,7 @@ import {loadOptimizer} from "../../src/gpt/checkpointOptim.js";
 import {TOY_SENTENCES} from "../../src/gpt/data/corpora.js";
 import {disposeParams} from "../../src/gpt/params.js";
 import {ProgressBar, clock} from "../../cli/progress.js";
-
-/** Runs the real bin, as a user would (stderr is a pipe, not a terminal). */
-function tinygpt(...args: string[]): Promise<{status: number; stdout: string; stderr: string}> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["cli/tinygpt.mjs", ...args], {maxBuffer: 1 << 26}, (error, stdout, stderr) =>
-      resolve({status: error ? Number(error.code) : 0, stdout, stderr})
-    );
-  });
-}
-
-async function fails(args: string[], status: number, message: RegExp) {
-  const r = await tinygpt(...args);
-  assert.equal(r.status, status, `${args.join(" ")}: ${r.stderr}`);
-  assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^tinygpt: error: [^\n]+\n$/);
-  assert.match(r.stderr, message);
-}
+import {fails, tinygpt} from "../helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tinygpt-train-"));
 const file = (name: string) => join(dir, name);
