@@ -1,5 +1,6 @@
 // What each sampling rule keeps of the next-token distribution. Plain arrays, no tensors: the rules run in JS on
 // the vocabSize logits of the last position, so a seed draws the same tokens on every backend.
+import {mulberry32} from "./random.js";
 
 /** The rules, applied in this order: temperature, top-k, top-p (on what top-k kept, renormalised), then the draw. */
 export interface SamplingRules {
@@ -108,15 +109,7 @@ export function draw(final: ArrayLike<number>, u: number): number {
 }
 
 /** mulberry32: a seeded stream of uniform numbers in [0, 1), the same in every JS engine. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = (seed: number): (() => number) => mulberry32(seed >>> 0);
 
 /** Throws a RangeError naming the first rule with a value it cannot take. */
 export function checkRules({temperature, topK, topP}: SamplingRules): void {
