@@ -3,19 +3,12 @@
 import {modelPanel, type Panel, type PanelField} from "../inputs/modelPanel.js";
 import {DEFAULT_MODEL, FIELDS, checkModel, describeModel, type ModelKey, type ReaderModel} from "./readerModel.js";
 import {STORAGE_KEY, loadModel, modelQuery, serialiseModel} from "./modelStorage.js";
+import {localStore} from "./localStore.js";
 import {expose} from "./testHooks.js";
-
-function storage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 function save(model: ReaderModel): void {
   try {
-    storage()?.setItem(STORAGE_KEY, serialiseModel(model));
+    localStore()?.setItem(STORAGE_KEY, serialiseModel(model));
   } catch {
     // a full or blocked storage only loses persistence, not the page
   }
@@ -27,7 +20,7 @@ function save(model: ReaderModel): void {
 
 /** The panel for the fields a chapter lets the reader edit (all of them persist); use with view(). */
 export function readerModelInput(keys: readonly ModelKey[]): Panel<ReaderModel> {
-  const loaded = loadModel(location.search, storage()?.getItem(STORAGE_KEY) ?? null);
+  const loaded = loadModel(location.search, localStore()?.getItem(STORAGE_KEY) ?? null);
   const fields = keys.map((key) => FIELDS.find((f) => f.key === key)!) as PanelField[];
   const panel = modelPanel<ReaderModel>({
     fields,

@@ -3,6 +3,7 @@ import * as tf from "@tinygpt/tf";
 import {BACKENDS, initBackend, isBackendName, onBackendLost, type BackendStatus} from "../gpt/backend.js";
 import {backendBadge, fallbackNotice} from "../views/backendBadge.js";
 import {backendPicker} from "../inputs/backendPicker.js";
+import {localStore} from "./localStore.js";
 
 /**
  * Every page imports this module first: it starts TF.js on the best backend (or the one the reader forced with
@@ -26,20 +27,12 @@ function requestedBackend(): {name: string | null; problem: string | null} {
       problem: `Unknown backend “${param}” in the URL was ignored; choose one of ${BACKENDS.join(", ")}.`
     };
   }
-  const stored = safeStorage()?.getItem(STORAGE_KEY) ?? null;
+  const stored = localStore()?.getItem(STORAGE_KEY) ?? null;
   return {name: isBackendName(stored) ? stored : null, problem: null};
 }
 
-function safeStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
-
 function choose(name: string): void {
-  const storage = safeStorage();
+  const storage = localStore();
   if (name === "auto") storage?.removeItem(STORAGE_KEY);
   else storage?.setItem(STORAGE_KEY, name);
   const url = new URL(location.href);
