@@ -174,7 +174,7 @@ export function format(r: Results): string {
   }
   if (r.interactivity.length) {
     out.push(
-      "3 · Interactivity: built site, default model; a new seed → every view redrawn (first frame after the last change)"
+      "3 · Interactivity: built site, default model; a new seed → every view redrawn (end of the first frame painted after the last change)"
     );
     out.push(`    goal: ${GOALS.redraw}`);
     out.push(
