@@ -19,33 +19,36 @@ export interface Library {
   close(): Promise<void>;
 }
 
-const WASM = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];
+/** The wasm binaries of TF.js's wasm backend, served beside a bundle. */
+export const WASM = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];
 
-export async function serveLibrary(): Promise<Library> {
-  const dir = mkdtempSync(join(tmpdir(), "tinygpt-lib-"));
+/** A module bundled for the browser (the "browser" condition, as the site gets src/gpt) and served on 127.0.0.1. */
+export interface Bundle {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** entry bundled as `${name}.js` into a temporary folder with the wasm binaries and an index.html that loads it. */
+export async function serveBundle(entry: string, name: string, headScript = ""): Promise<Bundle> {
+  const dir = mkdtempSync(join(tmpdir(), `tinygpt-${name}-`));
   await build({
-    entryPoints: ["test/browser/lib-entry.ts"],
-    outfile: join(dir, "lib.js"),
+    entryPoints: [entry],
+    outfile: join(dir, `${name}.js`),
     bundle: true,
     format: "esm",
     platform: "browser",
     conditions: ["browser"],
     logLevel: "warning"
   });
-  for (const name of WASM) copyFileSync(join("node_modules/@tensorflow/tfjs-backend-wasm/dist", name), join(dir, name));
+  for (const file of WASM) copyFileSync(join("node_modules/@tensorflow/tfjs-backend-wasm/dist", file), join(dir, file));
+  const head = headScript ? `<script>${headScript}</script>` : "";
   writeFileSync(
     join(dir, "index.html"),
-    `<!doctype html><meta charset="utf-8"><title>tinygpt library</title><script type="module" src="./lib.js"></script>`
+    `<!doctype html><meta charset="utf-8"><title>tinygpt ${name}</title>${head}<script type="module" src="./${name}.js"></script>`
   );
   const server: Server = await serve(dir, {port: 0, quiet: true});
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
-    url,
-    async open(browser) {
-      const opened = await openPage(browser, url, url);
-      await opened.page.waitForFunction(() => "tinygpt" in window);
-      return opened;
-    },
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     close: () =>
       new Promise((ok) =>
         server.close(() => {
@@ -53,6 +56,19 @@ export async function serveLibrary(): Promise<Library> {
           ok();
         })
       )
+  };
+}
+
+export async function serveLibrary(): Promise<Library> {
+  const {url, close} = await serveBundle("test/browser/lib-entry.ts", "lib");
+  return {
+    url,
+    async open(browser) {
+      const opened = await openPage(browser, url, url);
+      await opened.page.waitForFunction(() => "tinygpt" in window);
+      return opened;
+    },
+    close
   };
 }
 
