@@ -8,8 +8,8 @@ import {lrCurve, modelShape, MODEL_CHOICES, RUN_DEFAULTS, trainConfig} from "../
 import {autosave} from "../../src/components/autosave.js";
 import type {SavedCheckpoint} from "../../src/components/checkpointStore.js";
 import {TrainSession} from "../../src/components/trainSession.js";
-import type {TrainState} from "../../src/components/trainState.js";
 import {useCpu} from "../helpers/tf.js";
+import {until} from "../helpers/session.js";
 
 before(useCpu);
 
@@ -21,18 +21,6 @@ const quick = {...RUN_DEFAULTS, steps: 12, batchSize: 8, lr: 1e-2, warmup: 2, ev
 function session(source: DataSource, seed = 3): TrainSession {
   const data = trainData(source, tiny.blockSize, seed);
   return new TrainSession(data, trainConfig(tiny, data, 0), seed);
-}
-
-/** Resolves with the first state that satisfies the condition. */
-function until(s: TrainSession, condition: (state: TrainState) => boolean): Promise<TrainState> {
-  return new Promise((resolve) => {
-    const stop = s.subscribe((state) => {
-      if (condition(state)) {
-        queueMicrotask(() => stop());
-        resolve(state);
-      }
-    });
-  });
 }
 
 describe("trainData and trainSetup", () => {

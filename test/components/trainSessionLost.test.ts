@@ -8,7 +8,7 @@ import {backendLost, initBackend} from "../../src/gpt/backend.js";
 import {trainData, type DataSource} from "../../src/components/trainData.js";
 import {RUN_DEFAULTS, trainConfig} from "../../src/components/trainSetup.js";
 import {TrainSession} from "../../src/components/trainSession.js";
-import type {TrainState} from "../../src/components/trainState.js";
+import {until} from "../helpers/session.js";
 
 const toy: DataSource = {choice: "toy sentences", text: null, origin: null};
 const tiny = {nLayer: 1, nHead: 2, nEmbd: 16, dFF: 32, blockSize: 16};
@@ -17,17 +17,6 @@ const settings = {...RUN_DEFAULTS, steps: 200, batchSize: 8, lr: 1e-2, warmup: 2
 function session(): TrainSession {
   const data = trainData(toy, tiny.blockSize, 3);
   return new TrainSession(data, trainConfig(tiny, data, 0), 3);
-}
-
-function until(s: TrainSession, condition: (state: TrainState) => boolean): Promise<TrainState> {
-  return new Promise((resolve) => {
-    const stop = s.subscribe((state) => {
-      if (condition(state)) {
-        queueMicrotask(() => stop());
-        resolve(state);
-      }
-    });
-  });
 }
 
 test("a device lost mid-run stops it, restores the last copied step on the next backend, and it saves and trains on", async () => {
