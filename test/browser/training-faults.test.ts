@@ -6,7 +6,7 @@ import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {readFile} from "node:fs/promises";
 import {badge, shownText, siteSession} from "./harness.js";
-import {hook, setNumber, tinyRun, until} from "./trainingPage.js";
+import {hook, setNumber, tinyRun, until, useInChapter9} from "./trainingPage.js";
 
 const session = siteSession({webgpu: true});
 
@@ -99,14 +99,7 @@ describe("chapter 8 · faults mid-run", () => {
     await until(page, `r.probe !== null && r.step === ${step}`);
     assert.match(await shownText(page.locator("[data-name=run] button[data-action=start]")), /^Continue to step 1000$/);
 
-    await page.goto(session.site.url + "09-generation");
-    const select = page.locator('form:has(> label:text-is("model")) select');
-    await select.locator("option").first().waitFor({state: "attached", timeout: 120_000});
-    const labels = await select.locator("option").allInnerTexts();
-    const run = labels.findIndex((l) => l.startsWith(`your last run (autosaved) · step ${step} · the toy sentences`));
-    assert.ok(run >= 0, `chapter 9 offers the autosaved run: ${labels.join(" | ")}`);
-    await select.selectOption({index: run});
-    await page.locator("[data-name=model]", {hasText: "1 layer × 2 heads"}).waitFor();
+    await useInChapter9(page, session.site.url, `your last run (autosaved) · step ${step} · the toy sentences`);
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.external, []);
     await page.context().close();

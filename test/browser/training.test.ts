@@ -6,7 +6,7 @@ import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import {badge, type PageLog, shownText, siteSession} from "./harness.js";
-import {hook, setNumber, tinyRun, until} from "./trainingPage.js";
+import {hook, setNumber, tinyRun, until, useInChapter9} from "./trainingPage.js";
 
 const session = siteSession({webgpu: true});
 
@@ -98,14 +98,7 @@ describe("chapter 8 · training in the browser", () => {
     const kept = await hook(page);
     assert.deepEqual([kept.step, kept.probe], [before.step, before.probe], "the current model was kept");
 
-    await page.goto(session.site.url + "09-generation");
-    const select = page.locator('form:has(> label:text-is("model")) select');
-    await select.locator("option").first().waitFor({state: "attached", timeout: 120_000});
-    const labels = await select.locator("option").allInnerTexts();
-    const yours = labels.findIndex((l) => l.startsWith(`yours · step ${before.step} · the toy sentences`));
-    assert.ok(yours >= 0, `chapter 9 offers the saved model: ${labels.join(" | ")}`);
-    await select.selectOption({index: yours});
-    await page.locator("[data-name=model]", {hasText: "1 layer × 2 heads"}).waitFor();
+    await useInChapter9(page, session.site.url, `yours · step ${before.step} · the toy sentences`);
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.external, []);
     await page.context().close();

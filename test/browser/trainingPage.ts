@@ -37,3 +37,18 @@ export async function tinyRun(page: Page, steps: number, evalEvery = 8): Promise
   await page.locator('form:has(> label:text-is("schedule")) label:text-is("constant") input').check();
   await until(page, "r.status === 'ready'");
 }
+
+/**
+ * Opens chapter 9, picks the model whose label starts with prefix (the labels are listed if none does) and waits for
+ * it to load: the tiny model of tinyRun.
+ */
+export async function useInChapter9(page: Page, url: string, prefix: string): Promise<void> {
+  await page.goto(url + "09-generation");
+  const select = page.locator('form:has(> label:text-is("model")) select');
+  await select.locator("option").first().waitFor({state: "attached", timeout: 120_000});
+  const labels = await select.locator("option").allInnerTexts();
+  const index = labels.findIndex((l) => l.startsWith(prefix));
+  if (index < 0) throw new Error(`chapter 9 offers no model "${prefix}…": ${labels.join(" | ")}`);
+  await select.selectOption({index});
+  await page.locator("[data-name=model]", {hasText: "1 layer × 2 heads"}).waitFor();
+}
