@@ -29,6 +29,12 @@ export async function tinyRun(page: Page, steps: number, evalEvery = 8): Promise
   await page.locator(".tg-data-source input[value='toy sentences']").check();
   await page.locator('form:has(> label:text-is("model")) select').selectOption({index: 0});
   await page.locator("[data-name=vocab]").filter({hasText: "tokens"}).waitFor();
+  // the settings form is made again for text data (recipe(false): batch 12): set the numbers only once it has been
+  const batch = page.locator(`form:has(> label:text-is("batch size B")) input[type=number]`);
+  for (let waited = 0; (await batch.inputValue()) !== "12"; waited += 100) {
+    if (waited > 60_000) throw new Error(`the settings form still shows batch ${await batch.inputValue()}`);
+    await page.waitForTimeout(100);
+  }
   await setNumber(page, "steps N", steps);
   await setNumber(page, "batch size B", 4);
   await setNumber(page, "evaluate every", evalEvery);
