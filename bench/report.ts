@@ -243,7 +243,7 @@ export function format(r: Results): string {
         ],
         r.memory.map((x) => {
           const s = x.result;
-          const d = (a: number, b: number) => `${b - a >= 0 ? "+" : ""}${b - a}`;
+          const d = (a: number, b: number) => signed(b - a);
           return [
             label(x),
             String(s.start.tensors),

@@ -8,7 +8,7 @@
 // The quiet wait is not part of the figure, only of the bench's running time.
 import type {Browser, Page} from "playwright-core";
 import {CHAPTERS} from "../src/chapters.js";
-import {openPage, serveSite, type Site} from "../test/browser/harness.js";
+import {openPage, type Site} from "../test/browser/harness.js";
 import {spread, type Spread} from "./workloads.js";
 
 const QUIET_MS = 300;
@@ -251,5 +251,3 @@ export async function pageLoad(browser: Browser, site: Site, path: string): Prom
 
 /** Every ready chapter and the home page. */
 export const PAGES: readonly string[] = ["", ...CHAPTERS.filter((c) => c.ready).map((c) => c.path)];
-
-export {serveSite};

@@ -263,13 +263,6 @@ function summarise(info: ProfileInfo): StepProfile {
   return {kernels: info.kernels.length, newTensors: info.newTensors, peakBytes: info.peakBytes, top};
 }
 
-/** Kernels launched by one call of fn, by name (counts only: cheap on every backend). */
-export async function countKernels(fn: () => tf.TensorContainer): Promise<StepProfile> {
-  const info = await tf.profile(fn);
-  tf.dispose(info.result);
-  return summarise(info);
-}
-
 // ---- 4. generation ----
 
 /** The baby model with room for a 1-token prompt and 256 new tokens: the KV cache is never rebuilt. */
