@@ -6,7 +6,7 @@ import {disposeParams, initParams, type Params} from "../gpt/params.js";
 import {disposeTrace, forwardTraced} from "../gpt/model.js";
 import {MASKED, causalMask} from "../gpt/attention.js";
 import {sinusoidalPositions} from "../gpt/layers.js";
-import {readAtOnce} from "./readAtOnce.js";
+import {readAtOnce} from "../gpt/readback.js";
 import {contextOf, toConfig, type ReaderModel} from "./readerModel.js";
 import {expose} from "./testHooks.js";
 

@@ -59,3 +59,43 @@ export async function readTensors<T>(container: T): Promise<Read<T>> {
 
 /** A trace as nested arrays, e.g. (await readTrace(trace)).h[0].att[b][head] is a (T, T) matrix. */
 export const readTrace = (trace: Trace): Promise<Read<Trace>> => readTensors(trace);
+
+/**
+ * Many float32 tensors in one transfer: flattened and joined on the device, read back once, split here. On WebGPU
+ * each read-back waits for the device, so one read instead of fifty saves most of a redraw.
+ */
+export async function readAll(ts: tf.Tensor[]): Promise<Float32Array[]> {
+  const joined = tf.tidy(() => tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
+  try {
+    const all = await toFlat(joined);
+    let offset = 0;
+    return ts.map((t) => all.subarray(offset, (offset += t.size)));
+  } finally {
+    joined.dispose();
+  }
+}
+
+/** readTensors with a single transfer (readAll) for float32 tensors: the same structure, the same nested arrays. */
+export async function readAtOnce<T>(container: T): Promise<Read<T>> {
+  const tensors: tf.Tensor[] = [];
+  const collect = (x: unknown): void => {
+    if (x instanceof tf.Tensor) tensors.push(x);
+    else if (x && typeof x === "object") Object.values(x).forEach(collect);
+  };
+  collect(container);
+  const flats = await readAll(tensors);
+  const nest = (flat: Float32Array, shape: number[]): unknown => {
+    if (shape.length === 0) return flat[0];
+    if (shape.length === 1) return Array.from(flat);
+    const inner = shape.slice(1).reduce((a, b) => a * b, 1);
+    return Array.from({length: shape[0]}, (_, i) => nest(flat.subarray(i * inner, (i + 1) * inner), shape.slice(1)));
+  };
+  const values = new Map(tensors.map((t, i) => [t, nest(flats[i], t.shape)]));
+  const rebuild = (x: unknown): unknown => {
+    if (x instanceof tf.Tensor) return values.get(x);
+    if (Array.isArray(x)) return x.map(rebuild);
+    if (x && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, rebuild(v)]));
+    return x;
+  };
+  return rebuild(container) as Read<T>;
+}

@@ -4,7 +4,16 @@ import * as tf from "@tinygpt/tf";
 import {makeConfig} from "../../src/gpt/config.js";
 import {disposeParams, initParams} from "../../src/gpt/params.js";
 import {disposeTrace, forwardTraced} from "../../src/gpt/model.js";
-import {readTensors, readTrace, toArray, toFlat, toMatrix, toNumber} from "../../src/gpt/readback.js";
+import {
+  readAll,
+  readAtOnce,
+  readTensors,
+  readTrace,
+  toArray,
+  toFlat,
+  toMatrix,
+  toNumber
+} from "../../src/gpt/readback.js";
 import {noLeak, randomIds, useCpu} from "../helpers/tf.js";
 
 before(useCpu);
@@ -91,6 +100,24 @@ describe("readback", () => {
       assert.deepEqual(arrays.logits, await trace.logits.array());
       assert.ok(!trace.logits.isDisposed && !trace.h[0].q.isDisposed);
       disposeTrace(trace);
+    });
+    idx.dispose();
+    disposeParams(p);
+  });
+  it("readAll and readAtOnce read many tensors in one transfer: readAtOnce gives what readTensors gives", async () => {
+    const config = makeConfig({vocabSize: 6, blockSize: 4, nLayer: 2, nHead: 2, nEmbd: 4});
+    const p = initParams(config, 1);
+    const idx = randomIds([2, 3], 6, 2);
+    await noLeak(async () => {
+      const {trace} = forwardTraced(p, idx);
+      const extra = {s: tf.scalar(2), v: [tf.tensor1d([1, 2])], none: null, n: 3};
+      const container = {trace, extra};
+      assert.deepEqual(await readAtOnce(container), await readTensors(container));
+      const [a, b] = await readAll([extra.s, trace.h[0].att]);
+      assert.deepEqual([...a], [2]);
+      assert.deepEqual([...b], [...(await trace.h[0].att.data())]);
+      disposeTrace(trace);
+      tf.dispose([extra.s, ...extra.v]);
     });
     idx.dispose();
     disposeParams(p);
