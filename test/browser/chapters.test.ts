@@ -3,7 +3,7 @@
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
-import {badge, type PageLog, shownText, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, type PageLog, shownText, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
 
@@ -37,12 +37,6 @@ const hooks = (page: Page) =>
       .__tinygpt;
     return {runs: h.runs, numTensors: h.memory?.numTensors, model: h.model as Record<string, unknown>};
   });
-
-/** Framework shows a cell's exception in place of its output, not on the console: there must be none. */
-async function assertNoCellErrors(page: Page): Promise<void> {
-  const errors = await page.locator(".observablehq--error").allInnerTexts();
-  assert.deepEqual(errors, [], "cells that threw");
-}
 
 const control = (page: Page, key: string) => page.locator(`form.tg-model [name="${key}"]`);
 

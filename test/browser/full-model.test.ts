@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import {DEFAULT_MODEL, toConfig} from "../../src/components/readerModel.js";
 import {paramSpecs} from "../../src/gpt/params.js";
 import {countParams} from "../../src/gpt/count.js";
-import {badge, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
 
@@ -60,7 +60,7 @@ describe("chapter 5 · the full model", () => {
     );
     assert.ok(countParams(config).total > 0);
     assert.deepEqual(log.errors, []);
-    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await assertNoCellErrors(page);
     await page.context().close();
   });
 
@@ -75,7 +75,7 @@ describe("chapter 5 · the full model", () => {
     );
     assert.equal(await page.locator("[data-name=flow] li[data-shape]").count(), 1 + 4 + 1 + 2);
     assert.deepEqual(log.errors, []);
-    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await assertNoCellErrors(page);
     await page.context().close();
   });
 });

@@ -1,5 +1,6 @@
 import {chromium, type Browser, type ConsoleMessage, type Locator, type Page} from "playwright-core";
 import {existsSync} from "node:fs";
+import assert from "node:assert/strict";
 import {after, before} from "node:test";
 import type {Server} from "node:http";
 import type {AddressInfo} from "node:net";
@@ -136,6 +137,12 @@ export async function badge(page: Page): Promise<{backend: string; fellBack: str
     fellBack: node.dataset.fellBack ?? "",
     text: node.textContent ?? ""
   }));
+}
+
+/** Framework shows a cell's exception in place of its output, not on the console: there must be none. */
+export async function assertNoCellErrors(page: Page): Promise<void> {
+  const errors = await page.locator(".observablehq--error").allInnerTexts();
+  assert.deepEqual(errors, [], "cells that threw");
 }
 
 /**

@@ -6,7 +6,7 @@ import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
-import {badge, type PageLog, shownText, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, type PageLog, shownText, siteSession} from "./harness.js";
 
 const PAYLOAD = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 const KEY = `<img src=y onerror="window.__xss=3">`;
@@ -30,7 +30,7 @@ async function assertInert(page: Page, log: PageLog): Promise<void> {
     "the markup's image was requested"
   );
   assert.deepEqual(log.errors, []);
-  assert.deepEqual(await page.locator(".observablehq--error").allInnerTexts(), [], "cells that threw");
+  await assertNoCellErrors(page);
 }
 
 describe("reader text is never markup", () => {

@@ -7,7 +7,7 @@ import {withSwitches} from "../../src/components/presetCounts.js";
 import {DEFAULT_MODEL, toConfig} from "../../src/components/readerModel.js";
 import {COUNT_ONLY, PRESETS, type PresetName} from "../../src/gpt/presets.js";
 import {countParams} from "../../src/gpt/count.js";
-import {badge, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
 
@@ -49,7 +49,7 @@ describe("chapter 6 · counting parameters", () => {
     const published = await page.locator("[data-name=presets] td.tg-emphasis").allTextContents();
     assert.ok(published.includes("200,832") && published.includes("20,712") && published.includes("124,439,808"));
     assert.deepEqual(log.errors, []);
-    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await assertNoCellErrors(page);
     await page.context().close();
   });
 
@@ -69,7 +69,7 @@ describe("chapter 6 · counting parameters", () => {
       assert.equal(Number(sum), total, `${name}: the table's total`);
     }
     assert.deepEqual(log.errors, []);
-    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await assertNoCellErrors(page);
     await page.context().close();
   });
 
@@ -89,7 +89,7 @@ describe("chapter 6 · counting parameters", () => {
     const toy = countParams(withSwitches(PRESETS.toy, {head: "tied", biases: "none", positional: "sinusoidal"})).total;
     assert.equal((await check(page, toy)).built, String(toy));
     assert.deepEqual(log.errors, []);
-    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await assertNoCellErrors(page);
     await page.context().close();
   });
 });

@@ -3,7 +3,7 @@
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
-import {badge, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
 
@@ -82,7 +82,7 @@ describe("chapter 7 · one training step", () => {
     await page.keyboard.press("End");
     await expectStage(page, 0);
     assert.deepEqual(log.errors, []);
-    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await assertNoCellErrors(page);
     await page.context().close();
   });
 
@@ -111,7 +111,7 @@ describe("chapter 7 · one training step", () => {
     await page.keyboard.press("n");
     await step(page, "s.draw === 2");
     assert.deepEqual(log.errors, []);
-    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await assertNoCellErrors(page);
     await page.context().close();
   });
 
@@ -140,7 +140,7 @@ describe("chapter 7 · one training step", () => {
     assert.equal(later.tensorsBefore, first.tensorsBefore, "the session holds as many tensors as before the run");
     await page.locator("[data-name=trend] path.tg-curve").first().waitFor();
     assert.deepEqual(log.errors, []);
-    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await assertNoCellErrors(page);
     await page.context().close();
   });
 
@@ -155,7 +155,7 @@ describe("chapter 7 · one training step", () => {
     const faster = await step(page, `s.loss === ${addition.loss} && s.lossAfter !== ${addition.lossAfter}`);
     assert.equal(faster.t, 1, "the same step from the same weights");
     assert.deepEqual(log.errors, []);
-    assert.equal(await page.locator(".observablehq--error").count(), 0, "a cell failed");
+    await assertNoCellErrors(page);
     await page.context().close();
   });
 });
