@@ -32,6 +32,10 @@ export interface HeatmapOptions {
 
 export type HeatmapFigure = HTMLElement & {matrix: readonly (readonly number[])[]};
 
+/** The largest finite |value| of a matrix (−∞ from the mask is skipped); undefined when it has none. */
+export const finiteMax = (matrix: readonly (readonly number[])[]): number | undefined =>
+  d3.max(matrix, (row) => d3.max(row, (v) => (Number.isFinite(v) ? Math.abs(v) : NaN)));
+
 const MIN_CELL = 3;
 const FONT = 10;
 
@@ -45,8 +49,7 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   const {name, highlightRows = [], colGroups = [], onHover} = options;
   const rows = matrix.length;
   const cols = rows ? matrix[0].length : 0;
-  const finiteMax = d3.max(matrix, (row) => d3.max(row, (v) => (Number.isFinite(v) ? Math.abs(v) : NaN)));
-  const extent = options.extent ?? (finiteMax || 1);
+  const extent = options.extent ?? (finiteMax(matrix) || 1);
   const masked = matrix.some((row) => row.some((v) => !Number.isFinite(v)));
   const color = d3.scaleDiverging(d3.interpolateRdBu).domain([extent, 0, -extent]);
   const longest = d3.max(rowLabels ?? [], (s) => s.length) ?? 0;

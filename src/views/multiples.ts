@@ -1,4 +1,5 @@
-import {heatmap, type HeatmapOptions} from "./heatmap.js";
+import * as d3 from "d3";
+import {finiteMax, heatmap, type HeatmapOptions} from "./heatmap.js";
 
 export interface Panel {
   title: string;
@@ -21,9 +22,7 @@ export function multiples(panels: readonly Panel[], options: MultiplesOptions = 
   const {width = 640, minWidth = 200, columns = 4, name, ...rest} = options;
   const perRow = Math.max(1, Math.min(columns, panels.length, Math.floor(width / minWidth)));
   const panelWidth = Math.floor(width / perRow) - 12;
-  const extent =
-    options.extent ??
-    (Math.max(...panels.flatMap((p) => p.matrix.flat().filter(Number.isFinite).map(Math.abs)), 0) || 1);
+  const extent = options.extent ?? (d3.max(panels, (p) => finiteMax(p.matrix)) || 1);
   const figure = document.createElement("figure");
   figure.className = "tg-multiples";
   if (name) figure.dataset.name = name;

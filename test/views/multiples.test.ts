@@ -29,6 +29,21 @@ describe("multiples", () => {
     );
   });
 
+  it("multiples finds the shared scale of large panels, skipping −∞", () => {
+    const big = ramp(400, 400); // 160,000 values: more than a spread into Math.max can take
+    big[0][399] = -Infinity;
+    const maps = [
+      ...multiples([
+        {title: "a", matrix: big},
+        {title: "b", matrix: ramp(2, 2)}
+      ]).querySelectorAll<HTMLElement>(".tg-heatmap")
+    ];
+    assert.deepEqual(
+      maps.map((m) => m.dataset.extent),
+      ["399", "399"]
+    );
+  });
+
   it("multiples puts fewer panels in a row when the width is narrow", () => {
     const panels = Array.from({length: 8}, (_, h) => ({title: `h${h}`, matrix: ramp(4, 4)}));
     assert.equal(multiples(panels, {width: 1000}).style.getPropertyValue("--columns"), "4");
