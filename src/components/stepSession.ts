@@ -94,11 +94,6 @@ export class StepSession {
     const copies = new Map(namedParams(this.params).map(({name, variable}) => [name, tf.variable(variable)]));
     const params = assembleParams(this.config, (name) => copies.get(name) ?? null);
     const stream = streamGrads(params, batch);
-    const prev = tf.tidy(() => ({
-      w: [...copies.values()].map((v) => tf.clone(v)),
-      m: this.state.m.map((m) => tf.clone(m)),
-      v: this.state.v.map((v) => tf.clone(v))
-    }));
     const opt = this.optimizer(params, hyper);
     const {bc1, bc2} = opt.biasCorrections();
     const {loss, gradNorm, inspection} = trainStep(params, opt, batch, {lr: hyper.lr, clip: hyper.clip, inspect: true});
@@ -106,18 +101,20 @@ export class StepSession {
     let read: Record<string, number> = {};
     try {
       const scalars = [step.loss, step.lossAfter, step.gradNorm, step.clipScale, step.clippedNorm];
-      const [seenRead, streamRead, [lossBefore, lossAfter, norm, clipScale, clippedNorm]] = await Promise.all([
+      const now = (["grad", "m", "v", "update"] as const).map((key) => step.params.map((p) => p[key]));
+      // The session's own weights and moments are the step's "before": every read starts here, before any await,
+      // so a run in progress cannot change them first (the step itself changed only the copies).
+      const before = namedParams(this.params).map(({variable}) => variable);
+      const [seenRead, streamRead, [lossBefore, lossAfter, norm, clipScale, clippedNorm], arrays] = await Promise.all([
         readTensors({logits: stream.logits, losses: stream.losses}),
         readTensors(stream.grads),
-        Promise.all(scalars.map(toNumber))
+        Promise.all(scalars.map(toNumber)),
+        Promise.all([before, this.state.m, this.state.v, ...now, [...copies.values()]].map(readAll))
       ]);
-      const now = (["grad", "m", "v", "update"] as const).map((key) => step.params.map((p) => p[key]));
-      const [before, mPrev, vPrev, grad, m, v, update, after] = await Promise.all(
-        [prev.w, prev.m, prev.v, ...now, [...copies.values()]].map(readAll)
-      );
+      const [wPrev, mPrev, vPrev, grad, m, v, update, after] = arrays;
       read = {loss: lossBefore, lossAfter, gradNorm: norm, clipScale};
       const tensors = step.params.map(({name, decay}, i): TensorStep => ({
-        ...{name, shape: copies.get(name)!.shape, decay, before: before[i], grad: grad[i]},
+        ...{name, shape: copies.get(name)!.shape, decay, before: wPrev[i], grad: grad[i]},
         ...{mPrev: mPrev[i], vPrev: vPrev[i], m: m[i], v: v[i], update: update[i], after: after[i]}
       }));
       const y = step.batch.y;
@@ -131,17 +128,7 @@ export class StepSession {
         ...{hyper: {...hyper}, stream: streamRead as number[][][][], tensors}
       };
     } finally {
-      tf.dispose([
-        stream.logits,
-        stream.losses,
-        stream.loss,
-        ...stream.grads,
-        ...prev.w,
-        ...prev.m,
-        ...prev.v,
-        loss,
-        gradNorm
-      ]);
+      tf.dispose([stream.logits, stream.losses, stream.loss, ...stream.grads, loss, gradNorm]);
       disposeInspection(step);
       opt.dispose();
       disposeParams(params);
