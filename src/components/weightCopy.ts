@@ -2,8 +2,8 @@
 // keeps the latest one so that a lost WebGPU device costs only the steps since it (the weights are rebuilt on the
 // next backend), and so that a checkpoint can be written without touching the tensors the loop is updating.
 import * as tf from "@tinygpt/tf";
-import {saveCheckpoint} from "../gpt/checkpoint.js";
-import {optimizerExtra} from "../gpt/checkpointOptim.js";
+import {encodeCheckpoint} from "../gpt/checkpoint.js";
+import {momentsExtra} from "../gpt/checkpointOptim.js";
 import type {GPTConfig} from "../gpt/config.js";
 import {AdamW, type AdamWOptions} from "../gpt/optim.js";
 import {
@@ -59,24 +59,16 @@ export function restoreWeights(copy: WeightCopy): {params: Params; optimizer: Ad
   }
 }
 
-/**
- * The copy as checkpoint bytes (model, tokenizer, AdamW, training record). Synchronous: the tensors it makes hold
- * the copy's values on the CPU side and are freed before it returns, so no count of live tensors ever sees them.
- */
+/** The copy as checkpoint bytes (model, tokenizer, AdamW, training record): from its arrays, no tensor is made. */
 export function copyCheckpoint(
   copy: WeightCopy,
   tokenizer: CharTokenizer,
   training: Record<string, unknown>
 ): Uint8Array {
-  const {params, optimizer} = restoreWeights(copy);
-  try {
-    const extra = optimizerExtra(optimizer);
-    const metadata = {...extra.metadata, training: JSON.stringify(training)};
-    return saveCheckpoint(params, tokenizer, {tensors: extra.tensors, metadata});
-  } finally {
-    optimizer.dispose();
-    disposeParams(params);
-  }
+  const {config, step, options, weights, m, v} = copy;
+  const extra = momentsExtra(paramSpecs(config), step, options, m, v);
+  const metadata = {...extra.metadata, training: JSON.stringify(training)};
+  return encodeCheckpoint(config, weights, tokenizer, {tensors: extra.tensors, metadata});
 }
 
 /** The latest CPU copy of a session's model, and who is told of each new one. */

@@ -38,16 +38,26 @@ export function transpose(data: Float32Array, rows: number, cols: number): Float
   return out;
 }
 
-/** The model's tensors under their state_dict names, in PyTorch layout; a tied lm_head.weight repeats wte. */
-function stateDict(params: Params): NamedTensor[] {
-  const tensors = namedParams(params).map(({name, variable, transposed}) => {
-    const data = variable.dataSync() as Float32Array;
-    const [rows, cols] = variable.shape;
-    return transposed
-      ? {name, shape: [cols, rows], data: transpose(data, rows, cols)}
-      : {name, shape: variable.shape, data};
-  });
-  if (params.config.tieWeights) tensors.push({...tensors[0], name: "lm_head.weight"});
+/** A weight's values in PyTorch's layout: a transposed (in, out) Linear weight becomes (out, in). */
+export function pytorchLayout(
+  data: Float32Array,
+  shape: number[],
+  transposed: boolean
+): {shape: number[]; data: Float32Array} {
+  const [rows, cols] = shape;
+  return transposed ? {shape: [cols, rows], data: transpose(data, rows, cols)} : {shape, data};
+}
+
+/**
+ * The model's tensors under their state_dict names, in PyTorch layout, from one array per weight in state_dict order
+ * (namedParams), each in its variable's layout; a tied lm_head.weight repeats wte.
+ */
+function stateDict(config: GPTConfig, weights: Float32Array[]): NamedTensor[] {
+  const tensors = paramSpecs(config).map(({name, shape, transposed}, i) => ({
+    name,
+    ...pytorchLayout(weights[i], shape, transposed)
+  }));
+  if (config.tieWeights) tensors.push({...tensors[0], name: "lm_head.weight"});
   return tensors;
 }
 
@@ -57,7 +67,20 @@ export function saveCheckpoint(
   tokenizer: CharTokenizer | null,
   extra: CheckpointExtra = {}
 ): Uint8Array {
-  const {config} = params;
+  const weights = namedParams(params).map(({variable}) => variable.dataSync() as Float32Array);
+  return encodeCheckpoint(params.config, weights, tokenizer, extra);
+}
+
+/**
+ * saveCheckpoint from values already on the CPU: one array per weight in state_dict order (namedParams), each in its
+ * variable's layout. No tensor is made or read.
+ */
+export function encodeCheckpoint(
+  config: GPTConfig,
+  weights: Float32Array[],
+  tokenizer: CharTokenizer | null,
+  extra: CheckpointExtra = {}
+): Uint8Array {
   if (tokenizer && tokenizer.vocabSize !== config.vocabSize) {
     throw new CheckpointError(
       `tokenizer has ${tokenizer.vocabSize} tokens but config.vocabSize is ${config.vocabSize}`
@@ -71,7 +94,11 @@ export function saveCheckpoint(
   const metadata: Record<string, string> = {config: JSON.stringify(config)};
   if (tokenizer) metadata.tokenizer = JSON.stringify(tokenizer);
   try {
-    return encodeSafetensors([...stateDict(params), ...extraTensors], {...metadata, format: "pt", ...extra.metadata});
+    return encodeSafetensors([...stateDict(config, weights), ...extraTensors], {
+      ...metadata,
+      format: "pt",
+      ...extra.metadata
+    });
   } catch (error) {
     throw error instanceof SafetensorsError ? new CheckpointError(error.message) : error;
   }

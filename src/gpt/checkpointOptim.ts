@@ -1,14 +1,16 @@
 // AdamW's state in a checkpoint, so that training resumes exactly: PyTorch's exp_avg and exp_avg_sq per weight.
+import type * as tf from "@tinygpt/tf";
 import {
   CheckpointError,
   OPTIMIZER_PREFIX,
   parseJSON,
+  pytorchLayout,
   transpose,
   type Checkpoint,
   type CheckpointExtra
 } from "./checkpoint.js";
 import {ADAMW_DEFAULTS, AdamW, type AdamWOptions} from "./optim.js";
-import {namedParams} from "./params.js";
+import {namedParams, type ParamSpec} from "./params.js";
 
 const MOMENTS = ["exp_avg", "exp_avg_sq"] as const; // PyTorch's names for AdamW's m and v
 
@@ -17,17 +19,29 @@ const MOMENTS = ["exp_avg", "exp_avg_sq"] as const; // PyTorch's names for AdamW
  * weight's m and v as optimizer.<weight name>.exp_avg and .exp_avg_sq, in the weight's PyTorch layout.
  */
 export function optimizerExtra(optimizer: AdamW): Required<CheckpointExtra> {
-  const tensors = optimizer.params.flatMap(({name, variable, transposed}, i) =>
-    [optimizer.m[i], optimizer.v[i]].map((moment, k) => {
-      const data = moment.dataSync() as Float32Array;
-      const [rows, cols] = variable.shape;
-      const layout = transposed
-        ? {shape: [cols, rows], data: transpose(data, rows, cols)}
-        : {shape: variable.shape, data};
-      return {name: `${OPTIMIZER_PREFIX}${name}.${MOMENTS[k]}`, ...layout};
-    })
+  const specs = optimizer.params.map(({name, variable, transposed}) => ({name, shape: variable.shape, transposed}));
+  const read = (moments: tf.Variable[]) => moments.map((moment) => moment.dataSync() as Float32Array);
+  return momentsExtra(specs, optimizer.step, optimizer.options, read(optimizer.m), read(optimizer.v));
+}
+
+/**
+ * optimizerExtra from values already on the CPU: the step, the options, and m and v as one array per weight (specs:
+ * the weights in state_dict order, each in its variable's layout). No tensor is made or read.
+ */
+export function momentsExtra(
+  specs: Pick<ParamSpec, "name" | "shape" | "transposed">[],
+  step: number,
+  options: AdamWOptions,
+  m: Float32Array[],
+  v: Float32Array[]
+): Required<CheckpointExtra> {
+  const tensors = specs.flatMap(({name, shape, transposed}, i) =>
+    [m[i], v[i]].map((moment, k) => ({
+      name: `${OPTIMIZER_PREFIX}${name}.${MOMENTS[k]}`,
+      ...pytorchLayout(moment, shape, transposed)
+    }))
   );
-  const state = {type: "adamw", step: optimizer.step, ...optimizer.options};
+  const state = {type: "adamw", step, ...options};
   return {tensors, metadata: {optimizer: JSON.stringify(state)}};
 }
 
