@@ -1,12 +1,6 @@
-// Checkpoints in and out of a page: as safetensors bytes, as a download, in the browser's storage (IndexedDB, so
-// the last saved model is offered again after a reload, here and in chapter 9, and so is the run's autosave), and
-// from a file the reader picks.
-import {saveCheckpoint} from "../gpt/checkpoint.js";
-import {optimizerExtra} from "../gpt/checkpointOptim.js";
-import type {AdamW} from "../gpt/optim.js";
-import {namedParams, type Params} from "../gpt/params.js";
-import {toFlat} from "../gpt/readback.js";
-import type {CharTokenizer} from "../gpt/tokenizer.js";
+// Checkpoints in and out of a page (their bytes: weightCopy.ts's copyCheckpoint): as a download, in the browser's
+// storage (IndexedDB, so the last saved model is offered again after a reload, here and in chapter 9, and so is the
+// run's autosave), and from a file the reader picks.
 
 /** The last checkpoint saved in this browser. */
 export interface SavedCheckpoint {
@@ -15,23 +9,6 @@ export interface SavedCheckpoint {
   savedAt: string; // ISO time
   step: number;
   label: string; // what it was trained on, for the reader
-}
-
-/**
- * A model (and its optimizer, so training can resume) as safetensors bytes. Every tensor is read back
- * asynchronously first, so the library's synchronous reads find the values already on the CPU.
- */
-export async function checkpointBytes(
-  params: Params,
-  tokenizer: CharTokenizer,
-  optimizer: AdamW | null,
-  training: Record<string, unknown>
-): Promise<Uint8Array> {
-  const tensors = namedParams(params).map((p) => p.variable);
-  await Promise.all([...tensors, ...(optimizer ? [...optimizer.m, ...optimizer.v] : [])].map(toFlat));
-  const extra = optimizer ? optimizerExtra(optimizer) : {tensors: [], metadata: {}};
-  const metadata = {...extra.metadata, training: JSON.stringify(training)};
-  return saveCheckpoint(params, tokenizer, {tensors: extra.tensors, metadata});
 }
 
 /** Offers bytes as a file download. */

@@ -8,11 +8,10 @@ import type {GPTConfig} from "../gpt/config.js";
 import {estimateLoss} from "../gpt/evaluate.js";
 import {AdamW} from "../gpt/optim.js";
 import {disposeParams, initParams, type Params} from "../gpt/params.js";
-import {checkpointBytes} from "./checkpointStore.js";
 import {fileName, fitProblem, type TrainData} from "./trainData.js";
 import {expose} from "./testHooks.js";
 import {RUN_DEFAULTS, type RunSettings} from "./trainSetup.js";
-import {copyCheckpoint, CopyKeeper, forget, type WeightCopy} from "./weightCopy.js";
+import {copyCheckpoint, CopyKeeper, copyWeights, forget, type WeightCopy} from "./weightCopy.js";
 
 expose("tf", tf);
 
@@ -76,9 +75,7 @@ export abstract class TrainModel {
 
   /** The model and AdamW's state as safetensors bytes, with a file name (the caller makes sure no step runs). */
   protected async checkpoint(): Promise<Saved> {
-    const {optimizer, run} = this;
-    const bytes = await checkpointBytes(this.params, run.data.tokenizer, optimizer, this.record(optimizer.step));
-    return {bytes, name: fileName(run.label, optimizer.step), step: optimizer.step};
+    return this.copyBytes(await copyWeights(this.params, this.optimizer));
   }
 
   /** A CPU copy as a checkpoint, like save()'s (autosave: the loop is not touched). */
