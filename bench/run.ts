@@ -6,15 +6,12 @@
 // The soak (issue #9: 1,000 training steps and 1,000 tokens in one page) runs only when asked for (--soak or
 // --only=soak) and writes bench/results/soak.json.
 import {spawnSync} from "node:child_process";
-import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
-import type {Server} from "node:http";
-import type {AddressInfo} from "node:net";
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {cpus, loadavg, tmpdir, totalmem} from "node:os";
 import {join} from "node:path";
 import type {Browser} from "playwright-core";
 import {initBackend, type BackendName} from "../src/gpt/backend.js";
-import {serve} from "../scripts/serve.js";
-import {launch, type Site} from "../test/browser/harness.js";
+import {launch, serveDir, type Site} from "../test/browser/harness.js";
 import {serveBench, type BenchPage} from "./browser.js";
 import type {BrowserBench} from "./browser-entry.js";
 import {format, label, type Results, type Target} from "./report.js";
@@ -214,18 +211,7 @@ async function snapshotSite(): Promise<Site> {
   }
   const dir = mkdtempSync(join(tmpdir(), "tinygpt-bench-site-"));
   cpSync("dist", dir, {recursive: true});
-  const server: Server = await serve(dir, {port: 0, quiet: true});
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return {
-    url,
-    close: () =>
-      new Promise((ok) =>
-        server.close(() => {
-          rmSync(dir, {recursive: true, force: true});
-          ok();
-        })
-      )
-  };
+  return serveDir(dir, {temporary: true});
 }
 
 async function siteSections(browser: Browser): Promise<void> {

@@ -1,5 +1,5 @@
 import {chromium, type Browser, type ConsoleMessage, type Locator, type Page} from "playwright-core";
-import {existsSync} from "node:fs";
+import {existsSync, rmSync} from "node:fs";
 import assert from "node:assert/strict";
 import {after, before} from "node:test";
 import type {Server} from "node:http";
@@ -40,12 +40,26 @@ export interface Site {
   close(): Promise<void>;
 }
 
+/** Serves dir on 127.0.0.1 and an ephemeral port; with temporary, close() deletes dir once the server has closed. */
+export async function serveDir(dir: string, {temporary = false} = {}): Promise<Site> {
+  const server: Server = await serve(dir, {port: 0, quiet: true});
+  const {port} = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise((ok) =>
+        server.close(() => {
+          if (temporary) rmSync(dir, {recursive: true, force: true});
+          ok();
+        })
+      )
+  };
+}
+
 /** Serves dist/ (built by `npm run build`, which `npm test` runs first) on 127.0.0.1 and an ephemeral port. */
 export async function serveSite(): Promise<Site> {
   if (!existsSync("dist/index.html")) throw new Error("dist/ is missing: run `npm run build` before the browser tests");
-  const server: Server = await serve("dist", {port: 0, quiet: true});
-  const {port} = server.address() as AddressInfo;
-  return {url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(() => ok()))};
+  return serveDir("dist");
 }
 
 /** A test file's site and browser, set by the hooks that siteSession registers; read them inside tests. */

@@ -1,13 +1,10 @@
 import {build} from "esbuild";
-import {copyFileSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {copyFileSync, mkdtempSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import type {Server} from "node:http";
-import type {AddressInfo} from "node:net";
 import {after, before} from "node:test";
 import type {Browser, Page} from "playwright-core";
-import {serve} from "../../scripts/serve.js";
-import {launch, openPage, type PageLog} from "./harness.js";
+import {launch, openPage, serveDir, type PageLog} from "./harness.js";
 
 /**
  * src/gpt bundled for the browser exactly as the site gets it (the "browser" condition of @tinygpt/tf), served from a
@@ -46,17 +43,7 @@ export async function serveBundle(entry: string, name: string, headScript = ""):
     join(dir, "index.html"),
     `<!doctype html><meta charset="utf-8"><title>tinygpt ${name}</title>${head}<script type="module" src="./${name}.js"></script>`
   );
-  const server: Server = await serve(dir, {port: 0, quiet: true});
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () =>
-      new Promise((ok) =>
-        server.close(() => {
-          rmSync(dir, {recursive: true, force: true});
-          ok();
-        })
-      )
-  };
+  return serveDir(dir, {temporary: true});
 }
 
 export async function serveLibrary(): Promise<Library> {
