@@ -11,7 +11,8 @@ export interface Answered {
   confidence: readonly number[];
 }
 
-const PLACES = ["units", "tens", "hundreds", "thousands"];
+/** The places of an answer's digits, in the order the model writes them. */
+export const DIGIT_NAMES = ["units", "tens", "hundreds", "thousands"];
 
 /**
  * The model's answer to one sum: the prompt it read, the digits it wrote (units first) with the probability it gave
@@ -30,11 +31,11 @@ export function additionCard(sum: Answered, options: {name?: string} = {}): HTML
   [...sum.written].forEach((digit, k) => {
     const box = document.createElement("span");
     box.className = `tg-sum-digit ${sum.digitRight[k] ? "tg-sum-right" : "tg-sum-wrong"}`;
-    box.title = `${PLACES[k]} digit: ${digit}, with probability ${sum.confidence[k].toFixed(3)}`;
+    box.title = `${DIGIT_NAMES[k]} digit: ${digit}, with probability ${sum.confidence[k].toFixed(3)}`;
     const glyph = document.createElement("strong");
     glyph.textContent = digit;
     const place = document.createElement("small");
-    place.textContent = `${PLACES[k]} · ${(100 * sum.confidence[k]).toFixed(0)}%`;
+    place.textContent = `${DIGIT_NAMES[k]} · ${(100 * sum.confidence[k]).toFixed(0)}%`;
     box.append(glyph, place);
     line.append(box);
   });

@@ -1,5 +1,6 @@
 // Chapter 8's live charts, drawn with Observable Plot from plain {step, value} arrays.
 import * as Plot from "@observablehq/plot";
+import {DIGIT_NAMES} from "./additionCard.js";
 
 export interface Point {
   step: number;
@@ -78,8 +79,6 @@ export function gradNormChart(points: readonly Point[], clip: number | null, opt
   const chart = lines(rows(points, "‖g‖"), ["‖g‖"], {...options, y: {label: "gradient norm", zero: true}, marks});
   return figure(`Gradient norm${clip ? ` (red: clipped above ${clip})` : ""}`, chart, points.length, options.name);
 }
-
-export const DIGIT_NAMES = ["units", "tens", "hundreds", "thousands"];
 
 /** Held-out addition accuracy: every digit right, and each answer digit on its own. */
 export function accuracyChart(
