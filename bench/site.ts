@@ -8,7 +8,7 @@
 // The quiet wait is not part of the figure, only of the bench's running time.
 import type {Browser, Page} from "playwright-core";
 import {CHAPTERS} from "../src/chapters.js";
-import {openPage, type Site} from "../test/browser/harness.js";
+import {badge, openPage, type Site} from "../test/browser/harness.js";
 import {spread, type Spread} from "./workloads.js";
 
 const QUIET_MS = 300;
@@ -115,7 +115,7 @@ export async function editLatency(
     await page.evaluate(installWatch);
     await page.locator("form.tg-model").waitFor({timeout: 120_000});
     await settle(page, 1000, 1);
-    const active = await page.locator(".tg-badge").evaluate((n: HTMLElement) => n.dataset.backend ?? "");
+    const active = (await badge(page)).backend;
     const redraw: number[] = [];
     const forward: number[] = [];
     const viewCounts: number[] = [];
