@@ -1,5 +1,5 @@
 // Asking a model something, for the pages: the addition model's answer to sums, and a short sample of text.
-import {ADDITION_VOCAB, ANSWER_LENGTH, additionPrompt, type Pair} from "../gpt/data/addition.js";
+import {ADDITION_VOCAB, ANSWER_LENGTH, additionAnswer, additionPrompt, type Pair} from "../gpt/data/addition.js";
 import {argmax, softmax} from "../gpt/distribution.js";
 import {additionAccuracy} from "../gpt/evaluate.js";
 import {nextLogits} from "../gpt/kvcache.js";
@@ -41,7 +41,7 @@ export async function answerSums(params: Params, pairs: readonly Pair[]): Promis
   }
   return pairs.map(([a, b], i) => {
     const written = seqs[i].slice(-ANSWER_LENGTH).map((id) => ADDITION_VOCAB[id]);
-    const truth = [...String(a + b).padStart(ANSWER_LENGTH, "0")].reverse();
+    const truth = additionAnswer(a, b); // as written, units first
     const digitRight = written.map((c, k) => c === truth[k]);
     const answer = /^\d+$/.test(written.join("")) ? Number([...written].reverse().join("")) : NaN;
     const right = digitRight.every(Boolean);
@@ -60,7 +60,7 @@ export async function answerSums(params: Params, pairs: readonly Pair[]): Promis
 }
 
 /** A short sample after prompt (ids), drawn at temperature 0.8 with the given seed. */
-export async function sampleText(
+async function sampleText(
   params: Params,
   tokenizer: CharTokenizer,
   prompt: readonly number[],
