@@ -12,7 +12,7 @@ declare module "./testHooks.js" {
   }
 }
 
-export const AUTOSAVE_EVERY_MS = 30_000;
+const AUTOSAVE_EVERY_MS = 30_000;
 
 /** Starts autosaving the session's runs (to IndexedDB unless told where); returns the function that stops it. */
 export function autosave(

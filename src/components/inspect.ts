@@ -46,7 +46,7 @@ export interface AnswerAttention {
   maps: number[][][][]; // [layer][head][answer digit][key]
 }
 
-export const DIGIT_LABELS = ["→ units", "→ tens", "→ hundreds", "→ thousands"];
+const DIGIT_LABELS = ["→ units", "→ tens", "→ hundreds", "→ thousands"];
 
 /**
  * Where the addition model looks while it writes each answer digit: digit k is predicted at position 7 + k (the

@@ -10,7 +10,7 @@ export function describeSaved(saved: SavedCheckpoint): string {
 }
 
 /** "Resume the run from step 240 (the toy sentences), autosaved 16:05". */
-export function describeAutosaved(saved: SavedCheckpoint): string {
+function describeAutosaved(saved: SavedCheckpoint): string {
   const when = new Date(saved.savedAt).toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit"});
   return `Resume the run from step ${saved.step.toLocaleString("en-US")} (${saved.label}), autosaved ${when}`;
 }

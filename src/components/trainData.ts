@@ -20,7 +20,7 @@ export interface DataSource {
 export const TINY_SHAKESPEARE_URL =
   "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt";
 
-export const TEXT_LIMITS = Object.freeze({minChars: 1000, maxVocab: 256});
+const TEXT_LIMITS = Object.freeze({minChars: 1000, maxVocab: 256});
 
 /** A file's or a download's bytes as text (the library's checks: not empty, at most 10 MB, UTF-8, no NUL). */
 export const readText = (bytes: Uint8Array, name: string): string => decodeText(bytes, name);

@@ -15,7 +15,7 @@ import {copyCheckpoint, CopyKeeper, copyWeights, forget, type WeightCopy} from "
 
 expose("tf", tf);
 
-export const ADAMW = {beta2: RUN_DEFAULTS.beta2}; // each run sets its own (RunSettings)
+const ADAMW = {beta2: RUN_DEFAULTS.beta2}; // each run sets its own (RunSettings)
 
 /** Why a copy was taken: "end" (a run finished, stopped or failed), "paused", or "progress" (an evaluation, 30 s). */
 export type CopyReason = "initial" | "progress" | "paused" | "end";

@@ -14,7 +14,7 @@ const NO_BIAS = {qkvBias: false, projBias: false, mlpBias: false, lnBias: false}
 const {nLayer, nHead, nEmbd, dFF} = PRESETS.addition;
 
 /** The models this page trains, by the name the reader picks; blockSize is the longest window on text. */
-export const MODELS: Readonly<Record<string, Shape | null>> = Object.freeze({
+const MODELS: Readonly<Record<string, Shape | null>> = Object.freeze({
   "tiny · 1 layer × 32": {nLayer: 1, nHead: 2, nEmbd: 32, dFF: 128, blockSize: 32},
   "small · 2 layers × 64": {nLayer: 2, nHead: 4, nEmbd: 64, dFF: 256, blockSize: 64},
   "addition · 4 layers × 64": {nLayer, nHead, nEmbd, dFF, blockSize: 64},

@@ -44,7 +44,7 @@ export async function copyWeights(params: Params, optimizer: AdamW): Promise<Wei
 const own = (a: Float32Array): Float32Array => new Float32Array(a);
 
 /** The copy as tensors on the active backend: new params and an AdamW at the copy's step. */
-export function restoreWeights(copy: WeightCopy): {params: Params; optimizer: AdamW} {
+function restoreWeights(copy: WeightCopy): {params: Params; optimizer: AdamW} {
   const specs = paramSpecs(copy.config);
   const variables = new Map<string, tf.Variable>();
   specs.forEach(({name, shape}, i) => variables.set(name, toVariable(tf.tensor(copy.weights[i], shape))));
