@@ -8,6 +8,8 @@ try {
   await page.goto(site.url);
   await badge(page);
   await page.locator("figure.tg-heatmap canvas").waitFor();
+  // a full-page picture shows every figure: off-screen ones are otherwise skipped (content-visibility: auto)
+  await page.addStyleTag({content: ".observablehq--block { content-visibility: visible !important; }"});
   await page.screenshot({path: process.argv[2] ?? "docs/screenshot.png", fullPage: true});
 } finally {
   await browser.close();
