@@ -67,16 +67,13 @@ export function trainStep(params: Params, optimizer: AdamW, batch: Batch, option
   const gradNorm = globalNorm(grads);
   const scale = clip === null ? null : clipScale(gradNorm, clip);
   const ok = guard?.check(loss, gradNorm, optimizer.step);
+  const {bc1, bc2} = optimizer.biasCorrections(); // of this update: read before apply() advances the step
   const updates = optimizer.apply(grads, lr, {ok, scale: scale ?? undefined, keep: inspect}); // clips as it applies
   if (ok) ok.dispose();
   if (!inspect) {
     tf.dispose([...grads, ...(scale ? [scale] : [])]);
     return {loss, gradNorm, inspection: null};
   }
-  const {bc1, bc2} = {
-    bc1: 1 - Math.pow(optimizer.options.beta1, step),
-    bc2: 1 - Math.pow(optimizer.options.beta2, step)
-  };
   const clipFactor = scale ?? tf.scalar(1);
   const inspection: StepInspection = {
     step,
