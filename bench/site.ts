@@ -2,7 +2,7 @@
 //
 // "Redrawn" is read from the DOM, not from a hook inside the pages: a MutationObserver on <main> notes the time of
 // every change and the end of the next frame (style, layout and paint included); an edit is complete once the page's
-// forward pass has run (window.__tinygpt.runs, src/components/testHooks.ts, went up) and <main> has then stayed still
+// forward pass has run (window.__tinygpt.runs, src/components/page/testHooks.ts, went up) and <main> has then stayed still
 // for QUIET_MS. The latency is the end of the first frame painted after the last change, minus the moment the
 // control's "input" event was dispatched.
 // The quiet wait is not part of the figure, only of the bench's running time.

@@ -3,7 +3,7 @@
 // - vendor/tf/dist/tf.node.js: tfjs-core, its gradients, the cpu and wasm backends for Node (+ the .wasm files);
 // - src/vendor/wasm/*.wasm: the wasm backend's binaries, served by the site;
 // - src/vendor/katex/: KaTeX's stylesheet without its @font-face rules, its woff2 fonts, and fonts.js, which
-//   attaches each font with FileAttachment so Framework copies it (src/components/tex.ts declares the faces);
+//   attaches each font with FileAttachment so Framework copies it (src/components/page/tex.ts declares the faces);
 // - src/vendor/inputs.css: Framework's themed stylesheet for @observablehq/inputs (which pages import from
 //   node_modules, so Framework does not add it), with its namespace placeholder filled in;
 // - src/vendor/checkpoints/: a copy of every data/checkpoints/*.safetensors, and index.js, which attaches each with

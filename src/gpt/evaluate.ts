@@ -1,7 +1,17 @@
 // Measuring a model without training it: mean loss over batches or a whole split, and addition by greedy decoding.
 import * as tf from "@tinygpt/tf";
 import type {Dataset, Split} from "./data/corpus.js";
-import {ANSWER_LENGTH, PROMPT_LENGTH, additionAnswer, additionExample, type Pair} from "./data/addition.js";
+import {
+  ADDITION_VOCAB,
+  ANSWER_LENGTH,
+  PROMPT_LENGTH,
+  additionAnswer,
+  additionExample,
+  additionPrompt,
+  type Pair
+} from "./data/addition.js";
+import {argmax, softmax} from "./distribution.js";
+import {nextLogits} from "./kvcache.js";
 import {forward} from "./model.js";
 import type {Params} from "./params.js";
 import {batchLoss} from "./step.js";
@@ -86,4 +96,50 @@ async function greedyAnswers(params: Params, pairs: readonly Pair[]): Promise<nu
     rows.forEach((row, j) => row.push(ids[j]));
   }
   return rows.map((row) => row.slice(PROMPT_LENGTH));
+}
+
+/** One sum as the model answers it. */
+export interface SumAnswer {
+  a: number;
+  b: number;
+  prompt: string; // "123+045="
+  written: string; // the 4 digits as the model writes them, units first
+  answer: number; // those digits read back in the usual order
+  truth: number;
+  right: boolean;
+  digitRight: boolean[]; // per written digit, units first
+  confidence: number[]; // the probability the model gave each digit it wrote
+}
+
+/** Greedy answers of an addition model to many sums at once (one row per sum, 4 forward passes). */
+export async function answerSums(params: Params, pairs: readonly Pair[]): Promise<SumAnswer[]> {
+  if (pairs.length === 0) return [];
+  const seqs = pairs.map(([a, b]) => [...additionPrompt(a, b)].map((c) => ADDITION_VOCAB.indexOf(c)));
+  const confidence: number[][] = pairs.map(() => []);
+  for (let k = 0; k < ANSWER_LENGTH; k++) {
+    const {logits} = await nextLogits(params, seqs, null);
+    logits.forEach((row, i) => {
+      const id = argmax(row);
+      seqs[i].push(id);
+      confidence[i].push(softmax(row)[id]);
+    });
+  }
+  return pairs.map(([a, b], i) => {
+    const written = seqs[i].slice(-ANSWER_LENGTH).map((id) => ADDITION_VOCAB[id]);
+    const truth = additionAnswer(a, b); // as written, units first
+    const digitRight = written.map((c, k) => c === truth[k]);
+    const answer = /^\d+$/.test(written.join("")) ? Number([...written].reverse().join("")) : NaN;
+    const right = digitRight.every(Boolean);
+    return {
+      a,
+      b,
+      prompt: additionPrompt(a, b),
+      written: written.join(""),
+      answer,
+      truth: a + b,
+      right,
+      digitRight,
+      confidence: confidence[i]
+    };
+  });
 }

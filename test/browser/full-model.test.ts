@@ -2,7 +2,7 @@
 // is the token embedding, the logits cover every position and token, and the untrained loss sits near ln V.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import {DEFAULT_MODEL, toConfig} from "../../src/components/readerModel.js";
+import {DEFAULT_MODEL, toConfig} from "../../src/components/reader/readerModel.js";
 import {paramSpecs} from "../../src/gpt/params.js";
 import {countParams} from "../../src/gpt/count.js";
 import {assertNoCellErrors, badge, siteSession} from "./harness.js";

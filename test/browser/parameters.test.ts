@@ -3,8 +3,8 @@
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
-import {withSwitches} from "../../src/components/presetCounts.js";
-import {DEFAULT_MODEL, toConfig} from "../../src/components/readerModel.js";
+import {withSwitches} from "../../src/components/counting/presetCounts.js";
+import {DEFAULT_MODEL, toConfig} from "../../src/components/reader/readerModel.js";
 import {COUNT_ONLY, PRESETS, type PresetName} from "../../src/gpt/presets.js";
 import {countParams} from "../../src/gpt/count.js";
 import {assertNoCellErrors, badge, siteSession} from "./harness.js";

@@ -3,7 +3,7 @@
 import {describe, it} from "node:test";
 import assert from "node:assert/strict";
 import {installDom} from "../helpers/dom.js";
-import {checkText, DATA_CHOICES, readText} from "../../src/components/trainData.js";
+import {checkText, DATA_CHOICES, readText} from "../../src/components/training/trainData.js";
 import {dataSource} from "../../src/inputs/dataSource.js";
 
 installDom();

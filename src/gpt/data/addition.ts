@@ -10,6 +10,10 @@ export const PROMPT_LENGTH = 8; // "ABC+DEF="
 export const ANSWER_LENGTH = 4; // the reversed sum
 export const EXAMPLE_LENGTH = PROMPT_LENGTH + ANSWER_LENGTH;
 
+/** True when a tokenizer's vocabulary is the addition task's. */
+export const isAdditionVocab = (vocab: readonly string[] | null | undefined): boolean =>
+  !!vocab && vocab.length === ADDITION_VOCAB.length && vocab.every((c, i) => c === ADDITION_VOCAB[i]);
+
 export const additionTokenizer = (): CharTokenizer => new CharTokenizer(ADDITION_VOCAB);
 
 /** Two numbers in 0…999. */

@@ -1,0 +1,36 @@
+// The reader's model on a page: a panel loaded from the URL or localStorage that writes every valid change back to
+// both, so the next chapter, a reload or a shared link shows the same model.
+import {modelPanel, type Panel, type PanelField} from "../../inputs/modelPanel.js";
+import {DEFAULT_MODEL, FIELDS, checkModel, describeModel, type ModelKey, type ReaderModel} from "./readerModel.js";
+import {STORAGE_KEY, loadModel, modelQuery, serialiseModel} from "./modelStorage.js";
+import {localStore} from "../page/localStore.js";
+import {expose} from "../page/testHooks.js";
+
+function save(model: ReaderModel): void {
+  try {
+    localStore()?.setItem(STORAGE_KEY, serialiseModel(model));
+  } catch {
+    // a full or blocked storage only loses persistence, not the page
+  }
+  const url = new URL(location.href);
+  url.search = modelQuery(model, url.search);
+  if (url.href !== location.href) history.replaceState(history.state, "", url.href);
+  expose("model", model);
+}
+
+/** The panel for the fields a chapter lets the reader edit (all of them persist); use with view(). */
+export function readerModelInput(keys: readonly ModelKey[]): Panel<ReaderModel> {
+  const loaded = loadModel(location.search, localStore()?.getItem(STORAGE_KEY) ?? null);
+  const fields = keys.map((key) => FIELDS.find((f) => f.key === key)!) as PanelField[];
+  const panel = modelPanel<ReaderModel>({
+    fields,
+    value: loaded.model,
+    defaults: DEFAULT_MODEL,
+    check: checkModel,
+    summary: describeModel,
+    notices: loaded.notices
+  });
+  panel.addEventListener("input", () => save(panel.value));
+  save(loaded.model);
+  return panel;
+}

@@ -1,0 +1,130 @@
+// What the chapters draw: one traced forward pass of the reader's model, read back into plain arrays (batch of 1).
+// Tensors live only inside these functions; pages and views get numbers.
+import * as tf from "@tinygpt/tf";
+import type {GPTConfig} from "../../gpt/config.js";
+import {disposeParams, initParams, type Params} from "../../gpt/params.js";
+import {disposeTrace, forwardTraced} from "../../gpt/model.js";
+import {MASKED, causalMask} from "../../gpt/attention.js";
+import {sinusoidalPositions} from "../../gpt/layers.js";
+import {readAtOnce} from "../../gpt/readback.js";
+import {contextOf, toConfig, type ReaderModel} from "./readerModel.js";
+import {expose} from "../page/testHooks.js";
+
+export type Matrix = number[][];
+
+/** One block's intermediates for the single sequence; per-head tensors are lists of (T, ·) matrices. */
+export interface LayerData {
+  ln1: Matrix; // (T, C)
+  q: Matrix[]; // nh × (T, hs)
+  k: Matrix[];
+  v: Matrix[];
+  scores: Matrix[]; // nh × (T, T), already divided by √hs
+  masked: Matrix[]; // nh × (T, T), −∞ where the mask blocks
+  att: Matrix[]; // nh × (T, T)
+  heads: Matrix[]; // nh × (T, hs)
+  concat: Matrix; // (T, C): the heads side by side
+  attnOut: Matrix; // (T, C)
+  resid1: Matrix;
+  ln2: Matrix;
+  mlpHidden: Matrix; // (T, dFF)
+  mlpAct: Matrix; // (T, dFF)
+  mlpOut: Matrix; // (T, C)
+  resid2: Matrix;
+  out: Matrix;
+  cAttn: Matrix; // (C, 3C) the fused q, k, v weight
+  cProj: Matrix; // (C, C)
+}
+
+export interface ModelData {
+  config: GPTConfig;
+  causal: boolean;
+  tokens: string[]; // the context: the text's first T characters
+  ids: number[];
+  vocab: string[];
+  wte: Matrix; // (V, C)
+  wpe: Matrix | null; // (blockSize, C); null for sinusoidal positions
+  sinusoids: Matrix; // (blockSize, C), whichever kind the model uses
+  tokEmb: Matrix; // (T, C)
+  posEmb: Matrix; // (T, C)
+  emb: Matrix; // (T, C)
+  mask: Matrix; // (T, T) the additive mask in use: 0 or −∞
+  layers: LayerData[];
+  lnF: Matrix | null;
+}
+
+interface Weights {
+  wte: tf.Tensor2D;
+  wpe: tf.Tensor2D[]; // none for sinusoidal positions
+  sinusoids: tf.Tensor2D;
+  mask: tf.Tensor2D;
+  cAttn: tf.Tensor2D[];
+  cProj: tf.Tensor2D[];
+}
+
+let cached: {key: string; params: Params} | null = null;
+
+/** The reader's model's weights; the same object while its config and seed do not change (one set per page). */
+export function paramsOf(model: ReaderModel): Params {
+  const config = toConfig(model);
+  const key = JSON.stringify([config, model.seed]);
+  if (cached?.key !== key) {
+    if (cached) disposeParams(cached.params);
+    cached = {key, params: initParams(config, model.seed)};
+  }
+  return cached.params;
+}
+
+const unmask = (m: Matrix): Matrix => m.map((row) => row.map((v) => (v <= MASKED / 2 ? -Infinity : v)));
+const transpose = (m: Matrix): Matrix => (m[0] ?? []).map((_, j) => m.map((row) => row[j]));
+
+/** One traced forward pass of the reader's model over its context, every intermediate read back; leaks nothing. */
+export async function runModel(model: ReaderModel, {causal = true}: {causal?: boolean} = {}): Promise<ModelData> {
+  const start = performance.now();
+  const params = paramsOf(model);
+  const {config} = params;
+  const {tokenizer, tokens, ids} = contextOf(model);
+  const T = ids.length;
+  const idx = tf.tensor2d([ids], [1, T], "int32");
+  const {trace} = forwardTraced(params, idx, {causal, checkIds: false});
+  // Copies of the weights, so a newer run may replace the cached params while this one still reads.
+  const weights: Weights = tf.tidy(() => {
+    const w: Weights = {
+      wte: tf.clone(params.wte) as tf.Tensor2D,
+      wpe: params.wpe ? [tf.clone(params.wpe) as tf.Tensor2D] : [],
+      sinusoids: sinusoidalPositions(config.blockSize, config.nEmbd),
+      mask: causal ? causalMask(T) : tf.zeros<tf.Rank.R2>([T, T]),
+      cAttn: params.h.map((b) => tf.clone(b.attn.cAttn.weight) as tf.Tensor2D),
+      cProj: params.h.map((b) => tf.clone(b.attn.cProj.weight) as tf.Tensor2D)
+    };
+    return w as unknown as tf.TensorContainerObject;
+  }) as unknown as Weights;
+  idx.dispose();
+  try {
+    const {t, w} = await readAtOnce({t: trace, w: weights});
+    const layers = t.h.map((h, i): LayerData => {
+      const one = (x: number[][][]) => x[0];
+      const att = h.att[0];
+      return {
+        ...{ln1: one(h.ln1), q: h.q[0], k: h.k[0], v: h.v[0], scores: h.scores[0], masked: h.masked[0].map(unmask)},
+        ...{att, heads: h.heads[0], concat: transpose(h.heads[0].flatMap(transpose))},
+        ...{attnOut: one(h.attnOut), resid1: one(h.resid1), ln2: one(h.ln2), mlpHidden: one(h.mlpHidden)},
+        ...{mlpAct: one(h.mlpAct), mlpOut: one(h.mlpOut), resid2: one(h.resid2), out: one(h.out)},
+        cAttn: w.cAttn[i],
+        cProj: w.cProj[i]
+      };
+    });
+    return {
+      ...{config, causal, tokens, ids, vocab: [...tokenizer.vocab]},
+      ...{wte: w.wte, wpe: w.wpe[0] ?? null, sinusoids: w.sinusoids},
+      ...{tokEmb: t.tokEmb[0], posEmb: t.posEmb, emb: t.emb[0], mask: unmask(w.mask)},
+      ...{layers, lnF: t.lnF ? t.lnF[0] : null}
+    };
+  } finally {
+    disposeTrace(trace);
+    tf.dispose([weights.wte, ...weights.wpe, weights.sinusoids, weights.mask, ...weights.cAttn, ...weights.cProj]);
+    const g = globalThis as {__tinygpt?: {runs?: number}};
+    expose("runs", (g.__tinygpt?.runs ?? 0) + 1);
+    expose("lastRunMs", performance.now() - start);
+    expose("memory", tf.memory());
+  }
+}

@@ -1,0 +1,137 @@
+// What chapter 8 trains on: the addition task, the project's own corpora, or a text the reader gives (a file, a
+// paste or a URL). Text from the reader is only ever data here: it is tokenised, never shown as HTML.
+import type {Checkpoint} from "../../gpt/checkpoint.js";
+import {additionTask, type AdditionTask} from "../../gpt/data/addition.js";
+import {CORPORA} from "../../gpt/data/corpora.js";
+import {charCorpus, type Dataset} from "../../gpt/data/corpus.js";
+import {decodeText, MAX_TEXT_BYTES} from "../../gpt/limits.js";
+import {parseRecord, trainedOn} from "../checkpoints/describe.js";
+
+export const DATA_CHOICES = ["addition", "toy sentences", "fables", "your text"] as const;
+export type DataChoice = (typeof DATA_CHOICES)[number];
+
+/** The value of the data control: a choice, and for "your text" the text and where it came from. */
+export interface DataSource {
+  choice: DataChoice;
+  text: string | null;
+  origin: string | null; // "pasted", a file name or a URL
+}
+
+/** karpathy/char-rnn's tinyshakespeare: fetched only when the reader asks for it. */
+export const TINY_SHAKESPEARE_URL =
+  "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt";
+
+const TEXT_LIMITS = Object.freeze({minChars: 1000, maxVocab: 256});
+
+/** A file's or a download's bytes as text (the library's checks: not empty, at most 10 MB, UTF-8, no NUL). */
+export const readText = (bytes: Uint8Array, name: string): string => decodeText(bytes, name);
+
+/** Why a text cannot be trained on here, or null. */
+export function checkText(text: string): string | null {
+  const n = text.length;
+  if (n < TEXT_LIMITS.minChars) return `the text has ${n} characters; give at least ${TEXT_LIMITS.minChars}`;
+  if (text.includes("\u0000")) return "the text contains NUL characters: is it a binary file?";
+  const distinct = new Set(text).size;
+  if (distinct > TEXT_LIMITS.maxVocab) {
+    return `the text has ${distinct} distinct characters; at most ${TEXT_LIMITS.maxVocab} make a vocabulary here`;
+  }
+  return null;
+}
+
+/** The text at an http(s) URL; throws an Error saying what went wrong (bad address, network, CORS, size, type). */
+export async function fetchText(address: string, signal?: AbortSignal): Promise<string> {
+  let url: URL;
+  try {
+    url = new URL(address.trim(), location.href);
+  } catch (error) {
+    throw new Error("that is not a web address", {cause: error});
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("only http and https addresses");
+  let response: Response;
+  try {
+    response = await fetch(url, {credentials: "omit", signal});
+  } catch (error) {
+    if (signal?.aborted) throw new Error("cancelled", {cause: error});
+    const why = `could not fetch it (${(error as Error).message}); the server may not let other sites read it`;
+    throw new Error(why, {cause: error});
+  }
+  if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`.trim());
+  const type = response.headers.get("content-type") ?? "";
+  if (type && !/^text\/|json|xml|octet-stream/.test(type)) throw new Error(`it is ${type}, not text`);
+  const size = Number(response.headers.get("content-length") ?? 0);
+  if (size > MAX_TEXT_BYTES) throw new Error(`it is ${(size / 1e6).toFixed(1)} MB; at most 10 MB here`);
+  return readText(new Uint8Array(await response.arrayBuffer()), "it");
+}
+
+/** A dataset ready for the training loop, with what the page shows about it. */
+export interface TrainData {
+  data: Dataset;
+  addition: AdditionTask | null;
+  vocab: string[];
+  T: number; // the sequence length of every batch
+  sizes: {train: number; val: number; unit: string};
+  describe: Record<string, unknown>; // saved in a checkpoint's training record
+  label: string;
+  prompt: number[]; // ids the samples start from
+  note: string | null; // why T is shorter than the model's blockSize, when it is
+}
+
+/** The dataset of a source for a model with the given blockSize; the seed draws the batches. */
+export function trainData(source: DataSource, blockSize: number, seed: number): TrainData {
+  if (source.choice === "addition") {
+    const addition = additionTask({seed});
+    const T = addition.blockSize;
+    return {
+      ...{data: addition, addition, vocab: [...addition.tokenizer.vocab], T},
+      sizes: {train: addition.train.length, val: addition.test.length, unit: "sums"},
+      describe: {task: "addition", seed, nTrain: addition.train.length, nTest: addition.test.length},
+      ...{label: "the addition task", prompt: [], note: null}
+    };
+  }
+  const text = corpusText(source);
+  const problem = checkText(text);
+  if (problem && source.choice === "your text") throw new Error(problem);
+  const n = text.length;
+  const maxT = n - Math.floor(0.9 * n) - 1; // the validation split must be longer than a window
+  const T = Math.min(blockSize, maxT);
+  const corpus = charCorpus(text, {blockSize: T, seed});
+  const label = source.choice === "your text" ? (source.origin ?? "your text") : `the ${source.choice}`;
+  return {
+    ...{data: corpus, addition: null, vocab: [...corpus.tokenizer.vocab], T},
+    sizes: {train: corpus.train.length, val: corpus.val.length, unit: "characters"},
+    describe: source.choice === "your text" ? {text: source.origin ?? "your text"} : {corpus: source.choice},
+    ...{label, prompt: Array.from(corpus.val.subarray(0, 8))},
+    note: T < blockSize ? `the validation split of ${label} fits windows of ${T}` : null
+  };
+}
+
+function corpusText(source: DataSource): string {
+  if (source.choice === "toy sentences") return CORPORA.toy();
+  if (source.choice === "fables") return (cachedFables ??= CORPORA.fables());
+  if (!source.text) throw new Error("give a text first: a file, a paste or a URL");
+  return source.text;
+}
+
+let cachedFables: string | null = null;
+
+/** Why a checkpoint cannot go on training on this data (another vocabulary, too short a context), or null. */
+export function fitProblem(checkpoint: Checkpoint, run: TrainData): string | null {
+  const vocab = checkpoint.tokenizer?.vocab ?? [];
+  if (vocab.join("\u0000") !== run.vocab.join("\u0000")) {
+    const data = trainedOn(parseRecord(checkpoint.extra.metadata.training));
+    const said = data ? ` (it was trained on ${data})` : "";
+    return `its ${vocab.length}-token vocabulary is not that of ${run.label}${said}: choose that data above, then load it`;
+  }
+  const T = checkpoint.config.blockSize;
+  return T < run.T ? `it reads ${T} tokens at most; this data needs ${run.T}` : null;
+}
+
+/** "tinygpt-the-toy-sentences-step24.safetensors". */
+export function fileName(label: string, step: number): string {
+  const slug =
+    label
+      .replace(/[^\w]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "model";
+  return `tinygpt-${slug}-step${step}.safetensors`;
+}

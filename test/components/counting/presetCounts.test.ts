@@ -1,0 +1,66 @@
+import {before, describe, it} from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tinygpt/tf";
+import {COUNT_ONLY, PRESETS, PRESET_NOTES, type PresetName} from "../../../src/gpt/presets.js";
+import {countParams} from "../../../src/gpt/count.js";
+import {
+  PUBLISHED,
+  instantiate,
+  matches,
+  memory,
+  presetRows,
+  withSwitches
+} from "../../../src/components/counting/presetCounts.js";
+
+before(async () => {
+  await tf.setBackend("cpu");
+  await tf.ready();
+});
+
+const NAMES = Object.keys(PRESETS) as PresetName[];
+
+describe("presetCounts", () => {
+  it("withSwitches leaves a preset alone when every switch is 'as is', and drops a head bias when tying", () => {
+    for (const name of NAMES)
+      assert.deepEqual(
+        withSwitches(PRESETS[name], {head: "as is", biases: "as is", positional: "as is"}),
+        PRESETS[name]
+      );
+    const toy = withSwitches(PRESETS.toy, {head: "tied", biases: "as is", positional: "as is"});
+    assert.equal(toy.tieWeights, true);
+    assert.equal(toy.headBias, false);
+    const untied = withSwitches(PRESETS.gpt2, {head: "untied", biases: "as is", positional: "as is"});
+    assert.equal(countParams(untied).total - countParams(PRESETS.gpt2).total, 50257 * 768);
+  });
+
+  it("the published figures match countParams under the convention they are listed with", () => {
+    assert.equal(countParams(PRESETS.addition).excludingPositions, 200_832);
+    assert.equal(countParams(PRESETS.addition).total, 201_600);
+    assert.equal(countParams(PRESETS["tiny-decoder"]).total, 20_712);
+    assert.equal(countParams(PRESETS["gpt-notebook"]).total, 5_846_528);
+    assert.equal(countParams(PRESETS.gpt2).total, 124_439_808);
+    for (const row of presetRows()) {
+      const p = PUBLISHED[row.name];
+      if (!p) continue;
+      assert.ok(matches(row[p.convention], p), `${row.name}: ${row[p.convention]} vs ${p.figure}`);
+      const other = p.convention === "total" ? "excludingPositions" : "total";
+      if (row.total !== row.excludingPositions && p.step === 1) assert.ok(!matches(row[other], p));
+      assert.ok(PRESET_NOTES[row.name].length > 0);
+    }
+  });
+
+  it("instantiate(config) builds exactly countParams(config).total numbers and frees them", () => {
+    for (const name of NAMES.filter((n) => !COUNT_ONLY.has(n) && countParams(PRESETS[n]).total < 1e6)) {
+      const before = tf.memory().numTensors;
+      const built = instantiate(PRESETS[name]);
+      assert.equal(built.parameters, countParams(PRESETS[name]).total, name);
+      assert.equal(built.bytes, 4 * built.parameters, name);
+      assert.equal(tf.memory().numTensors, before, "tensors leaked");
+    }
+    assert.throws(() => instantiate(PRESETS.gpt2), /count only/);
+  });
+
+  it("memory(n) is 4 bytes per weight, per gradient, and 8 for AdamW's m and v", () => {
+    assert.deepEqual(memory(1000), {weights: 4000, gradients: 4000, adam: 8000, total: 16000});
+  });
+});

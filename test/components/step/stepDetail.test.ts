@@ -1,0 +1,68 @@
+import {before, describe, it} from "node:test";
+import assert from "node:assert/strict";
+import {DEFAULT_MODEL} from "../../../src/components/reader/readerModel.js";
+import {HYPER_DEFAULTS, StepSession, type StepData} from "../../../src/components/step/stepSession.js";
+import {
+  adamDetail,
+  exampleTokens,
+  fmt,
+  lossGrid,
+  maxAbs,
+  position,
+  streamPanels,
+  streamRms,
+  targetProbs
+} from "../../../src/components/step/stepDetail.js";
+import {useCpu} from "../../helpers/tf.js";
+
+let step: StepData;
+before(async () => {
+  await useCpu();
+  const session = new StepSession({...DEFAULT_MODEL, nEmbd: 8, dFF: 16, blockSize: 11}, "addition");
+  step = await session.inspect(0, {...HYPER_DEFAULTS, batchSize: 2});
+  session.dispose();
+});
+
+describe("stepDetail", () => {
+  it("fmt(v) writes 4 significant digits and powers of ten for formulas", () => {
+    assert.deepEqual(
+      [fmt(0), fmt(3.14159), fmt(-0.001098), fmt(1.2054e-6), fmt(123456)],
+      ["0", "3.142", "-0.001098", "1.205 \\times 10^{-6}", "1.235 \\times 10^{5}"]
+    );
+    assert.equal(fmt(Infinity), "\\infty");
+  });
+
+  it("position(index, shape) is the row-major position of a flat index", () => {
+    assert.deepEqual(position(37, [8, 24]), [1, 13]);
+    assert.deepEqual(position(5, [16]), [5]);
+  });
+
+  it("adamDetail(tensor, step) recomputes AdamW's terms and lands on the library's update", () => {
+    for (const t of step.tensors) {
+      const a = adamDetail(t, step);
+      assert.equal(Math.abs(a.at.g), maxAbs(a.g), `${t.name}: the entry with the largest |g|`);
+      const {lr} = step.hyper;
+      const expected = -lr * (a.at.direction + a.lambda * a.at.w);
+      assert.ok(
+        Math.abs(expected - a.at.update) <= 1e-4 * Math.abs(a.at.update) + 1e-8, // float32: after − before
+        `${t.name}: ${expected} vs ${a.at.update}`
+      );
+      assert.equal(a.lambda, t.decay ? step.hyper.weightDecay : 0);
+    }
+  });
+
+  it("the example helpers read one example: tokens, p(target), losses with the ignored as 0, stream gradients", () => {
+    const {x, y, pairs} = exampleTokens(step, 1, (id) => `t${id}`);
+    assert.equal(x.length, 11);
+    assert.equal(y.filter((t) => t === "·").length, 7, "the addition prompt is not scored");
+    assert.match(pairs[0], /^t\d+→·$/);
+    const p = targetProbs(step, 1);
+    assert.ok(p.every((v, t) => (y[t] === "·" ? v === 0 : v > 0 && v < 1)));
+    assert.equal(lossGrid(step)[0].filter((l) => l === 0).length, 7);
+    const panels = streamPanels(step, 0);
+    assert.equal(panels.length, step.stream.length);
+    assert.match(panels[0].title, /last/);
+    assert.match(panels.at(-1)!.title, /embeddings/);
+    assert.equal(streamRms(step).length, step.stream.length);
+  });
+});

@@ -1,0 +1,121 @@
+import {before, describe, it} from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tinygpt/tf";
+import {DEFAULT_MODEL, type ReaderModel} from "../../../src/components/reader/readerModel.js";
+import {HYPER_DEFAULTS, StepSession} from "../../../src/components/step/stepSession.js";
+import {stepCorpus, textWindows} from "../../../src/components/step/stepCorpus.js";
+import {streamGrads} from "../../../src/components/step/streamGrads.js";
+import {IGNORE_INDEX} from "../../../src/gpt/loss.js";
+import {batchLoss} from "../../../src/gpt/step.js";
+import {makeConfig} from "../../../src/gpt/config.js";
+import {disposeParams, initParams} from "../../../src/gpt/params.js";
+import {useCpu} from "../../helpers/tf.js";
+
+before(useCpu);
+
+const small: ReaderModel = {...DEFAULT_MODEL, blockSize: 8, nEmbd: 8, nHead: 2, nLayer: 2, dFF: 16};
+const close = (a: number, b: number, tol: number, what: string) =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+describe("StepSession", () => {
+  it("inspect(0, defaults) is one real AdamW step: the loss falls, every tensor is freed, the numbers agree", async () => {
+    const start = tf.memory().numTensors;
+    const session = new StepSession(small, "toy sentences");
+    const held = tf.memory().numTensors;
+    const step = await session.inspect(0, HYPER_DEFAULTS);
+    assert.equal(tf.memory().numTensors, held, "the step left tensors behind");
+    assert.ok(step.lossAfter < step.loss, `${step.lossAfter} ≥ ${step.loss}`);
+    assert.equal(step.t, 1);
+    assert.deepEqual(
+      step.tensors.map((t) => t.name),
+      session.names
+    );
+    const mean = step.losses.flat().reduce((a, b) => a + b, 0) / step.supervised;
+    close(mean, step.loss, 1e-5, "mean per-position loss");
+    assert.equal(step.stream.length, small.nLayer + 1);
+    assert.deepEqual([step.stream[0].length, step.stream[0][0].length, step.stream[0][0][0].length], [4, 8, 8]);
+    const {beta1, lr} = HYPER_DEFAULTS;
+    for (const t of step.tensors) {
+      for (let i = 0; i < t.before.length; i += 7) {
+        close(t.after[i], t.before[i] + t.update[i], 1e-6, `${t.name} after`);
+        close(t.m[i], (1 - beta1) * step.clipScale * t.grad[i], 1e-6, `${t.name} m`);
+        assert.equal(t.mPrev[i], 0);
+      }
+      assert.ok(Math.max(...t.update.map(Math.abs)) <= lr * 1.2, `${t.name}: the first Adam step moves by about lr`);
+    }
+    close(step.clippedNorm, Math.min(step.gradNorm, HYPER_DEFAULTS.clip!), 1e-4, "clipped norm");
+    session.dispose();
+    assert.equal(tf.memory().numTensors, start, "dispose frees the session");
+  });
+
+  it("run(n) trains the session's own weights, one loss per step, and the next inspected step is t = n + 1", async () => {
+    const session = new StepSession(small, "toy sentences");
+    const held = tf.memory().numTensors;
+    const seen: number[] = [];
+    const stop = session.subscribe((p) => seen.push(p.losses.length));
+    await session.run(5, {...HYPER_DEFAULTS, lr: 1e-2});
+    stop();
+    assert.equal(tf.memory().numTensors, held);
+    const progress = session.progress();
+    assert.equal(progress.steps, 5);
+    assert.equal(progress.losses.length, 5);
+    assert.ok(seen.includes(5));
+    assert.ok(progress.losses[4] < progress.losses[0], progress.losses.join(", "));
+    assert.equal((await session.inspect(0, HYPER_DEFAULTS)).t, 6);
+    session.dispose();
+  });
+
+  it("the addition task supervises only the answer digits: ignored targets have no loss", async () => {
+    const session = new StepSession(small, "addition");
+    const step = await session.inspect(2, {...HYPER_DEFAULTS, batchSize: 3});
+    assert.equal(step.T, 11);
+    assert.equal(session.config.blockSize, 11);
+    assert.equal(step.supervised, 12);
+    step.y.forEach((row, b) =>
+      row.forEach((id, t) => assert.equal(Number.isNaN(step.losses[b][t]), id === IGNORE_INDEX, `(${b}, ${t})`))
+    );
+    session.dispose();
+  });
+});
+
+describe("streamGrads", () => {
+  it("streamGrads: the gradient at the embeddings, summed over the batch, is the gradient of wpe", () => {
+    const config = makeConfig({vocabSize: 7, blockSize: 6, nLayer: 2, nHead: 2, nEmbd: 8});
+    const params = initParams(config, 3);
+    const data = textWindows("abcdefgabcgfedcba", 5, 1);
+    const batch = data.batch("train", 0, 3);
+    const start = tf.memory().numTensors;
+    const {loss, grads, logits, losses} = streamGrads(params, batch);
+    const {value, grads: byVar} = tf.variableGrads(() => batchLoss(params, batch, false), [params.wpe!]);
+    close(loss.dataSync()[0], value.dataSync()[0], 1e-6, "loss");
+    const summed = tf.sum(grads[0], 0); // (T, C)
+    const wpeRows = tf.slice(byVar[params.wpe!.name], [0, 0], [5, 8]);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(summed, wpeRows))).dataSync()[0]);
+    assert.ok(diff < 1e-6, `max diff ${diff}`);
+    assert.equal(grads.length, 3);
+    assert.deepEqual(
+      [logits.shape, losses.shape],
+      [
+        [3, 5, 7],
+        [3, 5]
+      ]
+    );
+    tf.dispose([loss, logits, losses, ...grads, value, ...Object.values(byVar), summed, wpeRows]);
+    assert.equal(tf.memory().numTensors, start);
+    disposeParams(params);
+  });
+});
+
+describe("stepCorpus", () => {
+  it("stepCorpus shortens T only where the data requires it, and says why", () => {
+    assert.equal(stepCorpus("toy sentences", "x", 16, 1).T, 16);
+    const long = stepCorpus("toy sentences", "x", 64, 1);
+    assert.ok(long.T < 64 && long.note);
+    const text = stepCorpus("your sample text", "to be or not", 16, 1);
+    assert.equal(text.T, 11);
+    assert.match(text.note!, /12-character/);
+    assert.throws(() => stepCorpus("your sample text", "a", 16, 1), /at least 2/);
+    const b = text.data.batch("train", 0, 2);
+    assert.deepEqual([b.B, b.T, b.x.length], [2, 11, 22]);
+  });
+});

@@ -1,0 +1,202 @@
+import {before, describe, it} from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tinygpt/tf";
+import {loadCheckpoint} from "../../../src/gpt/checkpoint.js";
+import {disposeParams, namedParams} from "../../../src/gpt/params.js";
+import {checkText, trainData, type DataSource} from "../../../src/components/training/trainData.js";
+import {
+  lrCurve,
+  modelShape,
+  MODEL_CHOICES,
+  RUN_DEFAULTS,
+  trainConfig
+} from "../../../src/components/training/trainSetup.js";
+import {autosave} from "../../../src/components/training/autosave.js";
+import type {SavedCheckpoint} from "../../../src/components/checkpoints/checkpointStore.js";
+import {TrainSession} from "../../../src/components/training/trainSession.js";
+import {useCpu} from "../../helpers/tf.js";
+import {until} from "../../helpers/session.js";
+
+before(useCpu);
+
+const toy: DataSource = {choice: "toy sentences", text: null, origin: null};
+const addition: DataSource = {choice: "addition", text: null, origin: null};
+const tiny = {nLayer: 1, nHead: 2, nEmbd: 16, dFF: 32, blockSize: 16};
+const quick = {...RUN_DEFAULTS, steps: 12, batchSize: 8, lr: 1e-2, warmup: 2, evalEvery: 4, sampleEvery: 6};
+
+function session(source: DataSource, seed = 3): TrainSession {
+  const data = trainData(source, tiny.blockSize, seed);
+  return new TrainSession(data, trainConfig(tiny, data, 0), seed);
+}
+
+describe("trainData and trainSetup", () => {
+  it("trainData sizes the splits and caps the window by the validation split", () => {
+    const data = trainData(toy, 64, 1);
+    assert.equal(data.sizes.unit, "characters");
+    assert.ok(data.T < 64 && data.note, "the toy sentences' val split is short");
+    const sums = trainData(addition, 64, 1);
+    assert.deepEqual([sums.sizes.train, sums.sizes.val, sums.T], [10_000, 1000, 11]);
+    assert.equal(trainConfig(tiny, sums, 0).blockSize, 12);
+  });
+
+  it("checkText refuses short, binary and huge-vocabulary texts with a reason", () => {
+    assert.match(checkText("abc")!, /at least 1000/);
+    assert.match(checkText("a\u0000".repeat(600))!, /NUL/);
+    assert.match(
+      checkText(Array.from({length: 1200}, (_, i) => String.fromCodePoint(0x4e00 + i)).join(""))!,
+      /distinct/
+    );
+    assert.equal(checkText("to be or not to be ".repeat(60)), null);
+    assert.throws(() => trainData({choice: "your text", text: "short", origin: "pasted"}, 16, 1), /at least/);
+  });
+
+  it("lrCurve draws warmup then cosine down to lr / 10", () => {
+    const curve = lrCurve({...RUN_DEFAULTS, schedule: "warmup + cosine", steps: 1000, warmup: 100, lr: 1e-3});
+    const peak = Math.max(...curve.map((p) => p.lr));
+    assert.ok(Math.abs(peak - 1e-3) < 2e-5);
+    assert.ok(Math.abs(curve.at(-1)!.lr - 1e-4) < 1e-6);
+    assert.ok(curve[0].lr < 2e-5);
+    const cosine = lrCurve({...RUN_DEFAULTS, schedule: "cosine", steps: 1000, lr: 1e-3});
+    assert.equal(cosine[0].lr, 1e-3);
+    assert.ok(cosine.at(-1)!.lr < 1e-7, "plain cosine decays to 0");
+    assert.equal(modelShape(MODEL_CHOICES[0]).nLayer, 1);
+  });
+});
+
+describe("TrainSession", () => {
+  it("a short run lowers the loss, evaluates, samples and leaves no tensors behind", async () => {
+    const start = tf.memory().numTensors;
+    const s = session(toy);
+    const held = tf.memory().numTensors;
+    s.configure(quick);
+    s.start();
+    const done = await until(s, (state) => state.status === "finished" && state.probe !== null);
+    assert.equal(done.step, 12);
+    assert.equal(done.train.length, 12);
+    assert.ok(
+      done.train.at(-1)!.value < done.train[0].value,
+      `loss ${done.train[0].value} → ${done.train.at(-1)!.value}`
+    );
+    assert.deepEqual(
+      done.val.map((p) => p.step),
+      [0, 4, 8, 12]
+    );
+    assert.deepEqual(
+      done.samples.map((p) => p.step),
+      [0, 6, 12]
+    );
+    assert.equal(new Set(done.memory.map((m) => m.numTensors)).size, 1, "tensors grew during the run");
+    assert.equal(tf.memory().numTensors, held);
+    s.dispose();
+    assert.equal(tf.memory().numTensors, start);
+  });
+
+  it("pause holds the step, resume continues, stop ends the run and a later start goes on from there", async () => {
+    const s = session(addition);
+    s.configure({...quick, steps: 40});
+    s.start();
+    await until(s, (state) => state.step >= 3);
+    await assert.rejects(s.save(), /pause or stop training first/);
+    s.pause();
+    const paused = await until(s, (state) => state.status === "paused");
+    const saved = await s.save();
+    assert.ok(saved.step - paused.step <= 1, "saved between two steps");
+    await new Promise((r) => setTimeout(r, 100));
+    const held = await until(s, () => true);
+    assert.ok(held.step - paused.step <= 1, "at most the step in flight finishes");
+    s.resume();
+    await until(s, (state) => state.step >= held.step + 3);
+    s.stop();
+    const stopped = await until(s, (state) => state.status === "stopped" && state.probe !== null);
+    assert.ok(stopped.step < 40);
+    assert.ok(stopped.accuracy.length >= 1 && stopped.accuracy[0].digits.length === 4);
+    s.configure({...quick, steps: stopped.step + 2});
+    s.start();
+    const more = await until(s, (state) => state.status === "finished");
+    assert.equal(more.step, stopped.step + 2);
+    s.dispose();
+  });
+
+  it("save and load give back the same model; a bad file or another vocabulary is refused and the model kept", async () => {
+    const a = session(toy);
+    a.configure(quick);
+    a.start();
+    const trained = await until(a, (state) => state.status === "finished" && state.probe !== null);
+    const {bytes, name, step} = await a.save();
+    assert.match(name, /^tinygpt-the-toy-sentences-step12\.safetensors$/);
+    const b = session(toy);
+    await b.load(bytes, name);
+    const loaded = await until(b, (state) => state.probe !== null);
+    assert.equal(loaded.step, step);
+    assert.equal(loaded.probe, trained.probe, "identical outputs");
+    await assert.rejects(b.load(new Uint8Array([1, 2, 3]), "junk"), /./);
+    const c = session(addition);
+    await assert.rejects(c.load(bytes, name), /vocabulary is not that of the addition task .*toy sentences/);
+    assert.equal((await until(b, () => true)).probe, trained.probe, "the model was kept");
+    for (const s of [a, b, c]) s.dispose();
+  });
+
+  it("a loss that blows up (lr 10,000) fails the run with a message and keeps the last finite step, savable", async () => {
+    const s = session(toy);
+    s.configure({...quick, steps: 30, lr: 1e4, warmup: 0, clip: 0, schedule: "constant"});
+    s.start();
+    const failed = await until(s, (state) => state.status === "failed" && state.probe !== null);
+    const {step} = failed;
+    assert.ok(step > 0 && step < 30, `stopped at step ${step}`);
+    assert.equal(
+      failed.message,
+      `The loss blew up: the loss or the gradient norm is not finite at step ${step + 1}: stopped, keeping the weights after step ${step}. Try a lower learning rate.`
+    );
+    const saved = await s.save();
+    assert.equal(saved.step, step);
+    const kept = loadCheckpoint(saved.bytes);
+    const values = namedParams(kept.params).flatMap((p) => Array.from(p.variable.dataSync()));
+    assert.ok(values.length > 0 && values.every(Number.isFinite), "the saved weights are finite");
+    disposeParams(kept.params);
+    const b = session(toy);
+    await b.load(saved.bytes, saved.name);
+    const loaded = await until(b, (state) => state.probe !== null);
+    assert.deepEqual([loaded.step, loaded.probe], [step, failed.probe], "the saved model is the last finite one");
+    for (const x of [s, b]) x.dispose();
+  });
+
+  it("a run whose training memory is over the budget is not started, with the estimate", async () => {
+    const s = session(toy);
+    s.configure({...quick, batchSize: 1_000_000});
+    s.start();
+    const state = await until(s, () => true);
+    assert.equal(state.status, "ready");
+    assert.match(
+      state.message!,
+      /^Not started: training needs about [\d.]+ GB .* over the 2 GB budget: use a smaller model or batch\.$/
+    );
+    s.dispose();
+  });
+
+  it("autosave stores the CPU copy at the end of a run, and at evaluations at most every interval; it loads at its step", async () => {
+    for (const [everyMs, steps] of [
+      [1e9, [12]],
+      [0, [4, 8, 12]]
+    ] as const) {
+      const s = session(toy);
+      const stored: SavedCheckpoint[] = [];
+      const stop = autosave(s, {everyMs, store: async (saved) => void stored.push(saved)});
+      s.configure(quick);
+      s.start();
+      const done = await until(s, (state) => state.status === "finished" && state.probe !== null);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(
+        stored.map((c) => c.step),
+        [...steps]
+      );
+      const last = stored.at(-1)!;
+      assert.deepEqual([last.name, last.label], ["tinygpt-the-toy-sentences-step12.safetensors", "the toy sentences"]);
+      const b = session(toy);
+      await b.load(last.bytes, "the autosave");
+      const loaded = await until(b, (state) => state.probe !== null);
+      assert.deepEqual([loaded.step, loaded.probe], [12, done.probe], "the autosave is the trained model");
+      stop();
+      for (const x of [s, b]) x.dispose();
+    }
+  });
+});
