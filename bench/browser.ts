@@ -1,8 +1,8 @@
 // The workloads in headless Chromium: bench/browser-entry.ts bundled with esbuild (the "browser" condition, as the
 // site gets src/gpt), served on 127.0.0.1 with the wasm binaries and COOP/COEP, one fresh page per backend.
 import type {Browser, Page} from "playwright-core";
-import {openPage, type PageLog} from "../test/browser/harness.js";
-import {serveBundle, WASM} from "../test/browser/library.js";
+import {openPage, type PageLog} from "../scripts/browser/page.js";
+import {serveBundle, WASM} from "../scripts/browser/serve.js";
 import type {BackendName} from "../src/gpt/backend.js";
 import type {BrowserBench} from "./browser-entry.js";
 import {NAME_SHIM} from "./site.js";

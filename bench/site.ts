@@ -8,7 +8,8 @@
 // The quiet wait is not part of the figure, only of the bench's running time.
 import type {Browser, Page} from "playwright-core";
 import {CHAPTERS} from "../src/chapters.js";
-import {badge, openPage, type Site} from "../test/browser/harness.js";
+import {badge, openPage} from "../scripts/browser/page.js";
+import type {Site} from "../scripts/browser/serve.js";
 import {spread, type Spread} from "./workloads.js";
 
 const QUIET_MS = 300;

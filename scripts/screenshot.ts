@@ -1,5 +1,7 @@
 // Regenerates docs/screenshot.png (the README's picture): `npx tsx scripts/screenshot.ts` after `npm run build`.
-import {badge, launch, serveSite} from "../test/browser/harness.js";
+import {launch} from "./browser/chromium.js";
+import {badge} from "./browser/page.js";
+import {serveSite} from "./browser/serve.js";
 
 const site = await serveSite();
 const browser = await launch({webgpu: true});

@@ -1,66 +1,13 @@
-import {chromium, type Browser, type ConsoleMessage, type Locator, type Page} from "playwright-core";
-import {existsSync, rmSync} from "node:fs";
+import type {Browser, Locator, Page} from "playwright-core";
 import assert from "node:assert/strict";
 import {after, before} from "node:test";
-import type {Server} from "node:http";
-import type {AddressInfo} from "node:net";
-import {serve} from "../../scripts/serve.js";
+import {launch} from "../../scripts/browser/chromium.js";
+import {openPage, type PageLog} from "../../scripts/browser/page.js";
+import {serveSite, type Site} from "../../scripts/browser/serve.js";
 
-/** Where the tests find Chromium: $CHROMIUM_PATH, else Debian's /usr/bin/chromium (installed by .ci/run). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-const BASE_FLAGS = [
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic"
-];
-
-/** WebGPU (and WebGL) through SwiftShader: software, but real. */
-export const WEBGPU_FLAGS = [
-  "--enable-unsafe-webgpu",
-  "--enable-features=Vulkan",
-  "--use-vulkan=swiftshader",
-  "--use-webgpu-adapter=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--use-angle=swiftshader"
-];
-
-export async function launch({webgpu}: {webgpu: boolean}): Promise<Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-  const args = webgpu ? [...BASE_FLAGS, ...WEBGPU_FLAGS] : [...BASE_FLAGS, "--disable-gpu"];
-  return chromium.launch({executablePath: CHROMIUM, headless: true, args});
-}
-
-export interface Site {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Serves dir on 127.0.0.1 and an ephemeral port; with temporary, close() deletes dir once the server has closed. */
-export async function serveDir(dir: string, {temporary = false} = {}): Promise<Site> {
-  const server: Server = await serve(dir, {port: 0, quiet: true});
-  const {port} = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise((ok) =>
-        server.close(() => {
-          if (temporary) rmSync(dir, {recursive: true, force: true});
-          ok();
-        })
-      )
-  };
-}
-
-/** Serves dist/ (built by `npm run build`, which `npm test` runs first) on 127.0.0.1 and an ephemeral port. */
-export async function serveSite(): Promise<Site> {
-  if (!existsSync("dist/index.html")) throw new Error("dist/ is missing: run `npm run build` before the browser tests");
-  return serveDir("dist");
-}
+export {launch} from "../../scripts/browser/chromium.js";
+export {badge, openPage, type PageLog} from "../../scripts/browser/page.js";
+export {serveSite, type Site} from "../../scripts/browser/serve.js";
 
 /** A test file's site and browser, set by the hooks that siteSession registers; read them inside tests. */
 export interface SiteSession {
@@ -103,54 +50,6 @@ export function siteSession({webgpu}: {webgpu: boolean}): SiteSession {
     open: (path) => openPage(session.browser, session.site.url + path, session.site.url)
   };
   return session;
-}
-
-/** What a page did that a test should fail on: errors, WebGPU warnings, requests to other hosts. */
-export interface PageLog {
-  errors: string[];
-  external: string[];
-  requests: string[];
-}
-
-const SILENT_FAILURE =
-  /webgpu|wgsl|storage buffer|pipeline|GPUValidationError|Invalid (ShaderModule|BindGroup|ComputePipeline)/i;
-
-export async function openPage(browser: Browser, url: string, origin: string): Promise<{page: Page; log: PageLog}> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const log: PageLog = {errors: [], external: [], requests: []};
-  page.on("console", (message: ConsoleMessage) => {
-    const text = message.text();
-    if (message.type() === "error") log.errors.push(`console.error: ${text}`);
-    else if (message.type() === "warning" && SILENT_FAILURE.test(text)) log.errors.push(`console.warn: ${text}`);
-  });
-  page.on("pageerror", (error) => log.errors.push(`pageerror: ${error.message}`));
-  await page.route("**/*", (route) => {
-    const requested = route.request().url();
-    log.requests.push(requested);
-    if (
-      new URL(requested).origin === new URL(origin).origin ||
-      requested.startsWith("data:") ||
-      requested.startsWith("blob:")
-    ) {
-      return route.continue();
-    }
-    log.external.push(requested);
-    return route.abort();
-  });
-  await page.goto(url, {waitUntil: "load"});
-  return {page, log};
-}
-
-/** Waits until the header badge shows the backend this page runs on; returns its data attributes. */
-export async function badge(page: Page): Promise<{backend: string; fellBack: string; text: string}> {
-  const element = page.locator(".tg-badge");
-  await element.waitFor({timeout: 120_000});
-  return element.evaluate((node: HTMLElement) => ({
-    backend: node.dataset.backend ?? "",
-    fellBack: node.dataset.fellBack ?? "",
-    text: node.textContent ?? ""
-  }));
 }
 
 /** Framework shows a cell's exception in place of its output, not on the console: there must be none. */

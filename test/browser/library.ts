@@ -1,10 +1,8 @@
-import {build} from "esbuild";
-import {copyFileSync, mkdtempSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
-import {join} from "node:path";
 import {after, before} from "node:test";
 import type {Browser, Page} from "playwright-core";
-import {launch, openPage, serveDir, type PageLog} from "./harness.js";
+import {launch} from "../../scripts/browser/chromium.js";
+import {openPage, type PageLog} from "../../scripts/browser/page.js";
+import {serveBundle} from "../../scripts/browser/serve.js";
 
 /**
  * src/gpt bundled for the browser exactly as the site gets it (the "browser" condition of @tinygpt/tf), served from a
@@ -14,36 +12,6 @@ export interface Library {
   url: string;
   open(browser: Browser): Promise<{page: Page; log: PageLog}>;
   close(): Promise<void>;
-}
-
-/** The wasm binaries of TF.js's wasm backend, served beside a bundle. */
-export const WASM = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];
-
-/** A module bundled for the browser (the "browser" condition, as the site gets src/gpt) and served on 127.0.0.1. */
-export interface Bundle {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** entry bundled as `${name}.js` into a temporary folder with the wasm binaries and an index.html that loads it. */
-export async function serveBundle(entry: string, name: string, headScript = ""): Promise<Bundle> {
-  const dir = mkdtempSync(join(tmpdir(), `tinygpt-${name}-`));
-  await build({
-    entryPoints: [entry],
-    outfile: join(dir, `${name}.js`),
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["browser"],
-    logLevel: "warning"
-  });
-  for (const file of WASM) copyFileSync(join("node_modules/@tensorflow/tfjs-backend-wasm/dist", file), join(dir, file));
-  const head = headScript ? `<script>${headScript}</script>` : "";
-  writeFileSync(
-    join(dir, "index.html"),
-    `<!doctype html><meta charset="utf-8"><title>tinygpt ${name}</title>${head}<script type="module" src="./${name}.js"></script>`
-  );
-  return serveDir(dir, {temporary: true});
 }
 
 export async function serveLibrary(): Promise<Library> {
