@@ -19,3 +19,21 @@ export function expose<K extends keyof TestHooks>(key: K, value: TestHooks[K]): 
   const g = globalThis as {__tinygpt?: TestHooks};
   (g.__tinygpt ??= {})[key] = value;
 }
+
+/**
+ * Sets the data attributes of the page's element [data-name=NAME]: a Markdown block (a check, a statistic) keeps the
+ * exact numbers its prose rounds, for the tests. A number or a string is the attribute's value, true an empty
+ * attribute, false or null no attribute. A name that no element has throws, so a misspelt name is a cell error.
+ */
+export function hook(
+  name: string,
+  data: Readonly<Record<string, string | number | boolean | null>>,
+  root: ParentNode = document
+): void {
+  const element = [...root.querySelectorAll<HTMLElement>("[data-name]")].find((e) => e.dataset.name === name);
+  if (!element) throw new Error(`hook: no element has data-name="${name}"`);
+  for (const [key, value] of Object.entries(data)) {
+    if (value === false || value === null) delete element.dataset[key];
+    else element.dataset[key] = value === true ? "" : String(value);
+  }
+}
