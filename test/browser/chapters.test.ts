@@ -61,12 +61,16 @@ describe("chapter 1 · tokens", () => {
     await page.locator("[data-name=vocab][data-size='4']").waitFor();
     assert.match(page.url(), /text=abcad/);
     assert.equal(await page.locator(".tg-roundtrip").getAttribute("data-equal"), "");
+    const roundtrip = await shownText(page.locator(".tg-roundtrip"));
+    assert.match(roundtrip, /abcad.* — identical to the text ✓$/);
+    assert.doesNotMatch(roundtrip, /different/, "the other outcome is hidden");
     await set(page, "text", "");
     await page.locator(".tg-refused", {hasText: "text is empty"}).waitFor();
     assert.equal(await page.locator("[data-name=vocab]").getAttribute("data-size"), "4", "the last valid text stays");
     assert.match(page.url(), /text=abcad/);
     const probe = page.locator(".tg-probe");
     assert.match(await shownText(probe), /character "T" \(U\+0054\) at position 0 is not in the vocabulary/);
+    assert.doesNotMatch(await shownText(probe), /every character is known/, "the other outcome is hidden");
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
     await page.context().close();
@@ -92,11 +96,15 @@ describe("chapter 2 · embeddings", () => {
     assert.match(page.url(), /nEmbd=8/, "the URL keeps the last valid model");
     assert.equal(await control(page, "nEmbd").getAttribute("aria-invalid"), "");
 
+    // A learned model has its wpe: the note saying there is none is out of the layout and the accessibility tree.
+    assert.ok(await page.locator(".tg-note", {hasText: "no wpe table"}).isHidden());
+    assert.doesNotMatch(await page.locator("main").ariaSnapshot(), /so it has no/);
     await set(page, "positional", "sinusoidal");
     // nEmbd is still 7 in its box, so the whole form stays refused, now with a second reason.
     await page.locator(".tg-refused", {hasText: "nEmbd (7) must be even for sinusoidal positions"}).waitFor();
     await set(page, "nEmbd", "8");
     await page.locator(".tg-note", {hasText: "no wpe table"}).waitFor();
+    assert.match(await page.locator("main").ariaSnapshot(), /so it has no/);
     assert.equal(await page.locator("[data-name=wpe]").count(), 0);
     const settled = (await hooks(page)).numTensors;
     const emb = await matrix(page, "emb");
