@@ -1,6 +1,6 @@
 import {describe, it} from "node:test";
 import assert from "node:assert/strict";
-import {CharTokenizer, TokenizerError, UNK} from "../../src/gpt/tokenizer.js";
+import {CharTokenizer, TokenizerError, tokenizerFromJSON, UNK} from "../../src/gpt/tokenizer.js";
 
 describe("CharTokenizer", () => {
   it("fromText(corpus) has the distinct characters sorted by code point", () => {
@@ -81,5 +81,18 @@ describe("CharTokenizer", () => {
     refuses({type: "char", vocab: ["ab"]}, /vocab\[0\] \("ab"\) must be a single character/);
     refuses({type: "char", vocab: []}, /vocab is empty/);
     refuses({type: "char", vocab: ["a"], merges: []}, /unknown field "merges"/);
+  });
+
+  it("tokenString is the character of an id, and tokenizerFromJSON loads a char tokenizer", () => {
+    const tok = CharTokenizer.fromText("ab😀", {unk: true});
+    assert.deepEqual(
+      [0, 1, 2, 3].map((id) => tok.tokenString(id)),
+      ["a", "b", "😀", UNK]
+    );
+    assert.throws(() => tok.tokenString(4), /id 4 at position 0 is outside \[0, 4\)/);
+    const back = tokenizerFromJSON(JSON.parse(JSON.stringify(tok)));
+    assert.ok(back instanceof CharTokenizer);
+    assert.deepEqual(back.vocab, tok.vocab);
+    assert.throws(() => tokenizerFromJSON(null), /tokenizer must be an object/);
   });
 });
