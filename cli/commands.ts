@@ -138,7 +138,7 @@ const forwardCommand: Command = {
       disposeParams(model);
     }
     if (values.json) return out(JSON.stringify({logits}));
-    const show = (id: number) => (tokenizer ? JSON.stringify(tokenizer.vocab[id]) : String(id));
+    const show = (id: number) => (tokenizer ? JSON.stringify(tokenizer.tokenString(id)) : String(id));
     const lines = logits.map((row, t) => {
       const max = Math.max(...row);
       const sum = row.reduce((s, x) => s + Math.exp(x - max), 0);

@@ -47,6 +47,7 @@ export function checkResume(path: string, resumed: Checkpoint, config: GPTConfig
     throw new CliError(`${path}: ${what}`);
   };
   if (JSON.stringify(resumed.config) !== JSON.stringify(config)) fail("its config differs from the one given");
-  const vocab = resumed.tokenizer?.vocab.join("\u0000");
-  if (vocab !== data.tokenizer.vocab.join("\u0000")) fail("its tokenizer differs from the data's characters");
+  if (JSON.stringify(resumed.tokenizer) !== JSON.stringify(data.tokenizer)) {
+    fail("its tokenizer differs from the data's characters");
+  }
 }

@@ -3,7 +3,7 @@ import {ADDITION_VOCAB, additionPairs, pairKeys} from "../src/gpt/data/addition.
 import {charCorpus} from "../src/gpt/data/corpus.js";
 import {additionAccuracy, sequenceLoss} from "../src/gpt/evaluate.js";
 import {disposeParams} from "../src/gpt/params.js";
-import {TokenizerError} from "../src/gpt/tokenizer.js";
+import {CharTokenizer, TokenizerError} from "../src/gpt/tokenizer.js";
 import {
   CliError,
   UsageError,
@@ -59,7 +59,7 @@ export const evalCommand: Command = {
       if (text === null) {
         if (
           config.vocabSize !== ADDITION_VOCAB.length ||
-          (tokenizer && tokenizer.vocab.join() !== ADDITION_VOCAB.join())
+          (tokenizer && (!(tokenizer instanceof CharTokenizer) || tokenizer.vocab.join() !== ADDITION_VOCAB.join()))
         ) {
           throw new CliError(`${path} is not an addition model (its vocabulary is not the 10 digits, + and =)`);
         }

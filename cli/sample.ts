@@ -2,7 +2,7 @@
 import {initBackend} from "../src/gpt/backend.js";
 import {disposeParams} from "../src/gpt/params.js";
 import {generate, type GenerateOptions} from "../src/gpt/sample.js";
-import {CharTokenizer, TokenizerError} from "../src/gpt/tokenizer.js";
+import {TokenizerError, type Tokenizer} from "../src/gpt/tokenizer.js";
 import {CliError, UsageError, loadCheckpointFile, parseInteger, parseOptions, readBytes, required} from "./args.js";
 import type {Command} from "./commands.js";
 
@@ -68,7 +68,7 @@ function optional(text: string | undefined, flag: string, ok: (x: number) => boo
   return x;
 }
 
-function encodePrompt(tokenizer: CharTokenizer, prompt: string): number[] {
+function encodePrompt(tokenizer: Tokenizer, prompt: string): number[] {
   try {
     return tokenizer.encode(prompt);
   } catch (error) {

@@ -4,7 +4,7 @@ import * as tf from "@tinygpt/tf";
 import {ConfigError, makeConfig, type GPTConfig} from "./config.js";
 import {assembleParams, namedParams, paramSpecs, toVariable, type Params} from "./params.js";
 import {decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor} from "./safetensors.js";
-import {CharTokenizer, TokenizerError} from "./tokenizer.js";
+import {TokenizerError, tokenizerFromJSON, type Tokenizer} from "./tokenizer.js";
 
 /** Tensors whose names start with this are carried along (optimizer state), not loaded into the model. */
 export const OPTIMIZER_PREFIX = "optimizer.";
@@ -25,7 +25,7 @@ export interface CheckpointExtra {
 
 export interface Checkpoint {
   config: GPTConfig;
-  tokenizer: CharTokenizer | null;
+  tokenizer: Tokenizer | null;
   params: Params;
   /** The "optimizer.*" tensors and the metadata other than config, tokenizer and format. */
   extra: Required<CheckpointExtra>;
@@ -62,11 +62,7 @@ function stateDict(config: GPTConfig, weights: Float32Array[]): NamedTensor[] {
 }
 
 /** The safetensors bytes of a model, its tokenizer (or null) and any extra tensors and metadata. */
-export function saveCheckpoint(
-  params: Params,
-  tokenizer: CharTokenizer | null,
-  extra: CheckpointExtra = {}
-): Uint8Array {
+export function saveCheckpoint(params: Params, tokenizer: Tokenizer | null, extra: CheckpointExtra = {}): Uint8Array {
   const weights = namedParams(params).map(({variable}) => variable.dataSync() as Float32Array);
   return encodeCheckpoint(params.config, weights, tokenizer, extra);
 }
@@ -78,7 +74,7 @@ export function saveCheckpoint(
 export function encodeCheckpoint(
   config: GPTConfig,
   weights: Float32Array[],
-  tokenizer: CharTokenizer | null,
+  tokenizer: Tokenizer | null,
   extra: CheckpointExtra = {}
 ): Uint8Array {
   if (tokenizer && tokenizer.vocabSize !== config.vocabSize) {
@@ -120,7 +116,7 @@ export function loadCheckpoint(bytes: Uint8Array): Checkpoint {
   const tokenizer =
     tokenizerJSON === undefined
       ? null
-      : wrap(() => CharTokenizer.fromJSON(parseJSON(tokenizerJSON)), "tokenizer in the metadata is invalid: ");
+      : wrap(() => tokenizerFromJSON(parseJSON(tokenizerJSON)), "tokenizer in the metadata is invalid: ");
   if (tokenizer && tokenizer.vocabSize !== config.vocabSize) {
     throw new CheckpointError(
       `tokenizer has ${tokenizer.vocabSize} tokens but config.vocabSize is ${config.vocabSize}`

@@ -1,10 +1,11 @@
 import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
+import {readFileSync} from "node:fs";
 import * as tf from "@tinygpt/tf";
 import {makeConfig, type GPTConfig} from "../../src/gpt/config.js";
 import {PRESETS} from "../../src/gpt/presets.js";
 import {disposeParams, initParams, namedParams} from "../../src/gpt/params.js";
-import {CharTokenizer} from "../../src/gpt/tokenizer.js";
+import {CharTokenizer, trainBpe, type Tokenizer} from "../../src/gpt/tokenizer.js";
 import {CheckpointError, loadCheckpoint, saveCheckpoint} from "../../src/gpt/checkpoint.js";
 import {decodeSafetensors, encodeSafetensors} from "../../src/gpt/safetensors.js";
 
@@ -14,9 +15,14 @@ before(async () => {
 });
 
 const toyTokenizer = CharTokenizer.fromText("abcdefghijklmnopqrstuv", {unk: true}); // 23 tokens
+const bpeTokenizer = trainBpe("the cat sat on the mat, the rat sat on the hat", {
+  vocabSize: 270,
+  pattern: "gpt2",
+  special: ["<|endoftext|>"]
+});
 
 /** The bytes of a freshly initialised model's checkpoint; the model is disposed. */
-function checkpointOf(config: GPTConfig, tokenizer: CharTokenizer | null = null, seed = 1): Uint8Array {
+function checkpointOf(config: GPTConfig, tokenizer: Tokenizer | null = null, seed = 1): Uint8Array {
   const params = initParams(config, seed);
   try {
     return saveCheckpoint(params, tokenizer);
@@ -79,11 +85,12 @@ function refuses(bytes: Uint8Array, message: string | RegExp) {
 
 describe("saveCheckpoint / loadCheckpoint", () => {
   const tiny = {vocabSize: 11, blockSize: 6, nLayer: 2, nHead: 2, nEmbd: 8};
-  const configs: Record<string, [GPTConfig, CharTokenizer | null]> = {
+  const configs: Record<string, [GPTConfig, Tokenizer | null]> = {
     toy: [PRESETS.toy, toyTokenizer],
     "addition (tied)": [PRESETS.addition, null],
     "tiny-decoder (post-norm, no ln_f)": [PRESETS["tiny-decoder"], null],
     sinusoidal: [makeConfig({...tiny, positional: "sinusoidal"}), CharTokenizer.fromText("0123456789\n")],
+    "byte-level BPE tokenizer": [makeConfig({...tiny, vocabSize: 270}), bpeTokenizer],
     "untied, no biases": [
       makeConfig({...tiny, tieWeights: false, qkvBias: false, projBias: false, mlpBias: false, lnBias: false}),
       null
@@ -150,6 +157,33 @@ describe("saveCheckpoint / loadCheckpoint", () => {
     disposeParams(params);
     assert.equal(tf.memory().numTensors, before);
   });
+
+  it("a BPE tokenizer is saved as {type, pattern, merges, special} and loaded back as the same tokenizer", () => {
+    const before = tf.memory().numTensors;
+    const config = makeConfig({...tiny, vocabSize: bpeTokenizer.vocabSize});
+    const bytes = checkpointOf(config, bpeTokenizer);
+    const {metadata} = readHeader(bytes);
+    const {pattern, merges, special} = bpeTokenizer;
+    assert.equal(metadata.tokenizer, JSON.stringify({type: "bpe", pattern, merges, special}));
+    const loaded = loadCheckpoint(bytes);
+    const text = "the bat<|endoftext|>sat";
+    assert.deepEqual(loaded.tokenizer!.encode(text), bpeTokenizer.encode(text));
+    assert.deepEqual(saveCheckpoint(loaded.params, loaded.tokenizer), bytes);
+    disposeParams(loaded.params);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  for (const name of ["addition", "shakespeare"]) {
+    it(`the shipped ${name} checkpoint loads and saves again byte for byte`, () => {
+      const before = tf.memory().numTensors;
+      const bytes = new Uint8Array(readFileSync(`data/checkpoints/${name}.safetensors`));
+      const {params, tokenizer, extra} = loadCheckpoint(bytes);
+      assert.ok(tokenizer instanceof CharTokenizer);
+      assert.deepEqual(saveCheckpoint(params, tokenizer, extra), bytes);
+      disposeParams(params);
+      assert.equal(tf.memory().numTensors, before);
+    });
+  }
 
   it("saveCheckpoint writes lm_head.weight with wte's values when the head is tied", () => {
     const {header, tensor} = readHeader(checkpointOf(PRESETS.addition));
@@ -258,7 +292,20 @@ describe("loadCheckpoint refuses bad files", () => {
     refuses(bytes, "tokenizer has 3 tokens but config.vocabSize is 23");
     refuses(
       metadata((m) => (m.tokenizer = '{"type":"bpe","vocab":[]}')),
-      'tokenizer in the metadata is invalid: tokenizer type ("bpe") must be "char"'
+      'tokenizer in the metadata is invalid: tokenizer has unknown field "vocab"'
+    );
+    refuses(
+      metadata((m) => (m.tokenizer = '{"type":"bpe","pattern":"none","merges":[[1,2],[2,999]],"special":{}}')),
+      "tokenizer in the metadata is invalid: tokenizer merges[1] ([2,999]) must be a pair of ids below 257 (the ids made before it)"
+    );
+    refuses(
+      metadata((m) => (m.tokenizer = '{"type":"words","vocab":[]}')),
+      'tokenizer in the metadata is invalid: tokenizer type ("words") must be "char" or "bpe"'
+    );
+    const bpe = JSON.stringify({type: "bpe", pattern: "none", merges: [], special: {}}); // 256 tokens, not 23
+    refuses(
+      metadata((m) => (m.tokenizer = bpe)),
+      "tokenizer has 256 tokens but config.vocabSize is 23"
     );
   });
 

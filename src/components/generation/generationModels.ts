@@ -3,7 +3,7 @@
 import {loadCheckpoint} from "../../gpt/checkpoint.js";
 import type {GPTConfig} from "../../gpt/config.js";
 import {disposeParams, type Params} from "../../gpt/params.js";
-import type {CharTokenizer} from "../../gpt/tokenizer.js";
+import {CharTokenizer} from "../../gpt/tokenizer.js";
 import {SHIPPED} from "../../vendor/checkpoints/index.js";
 import {lastCheckpoint, type SavedCheckpoint} from "../checkpoints/checkpointStore.js";
 import {isAdditionVocab} from "../../gpt/data/addition.js";
@@ -107,5 +107,9 @@ export async function openModel(entry: ModelEntry): Promise<TrainedModel> {
     throw new Error(`${entry.label} has no tokenizer: it cannot turn text into ids`);
   }
   const {params, config, tokenizer} = checkpoint;
+  if (!(tokenizer instanceof CharTokenizer)) {
+    disposeParams(params);
+    throw new Error(`${entry.label} has a BPE tokenizer: this chapter generates with character models only`);
+  }
   return new TrainedModel(entry.key, entry.label, params, config, tokenizer);
 }

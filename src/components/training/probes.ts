@@ -2,14 +2,14 @@
 import {additionAccuracy, answerSums} from "../../gpt/evaluate.js";
 import type {Params} from "../../gpt/params.js";
 import {generate} from "../../gpt/sample.js";
-import type {CharTokenizer} from "../../gpt/tokenizer.js";
+import type {Tokenizer} from "../../gpt/tokenizer.js";
 import type {TrainData} from "./trainData.js";
 import type {AccuracyPoint, Sample} from "./trainState.js";
 
 /** A short sample after prompt (ids), drawn at temperature 0.8 with the given seed. */
 async function sampleText(
   params: Params,
-  tokenizer: CharTokenizer,
+  tokenizer: Tokenizer,
   prompt: readonly number[],
   {length = 80, seed = 1}: {length?: number; seed?: number} = {}
 ): Promise<{prompt: string; text: string}> {

@@ -116,7 +116,8 @@ let cachedFables: string | null = null;
 
 /** Why a checkpoint cannot go on training on this data (another vocabulary, too short a context), or null. */
 export function fitProblem(checkpoint: Checkpoint, run: TrainData): string | null {
-  const vocab = checkpoint.tokenizer?.vocab ?? [];
+  const tokenizer = checkpoint.tokenizer;
+  const vocab = tokenizer ? Array.from({length: tokenizer.vocabSize}, (_, id) => tokenizer.tokenString(id)) : [];
   if (vocab.join("\u0000") !== run.vocab.join("\u0000")) {
     const data = trainedOn(parseRecord(checkpoint.extra.metadata.training));
     const said = data ? ` (it was trained on ${data})` : "";

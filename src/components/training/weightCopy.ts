@@ -15,7 +15,7 @@ import {
   toVariable,
   type Params
 } from "../../gpt/params.js";
-import type {CharTokenizer} from "../../gpt/tokenizer.js";
+import type {Tokenizer} from "../../gpt/tokenizer.js";
 
 export interface WeightCopy {
   config: GPTConfig;
@@ -60,11 +60,7 @@ function restoreWeights(copy: WeightCopy): {params: Params; optimizer: AdamW} {
 }
 
 /** The copy as checkpoint bytes (model, tokenizer, AdamW, training record): from its arrays, no tensor is made. */
-export function copyCheckpoint(
-  copy: WeightCopy,
-  tokenizer: CharTokenizer,
-  training: Record<string, unknown>
-): Uint8Array {
+export function copyCheckpoint(copy: WeightCopy, tokenizer: Tokenizer, training: Record<string, unknown>): Uint8Array {
   const {config, step, options, weights, m, v} = copy;
   const extra = momentsExtra(paramSpecs(config), step, options, m, v);
   const metadata = {...extra.metadata, training: JSON.stringify(training)};

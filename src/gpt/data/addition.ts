@@ -59,7 +59,7 @@ export function additionPairs(seed: number, n: number, exclude: ReadonlySet<numb
 
 export const pairKeys = (pairs: readonly Pair[]): Set<number> => new Set(pairs.map(([a, b]) => a * 1000 + b));
 
-export interface AdditionTask extends Dataset {
+export interface AdditionTask extends Dataset<CharTokenizer> {
   train: Pair[];
   test: Pair[]; // held out: no pair of train
 }

@@ -1,6 +1,6 @@
-// Training data as the loop sees it, and character corpora: a tokenizer, nanoGPT's 90/10 split, random windows.
+// Training data as the loop sees it, and text corpora: a tokenizer, nanoGPT's 90/10 split, random windows.
 import {hashString, mulberry32} from "../random.js";
-import {CharTokenizer} from "../tokenizer.js";
+import {CharTokenizer, type Tokenizer} from "../tokenizer.js";
 
 export type Split = "train" | "val";
 
@@ -16,8 +16,8 @@ export interface Batch {
  * Batches that depend only on (the dataset's seed, split, index): batch i of a run is the same whether the run
  * went straight through or was stopped and resumed, so training resumes exactly.
  */
-export interface Dataset {
-  tokenizer: CharTokenizer;
+export interface Dataset<T extends Tokenizer = Tokenizer> {
+  tokenizer: T;
   blockSize: number; // T of every batch
   batch(split: Split, index: number, B: number): Batch;
 }
@@ -25,31 +25,33 @@ export interface Dataset {
 /** Uniform numbers in [0, 1) from the stream named by parts, e.g. stream(seed, "train", 12). */
 export const stream = (...parts: (string | number)[]): (() => number) => mulberry32(hashString(parts.join(":")));
 
-/** The id sequence of a text, split at 90% into train and val (nanoGPT's shakespeare_char). */
-export interface CharCorpus extends Dataset {
+/** The id sequence of a text, split at 90% of its tokens into train and val (nanoGPT's shakespeare_char). */
+export interface CharCorpus<T extends Tokenizer = Tokenizer> extends Dataset<T> {
   train: Int32Array;
   val: Int32Array;
 }
 
 /**
- * A character corpus: batches of B windows of blockSize + 1 ids at random offsets; x is a window's first blockSize
- * ids and y its last blockSize, so y[t] is the character after x[t]. The tokenizer defaults to the text's own.
+ * A text corpus: batches of B windows of blockSize + 1 ids at random offsets; x is a window's first blockSize
+ * ids and y its last blockSize, so y[t] is the token after x[t]. The tokenizer defaults to the text's characters.
  */
+export function charCorpus(text: string, options: {blockSize: number; seed: number}): CharCorpus<CharTokenizer>;
+export function charCorpus<T extends Tokenizer>(
+  text: string,
+  options: {blockSize: number; seed: number; tokenizer: T}
+): CharCorpus<T>;
 export function charCorpus(
   text: string,
-  {
-    blockSize,
-    seed,
-    tokenizer = CharTokenizer.fromText(text)
-  }: {blockSize: number; seed: number; tokenizer?: CharTokenizer}
+  {blockSize, seed, tokenizer = CharTokenizer.fromText(text)}: {blockSize: number; seed: number; tokenizer?: Tokenizer}
 ): CharCorpus {
   const ids = Int32Array.from(tokenizer.encode(text));
   const n = Math.floor(0.9 * ids.length);
   const splits = {train: ids.subarray(0, n), val: ids.subarray(n)};
+  const unit = tokenizer instanceof CharTokenizer ? "characters" : "tokens";
   for (const [split, data] of Object.entries(splits)) {
     if (data.length <= blockSize) {
       throw new Error(
-        `the ${split} split has ${data.length} characters, too few for windows of blockSize + 1 = ${blockSize + 1}`
+        `the ${split} split has ${data.length} ${unit}, too few for windows of blockSize + 1 = ${blockSize + 1}`
       );
     }
   }
