@@ -1,5 +1,6 @@
 // The printed table: one block per section, the issue's goals beside the figures (targets, not pass/fail).
 import type {EditResult, LoadResult} from "./site.js";
+import {formatTokenizer, type TokenizerResult} from "./tokenizer.js";
 import type {CeilingResult, GenerationResult, MemoryResult, SoakPhase, SoakResult, TrainResult} from "./workloads.js";
 
 export interface Target {
@@ -19,6 +20,7 @@ export interface Results {
   pageload: LoadResult[];
   soak:
     (Target & {adapter: string | null; wasmThreads: number | null; result: SoakResult; consoleErrors: string[]}) | null; // --soak only
+  tokenizer: TokenizerResult | null;
   failures: {where: string; error: string}[];
   skipped: {where: string; reason: string}[];
 }
@@ -280,6 +282,7 @@ export function format(r: Results): string {
     out.push("");
   }
   if (r.soak) out.push(...soak(r.soak), "");
+  if (r.tokenizer) out.push(...formatTokenizer(r.tokenizer, table), "");
   if (r.skipped.length)
     out.push(`Skipped (npm run bench -- --full runs them): ${r.skipped.map((x) => x.where).join(", ")}`);
   for (const x of r.failures) out.push(`FAILED ${x.where}: ${x.error}`);

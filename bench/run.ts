@@ -1,10 +1,10 @@
 // npm run bench [-- --quick] [--full] [--only=ceiling,training,…] [--targets=chromium-webgl,node-wasm]
 //                [--edit-backends=webgpu,wasm] [--profile] [--build] [--soak] [--soak-backend=wasm]
-//                [--soak-steps=1000] [--soak-tokens=1000]
+//                [--soak-steps=1000] [--soak-tokens=1000] [--tokenizer-corpus=../shared/data/tinyshakespeare.txt]
 // Measures, on every backend, the matmul ceiling, training throughput, generation and memory; then the built site's
 // interactivity and page load. Prints a table and writes bench/results/latest.json. See bench/README.md.
 // The soak (issue #9: 1,000 training steps and 1,000 tokens in one page) runs only when asked for (--soak or
-// --only=soak) and writes bench/results/soak.json.
+// --only=soak) and writes bench/results/soak.json. The tokenizer section (BPE training and encoding) runs in Node.
 import {spawnSync} from "node:child_process";
 import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {cpus, loadavg, tmpdir, totalmem} from "node:os";
@@ -17,9 +17,19 @@ import {serveBench, type BenchPage} from "./browser.js";
 import type {BrowserBench} from "./browser-entry.js";
 import {format, label, type Results, type Target} from "./report.js";
 import {editLatency, pageLoad, PAGES} from "./site.js";
+import {tokenizerBench} from "./tokenizer.js";
 import * as workloads from "./workloads.js";
 
-const SECTIONS = ["ceiling", "training", "interactivity", "generation", "memory", "pageload", "soak"] as const;
+const SECTIONS = [
+  "ceiling",
+  "training",
+  "interactivity",
+  "generation",
+  "memory",
+  "pageload",
+  "soak",
+  "tokenizer"
+] as const;
 type Section = (typeof SECTIONS)[number];
 /** The soak takes minutes on its own: a default run (about 9 minutes) leaves it out. */
 const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== "soak");
@@ -90,6 +100,7 @@ function parseArgs(argv: string[]) {
   const mode = flag("full") ? "full" : flag("quick") ? "quick" : "default";
   const editBackends = value("edit-backends")?.split(",") ?? [""]; // "": the backend the site picks itself
   const soakBackend = value("soak-backend") ?? "wasm";
+  const tokenizerCorpus = value("tokenizer-corpus") ?? "../shared/data/tinyshakespeare.txt";
   const [soakSteps, soakTokens] = ["soak-steps", "soak-tokens"].map((name) => Number(value(name) ?? 1000)); // #9's
   if (![soakSteps, soakTokens].every((n) => Number.isInteger(n) && n > 0))
     throw new Error("--soak-steps and --soak-tokens take a whole number above 0");
@@ -105,7 +116,8 @@ function parseArgs(argv: string[]) {
     editBackends,
     soakBackend: soakBackend as BackendName,
     soakSteps,
-    soakTokens
+    soakTokens,
+    tokenizerCorpus
   } as const;
 }
 
@@ -125,6 +137,7 @@ const results: Results = {
   memory: [],
   pageload: [],
   soak: null,
+  tokenizer: null,
   failures: [],
   skipped: []
 };
@@ -284,17 +297,32 @@ async function soakSection(browser: Browser): Promise<void> {
   }
 }
 
+/** BPE training and encoding on --tokenizer-corpus (tinyshakespeare: shared data, never in the repository). */
+function tokenizerSection(): void {
+  if (!existsSync(args.tokenizerCorpus)) {
+    results.skipped.push({where: "tokenizer", reason: `no corpus at ${args.tokenizerCorpus}`});
+    log(`tokenizer: skipped (no ${args.tokenizerCorpus}; --tokenizer-corpus=FILE names another)`);
+    return;
+  }
+  log(`tokenizer: BPE on ${args.tokenizerCorpus}`);
+  try {
+    results.tokenizer = tokenizerBench(readFileSync(args.tokenizerCorpus, "utf-8"), args.tokenizerCorpus);
+  } catch (error) {
+    results.failures.push({where: "tokenizer", error: (error as Error).message});
+  }
+}
+
 async function main(): Promise<void> {
   const browserTargets = args.targets.filter((t) => t.runtime === "chromium");
+  const backendWork = ["ceiling", "training", "generation", "memory"].some((s) => args.sections.has(s as Section));
   const needsBrowser =
-    browserTargets.length > 0 ||
+    (browserTargets.length > 0 && backendWork) ||
     args.sections.has("interactivity") ||
     args.sections.has("pageload") ||
     args.sections.has("soak");
   const browser = needsBrowser ? await launch({webgpu: true}) : null;
   const adapters: Record<string, unknown> = {};
   try {
-    const backendWork = ["ceiling", "training", "generation", "memory"].some((s) => args.sections.has(s as Section));
     if (backendWork && browser) {
       const server = await serveBench();
       try {
@@ -322,6 +350,7 @@ async function main(): Promise<void> {
         await backendSections(target, inNode);
       }
     }
+    if (args.sections.has("tokenizer")) tokenizerSection();
     if (browser) await siteSections(browser);
     if (browser && args.sections.has("soak")) await soakSection(browser);
     results.meta = {
