@@ -23,6 +23,7 @@ const USAGE = `tinygpt eval --checkpoint FILE.safetensors (--task addition [--n 
   --n N              held-out pairs to score (default 1000); never pairs the model was trained on
   --seed S           which held-out pairs (default: the training seed recorded in the checkpoint, else 0)
   --data FILE.txt    val loss (nats per character) and bits per character on the text's last 10%
+                     (with a BPE tokenizer: nats per token and bits per byte)
   --backend NAME     cpu or wasm (default: wasm, else cpu)
   --json             print one JSON object instead of text`;
 
@@ -91,12 +92,22 @@ export const evalCommand: Command = {
         if (error instanceof TokenizerError) throw new CliError(`${v.data}: ${error.message}`);
         throw new CliError(`${v.data}: ${(error as Error).message}`);
       }
+      const unit = tokenizer instanceof CharTokenizer ? "characters" : "tokens";
       if (val.length <= config.blockSize) {
         throw new CliError(
-          `${v.data}: the val split has ${val.length} characters, fewer than blockSize + 1 = ${config.blockSize + 1}`
+          `${v.data}: the val split has ${val.length} ${unit}, fewer than blockSize + 1 = ${config.blockSize + 1}`
         );
       }
       const loss = await sequenceLoss(params, val);
+      if (!(tokenizer instanceof CharTokenizer)) {
+        const bytes = new TextEncoder().encode(tokenizer.decode(val)).length;
+        const bitsPerByte = (loss * val.length) / bytes / Math.LN2;
+        if (v.json) return out(JSON.stringify({data: v.data, tokens: val.length, bytes, valLoss: loss, bitsPerByte}));
+        return out(
+          `${v.data}: val split ${val.length.toLocaleString("en-US")} tokens, ${bytes.toLocaleString("en-US")} bytes ` +
+            `(last 10%)\nval loss ${loss.toFixed(4)} nats/token  (${bitsPerByte.toFixed(4)} bits/byte)`
+        );
+      }
       const bitsPerChar = loss / Math.LN2;
       if (v.json) return out(JSON.stringify({data: v.data, characters: val.length, valLoss: loss, bitsPerChar}));
       out(

@@ -8,17 +8,18 @@ import {CliError, UsageError} from "./args.js";
 import {COMMANDS as BASE} from "./commands.js";
 import {evalCommand} from "./eval.js";
 import {sample} from "./sample.js";
+import {TOKENIZER_COMMANDS} from "./tokenizer.js";
 import {trainCommand} from "./train.js";
 
-const COMMANDS: typeof BASE = {...BASE, train: trainCommand, sample, eval: evalCommand};
+const COMMANDS: typeof BASE = {...BASE, train: trainCommand, sample, eval: evalCommand, ...TOKENIZER_COMMANDS};
 
 const HELP = `Usage: tinygpt COMMAND [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(9)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(11)}${c.summary}`)
   .join("\n")}
-  help     show this help, or a command's: tinygpt help COMMAND
+  help       show this help, or a command's: tinygpt help COMMAND
 
 Run tinygpt COMMAND --help for a command's options.
 Exit status: 0 on success; 1 for a file or model problem (unreadable file, bad checkpoint or config,
