@@ -56,7 +56,7 @@ const signed = (x: number | null): string => (x === null ? "–" : `${x >= 0 ? "
 function soak(x: NonNullable<Results["soak"]>): string[] {
   const s = x.result;
   const out = [
-    `7 · Soak (issue #9): ${label(x)}, one page: train() ${s.training.count} steps (${s.config}, ${k(s.params)} params), then sample() ${s.generation.count} tokens (KV cache, blockSize ${s.blockSize}: the window slides)`,
+    `7 · Soak (issue #9): ${label(x)}, one page: session.run() ${s.training.count} steps (${s.config}, ${k(s.params)} params), then sample() ${s.generation.count} tokens (KV cache, blockSize ${s.blockSize}: the window slides)`,
     `    goal: ${GOALS.soak}`
   ];
   const mb = (b: number | null) => (b === null ? "–" : (b / 2 ** 20).toFixed(1));
@@ -127,7 +127,7 @@ export function format(r: Results): string {
   }
   if (r.training.length) {
     out.push(
-      "2 · Training: trainStep (forward, loss, backward, clip 1.0, NaN guard, AdamW), each step synced on its loss"
+      "2 · Training: TrainingSession.step (forward, loss, backward, clip 1.0, NaN guard, AdamW), each step synced on its loss and norm"
     );
     out.push(`    goal: ${GOALS.mfu}`);
     out.push(
@@ -228,7 +228,7 @@ export function format(r: Results): string {
     out.push("");
   }
   if (r.memory.length) {
-    out.push("5 · Memory: the training loop (train(), addition model, batch 8), then sample() with the KV cache");
+    out.push("5 · Memory: the training loop (session.run(), addition model, batch 8), then sample() with the KV cache");
     out.push(`    goal: ${GOALS.memory}`);
     out.push(
       table(

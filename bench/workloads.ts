@@ -7,14 +7,12 @@ import {additionTask} from "../src/gpt/data/addition.js";
 import type {Batch, Dataset} from "../src/gpt/data/corpus.js";
 import {argmax} from "../src/gpt/distribution.js";
 import {KVCache, nextLogits} from "../src/gpt/kvcache.js";
-import {AdamW} from "../src/gpt/optim.js";
 import {disposeParams, initParams} from "../src/gpt/params.js";
 import {countParams} from "../src/gpt/count.js";
 import {mulberry32} from "../src/gpt/random.js";
 import {sample} from "../src/gpt/sample.js";
-import {makeSchedule} from "../src/gpt/schedule.js";
-import {Guard, trainStep} from "../src/gpt/step.js";
-import {RunControl, train} from "../src/gpt/train.js";
+import {recipe, type TrainSettings} from "../src/gpt/recipes.js";
+import {TrainingSession} from "../src/gpt/session.js";
 import {CharTokenizer} from "../src/gpt/tokenizer.js";
 
 // ---- configs ----
@@ -170,10 +168,17 @@ export interface TrainResult {
   profile: StepProfile | null;
 }
 
+/** The bench's training settings: nanoGPT's character recipe at a constant 6e-4, batch B. */
+const benchSettings = (batchSize: number, fields: Partial<TrainSettings> = {}): TrainSettings => ({
+  ...recipe("nanogpt-char"),
+  ...{batchSize, lr: 6e-4, schedule: "constant", warmup: 0, minLr: 0, evalEvery: 0, evalIters: 1},
+  ...fields
+});
+
 /**
- * The real training step (trainStep: forward, loss, backward, clipping to 1.0, the NaN guard, AdamW) on one
- * config: warm-up steps, then up to `steps` timed steps, each synced by reading its loss back (as the training
- * loop's logged steps do). Stops early, after at least minSteps, once maxMs is spent.
+ * The real training step (TrainingSession.step: forward, loss, backward, clipping to 1.0, the NaN guard, AdamW) on
+ * one config: warm-up steps, then up to `steps` timed steps, each synced by reading its loss and gradient norm back
+ * (as the training loop's logged steps do). Stops early, after at least minSteps, once maxMs is spent.
  */
 export async function training(
   name: TrainConfigName,
@@ -181,18 +186,11 @@ export async function training(
 ): Promise<TrainResult> {
   const {config, batchSize: B} = TRAIN_CONFIGS[name];
   const data = dataFor(name);
-  const params = initParams(config, 0);
-  const optimizer = new AdamW(params, {beta2: 0.99, weightDecay: 0.1});
-  const guard = new Guard();
-  let i = 0;
+  const session = new TrainingSession({params: initParams(config, 0), data, settings: benchSettings(B), seed: 0});
   const step = async () => {
-    const batch = data.batch("train", i++, B);
     const t0 = now();
-    const {loss, gradNorm} = trainStep(params, optimizer, batch, {lr: 6e-4, clip: 1, seed: i, guard});
-    const value = (await loss.data())[0];
-    const ms = now() - t0;
-    tf.dispose([loss, gradNorm]);
-    return {ms, value};
+    const {loss: value} = await session.step();
+    return {ms: now() - t0, value};
   };
   try {
     const firstStepMs = (await step()).ms;
@@ -216,16 +214,7 @@ export async function training(
     const fpt = flopsPerToken(config, data.blockSize);
     const tokensPerSecond = (1000 * tokensPerStep) / stepMs.median;
     let prof: StepProfile | null = null;
-    if (profile) {
-      const batch = data.batch("train", i++, B);
-      const info = await tf.profile(() => {
-        const {loss, gradNorm} = trainStep(params, optimizer, batch, {lr: 6e-4, clip: 1, seed: i, guard});
-        tf.dispose(gradNorm);
-        return loss;
-      });
-      tf.dispose(info.result as tf.Tensor);
-      prof = summarise(info);
-    }
+    if (profile) prof = summarise(await tf.profile(async () => void (await session.step())));
     return {
       config: name,
       batchSize: B,
@@ -243,9 +232,7 @@ export async function training(
       profile: prof
     };
   } finally {
-    guard.dispose();
-    optimizer.dispose();
-    disposeParams(params);
+    session.dispose();
   }
 }
 
@@ -329,7 +316,7 @@ export interface MemoryResult {
 }
 
 /**
- * What the backend holds before and after `steps` updates of the real training loop (train(): loss read every 10
+ * What the backend holds before and after `steps` updates of the real training loop (TrainingSession.run(): loss read every 10
  * steps, val loss at the start and the end) and `tokens` tokens of sample() with the KV cache, on the addition
  * model at batch 8 (so 200 steps stay affordable on every backend). Flat means no leak.
  */
@@ -337,19 +324,17 @@ export async function memory({steps = 200, tokens = 200, batchSize = 8, maxMs = 
   const t0 = now();
   const data = additionTask({seed: 0, nTrain: 2000, nTest: 100});
   const params = initParams(preset("addition"), 0);
-  const optimizer = new AdamW(params);
+  const fields = {steps, schedule: "cosine" as const, lr: 1e-3, warmup: 10, logEvery: 10};
+  const session = new TrainingSession({params, data, settings: benchSettings(batchSize, fields), seed: 0});
   try {
     const start = held();
-    const schedule = makeSchedule({kind: "cosine", lr: 1e-3, warmup: 10, decaySteps: steps});
-    const options = {steps, batchSize, schedule, clip: 1, seed: 0, evalEvery: 0, evalIters: 1, logEvery: 10};
-    const control = new RunControl();
     const deadline = now() + maxMs / 2;
-    for await (const progress of train(params, optimizer, data, options, control)) {
+    for await (const progress of session.run()) {
       if (progress.done) break;
-      if (now() > deadline) control.stop();
+      if (now() > deadline) session.stop();
     }
     const afterTraining = held();
-    const trained = optimizer.step;
+    const trained = session.stepsDone;
     let generated = 0;
     const abort = new AbortController();
     const stopAt = now() + maxMs / 2;
@@ -368,8 +353,7 @@ export async function memory({steps = 200, tokens = 200, batchSize = 8, maxMs = 
       ms: now() - t0
     };
   } finally {
-    optimizer.dispose();
-    disposeParams(params);
+    session.dispose();
   }
 }
 
@@ -440,7 +424,7 @@ function phase(count: number, ms: number, series: SoakPoint[]): SoakPhase {
 }
 
 /**
- * Issue #9's soak, in one page: `steps` updates of the real training loop (train(): the addition model at batch
+ * Issue #9's soak, in one page: `steps` updates of the real training loop (TrainingSession.run(): the addition model at batch
  * `batchSize`, loss read every 10 steps, val loss at the first and the last step), then `tokens` tokens of sample()
  * from the trained model with the KV cache (blockSize 12 and a prompt of 3: the window slides from the 10th token). tf.memory() is read at the start of each phase and every `every` steps or tokens;
  * with `progress`, each reading is also logged (console.debug "[soak] …", for the bench to relay).
@@ -456,7 +440,8 @@ export async function soak({
   const config = preset("addition");
   const data = additionTask({seed: 0, nTrain: 2000, nTest: 100});
   const params = initParams(config, 0);
-  const optimizer = new AdamW(params);
+  const fields = {steps, schedule: "cosine" as const, lr: 1e-3, warmup: 100, logEvery: 10};
+  const session = new TrainingSession({params, data, settings: benchSettings(batchSize, fields), seed: 0});
   const point = (at: number, since: number, loss: number | null = null): SoakPoint => ({
     at,
     ms: now() - since,
@@ -475,11 +460,9 @@ export async function soak({
   try {
     const start = held();
     // Training: the first reading after the initial val loss (the loop's own state made), before the first update.
-    const schedule = makeSchedule({kind: "cosine", lr: 1e-3, warmup: 100, decaySteps: steps});
-    const options = {steps, batchSize, schedule, clip: 1, seed: 0, evalEvery: 0, evalIters: 1, logEvery: 10};
     const trainSeries: SoakPoint[] = [];
     const trainStart = now();
-    for await (const p of train(params, optimizer, data, options)) {
+    for await (const p of session.run()) {
       const due = p.step % every === 0 || p.done !== null; // and the last step, should `every` not divide it
       if (due && trainSeries[trainSeries.length - 1]?.at !== p.step) {
         trainSeries.push(point(p.step, trainStart, p.loss));
@@ -512,7 +495,7 @@ export async function soak({
     if (generated % every !== 0 || !genSeries.length) genSeries.push(point(generated, genStart));
     const genMs = now() - genStart;
     const end = held();
-    const training = phase(optimizer.step, trainMs, trainSeries);
+    const training = phase(session.stepsDone, trainMs, trainSeries);
     const generation = {...phase(generated, genMs, genSeries), before, prompt: prompt.length, ranMin, ranMax};
     return {
       config: `addition, batch ${batchSize}`,
@@ -528,7 +511,6 @@ export async function soak({
       ms: now() - t0
     };
   } finally {
-    optimizer.dispose();
-    disposeParams(params);
+    session.dispose();
   }
 }

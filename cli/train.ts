@@ -1,21 +1,20 @@
 // tinygpt train: builds (or resumes) a model, trains it with AdamW on the addition task or a text, saves it.
 import {renameSync, writeFileSync} from "node:fs";
-import {saveCheckpoint, type Checkpoint} from "../src/gpt/checkpoint.js";
-import {loadOptimizer, optimizerExtra} from "../src/gpt/checkpointOptim.js";
+import type {Checkpoint} from "../src/gpt/checkpoint.js";
+import {readOptimizer} from "../src/gpt/checkpointOptim.js";
 import {makeConfig} from "../src/gpt/config.js";
 import {COUNT_ONLY, isPresetName} from "../src/gpt/presets.js";
 import type {AdditionTask} from "../src/gpt/data/addition.js";
 import {additionAccuracy} from "../src/gpt/evaluate.js";
 import {MEMORY_BUDGET_BYTES, memoryProblem} from "../src/gpt/limits.js";
-import {AdamW} from "../src/gpt/optim.js";
-import {disposeParams, initParams, type Params} from "../src/gpt/params.js";
+import {initParams, disposeParams, type Params} from "../src/gpt/params.js";
 import {countParams} from "../src/gpt/count.js";
-import {makeSchedule} from "../src/gpt/schedule.js";
-import {RunControl, train, type Progress, type TrainOptions} from "../src/gpt/train.js";
+import {RECIPE_NAMES, RECIPES, isRecipeName, type TrainSettings} from "../src/gpt/recipes.js";
+import {TrainingSession, type Progress} from "../src/gpt/session.js";
 import {CliError, UsageError, configFrom, loadCheckpointFile, parseInteger, parseNumber, parseOptions} from "./args.js";
 import {reason, required, startBackend} from "./args.js";
 import type {Command} from "./commands.js";
-import {checkResume, sourceFrom} from "./data.js";
+import {checkResume, sourceFrom, type Source} from "./data.js";
 import {ProgressBar, clock} from "./progress.js";
 
 const USAGE = `tinygpt train (--preset NAME | --config FILE.json) (--task addition | --data FILE.txt | --corpus NAME)
@@ -25,10 +24,13 @@ const USAGE = `tinygpt train (--preset NAME | --config FILE.json) (--task additi
   --data FILE.txt       a text, split 90/10 into train and val; the tokenizer is its characters
   --corpus NAME         a corpus the project writes: fables (the default text corpus) or toy
   --steps N             train up to update N (with --resume, counting the updates already done)
-  --batch B             sequences per update
+  --batch B             sequences per micro-batch (per update without --grad-accum)
   --lr X                peak learning rate
   --seed S              the initial weights, the data's order and the dropout masks
   --out FILE            the checkpoint, with the optimizer's state and step (written at every evaluation too)
+  --recipe NAME         take every setting not given from a named recipe: ${RECIPE_NAMES.join(", ")}
+                        (then --steps, --batch and --lr are optional; without it the defaults are "torch")
+  --grad-accum K        accumulate gradients over K micro-batches of --batch, then one update (default 1)
   --schedule NAME       constant (default) or cosine: decays to --min-lr over the run
   --warmup N            linear warmup over the first N updates (default 0)
   --min-lr X            the cosine schedule's floor (default 0)
@@ -47,6 +49,7 @@ const S = {type: "string"} as const;
 const OPTIONS = {
   ...{preset: S, config: S, task: S, data: S, corpus: S, steps: S, batch: S, lr: S, seed: S, out: S},
   ...{schedule: S, warmup: S, "min-lr": S, "weight-decay": S, beta2: S, clip: S, resume: S, backend: S},
+  ...{recipe: S, "grad-accum": S},
   ...{"eval-every": S, "eval-iters": S, "weights-only": {type: "boolean"} as const, "memory-budget": S}
 };
 type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>;
@@ -58,28 +61,38 @@ const positive = (text: string | undefined, flag: string, fallback?: number) => 
   return n;
 };
 
-/** The run's settings from the command line: the loop's options and what the checkpoint records of them. */
+/** The run's settings from the command line (a recipe's, or "torch"'s, where a flag is not given). */
 function settingsFrom(v: Values) {
-  const steps = positive(v.steps, "--steps");
-  const batch = positive(v.batch, "--batch");
+  const name = v.recipe ?? "torch";
+  if (!isRecipeName(name)) {
+    throw new UsageError(`--recipe (${JSON.stringify(name)}) must be one of ${RECIPE_NAMES.join(", ")}`);
+  }
+  const r: Partial<TrainSettings> & (typeof RECIPES)[typeof name] = RECIPES[name];
+  const given = v.recipe !== undefined;
+  const steps = positive(v.steps, "--steps", given ? r.steps : undefined);
+  const batch = positive(v.batch, "--batch", given ? r.batchSize : undefined);
+  const gradAccum = positive(v["grad-accum"], "--grad-accum", r.gradAccum);
   const seed = parseInteger(required(v.seed, "--seed"), "--seed");
-  const lr = parseNumber(required(v.lr, "--lr"), "--lr", 0, 0, true);
-  const kind = v.schedule ?? "constant";
+  const lr = given && v.lr === undefined ? r.lr : parseNumber(required(v.lr, "--lr"), "--lr", 0, 0, true);
+  const kind = v.schedule ?? r.schedule;
   if (kind !== "constant" && kind !== "cosine") {
     throw new UsageError(`--schedule (${JSON.stringify(kind)}) must be constant or cosine`);
   }
-  const warmup = v.warmup === undefined ? 0 : parseInteger(v.warmup, "--warmup");
-  const minLr = parseNumber(v["min-lr"], "--min-lr", 0);
+  const warmup = v.warmup === undefined ? r.warmup : parseInteger(v.warmup, "--warmup");
+  const minLr = parseNumber(v["min-lr"], "--min-lr", r.minLr);
   if (minLr > lr) throw new UsageError(`--min-lr (${minLr}) must not exceed --lr (${lr})`);
-  const weightDecay = parseNumber(v["weight-decay"], "--weight-decay", 0.01);
-  const beta2 = parseNumber(v.beta2, "--beta2", 0.999);
+  const weightDecay = parseNumber(v["weight-decay"], "--weight-decay", r.weightDecay);
+  const beta2 = parseNumber(v.beta2, "--beta2", r.beta2);
   if (beta2 >= 1) throw new UsageError(`--beta2 (${beta2}) must be below 1`);
-  const clip = parseNumber(v.clip, "--clip", 1) || null;
-  const evalEvery = positive(v["eval-every"], "--eval-every", Math.max(1, Math.round(steps / 10)));
-  const evalIters = positive(v["eval-iters"], "--eval-iters", 20);
-  const schedule = makeSchedule({kind, lr, warmup, minLr, decaySteps: steps});
-  const loop: TrainOptions = {steps, batchSize: batch, schedule, clip, seed, evalEvery, evalIters, logEvery: 1};
-  return {loop, adamw: {weightDecay, beta2}, record: {steps, batch, lr, schedule: kind, warmup, minLr, clip, seed}};
+  const clip = parseNumber(v.clip, "--clip", r.clip ?? 0) || null;
+  const evalEvery = positive(v["eval-every"], "--eval-every", r.evalEvery ?? Math.max(1, Math.round(steps / 10)));
+  const evalIters = positive(v["eval-iters"], "--eval-iters", r.evalIters ?? 20);
+  const settings: TrainSettings = {
+    ...{steps, batchSize: batch, gradAccum, lr, schedule: kind, warmup, minLr, beta1: r.beta1, beta2, eps: r.eps},
+    ...{weightDecay, clip, evalEvery, evalIters, logEvery: 1}
+  };
+  const extra = {...(gradAccum > 1 ? {gradAccum} : {}), ...(given ? {recipe: name} : {})};
+  return {settings, seed, record: {steps, batch, lr, schedule: kind, warmup, minLr, clip, seed}, extra};
 }
 
 /** The model and optimizer to train: fresh ones, or a checkpoint's (which must match the config and data). */
@@ -100,31 +113,27 @@ export const trainCommand: Command = {
   usage: USAGE,
   async run(argv, out) {
     const v = parseOptions(argv, OPTIONS);
-    const {loop, adamw, record} = settingsFrom(v);
+    const {settings, seed, record, extra} = settingsFrom(v);
     const path = required(v.out, "--out");
     const backend = await startBackend(v.backend);
     const resumed = v.resume === undefined ? null : loadCheckpointFile(v.resume);
-    const {label, config, source} = modelFrom(v, resumed, loop.seed);
+    const {label, config, source} = modelFrom(v, resumed, seed);
     const budget = parseNumber(v["memory-budget"], "--memory-budget", MEMORY_BUDGET_BYTES / 1e9, 0, true) * 1e9;
-    const tooBig = memoryProblem(config, loop.batchSize, budget);
+    const tooBig = memoryProblem(config, settings.batchSize, budget);
     if (tooBig) {
       if (resumed) disposeParams(resumed.params);
       throw new CliError(`${tooBig} (or raise --memory-budget)`);
     }
     const {data, addition} = source;
-    if (addition) loop.evalIters = Math.ceil(addition.test.length / loop.batchSize); // the whole held-out set
+    if (addition) settings.evalIters = Math.ceil(addition.test.length / settings.batchSize); // the whole held-out set
     if (resumed) checkResume(v.resume!, resumed, config, data);
-    const params = resumed ? resumed.params : initParams(config, loop.seed);
-    const optimizer = resumed ? loadOptimizer(resumed) : new AdamW(params, adamw);
-    if (!optimizer) {
-      disposeParams(params);
-      throw new CliError(`${v.resume} has no optimizer state (saved with --weights-only?): it cannot be resumed`);
-    }
-    const {weightDecay, beta2} = optimizer.options;
-    const training = JSON.stringify({data: source.describe, ...record, weightDecay, beta2});
-    const save = () => {
-      const extra = v["weights-only"] ? {tensors: [], metadata: {}} : optimizerExtra(optimizer);
-      const bytes = saveCheckpoint(params, data.tokenizer, {...extra, metadata: {...extra.metadata, training}});
+    const session = resumed
+      ? resumeSession(v.resume!, resumed, {data, settings, seed})
+      : new TrainingSession({params: initParams(config, seed), data, settings, seed});
+    const {weightDecay, beta2} = session.settings;
+    const training = {data: source.describe, ...record, weightDecay, beta2, ...extra};
+    const save = async () => {
+      const bytes = await session.checkpoint(data.tokenizer, training, {weightsOnly: v["weights-only"]});
       try {
         writeFileSync(`${path}.partial`, bytes);
         renameSync(`${path}.partial`, path);
@@ -133,38 +142,38 @@ export const trainCommand: Command = {
       }
     };
 
-    const {steps} = loop;
-    const start = optimizer.step;
+    const {steps, batchSize, gradAccum} = settings;
+    const start = session.stepsDone;
     const bar = new ProgressBar();
-    const control = new RunControl();
-    const interrupt = () => (control.stopped ? process.exit(130) : control.stop());
+    let interrupted = false; // the first Ctrl-C stops after the step in progress, the second exits at once
+    const interrupt = () => (interrupted ? process.exit(130) : ((interrupted = true), session.stop()));
     process.on("SIGINT", interrupt);
     const size = `${countParams(config).total.toLocaleString("en-US")} parameters`;
+    const batch = gradAccum > 1 ? `${gradAccum} micro-batches of ${batchSize}` : `batch ${batchSize}`;
     bar.log(
-      `training ${label}, ${size}, on ${backend}: steps ${start}→${steps}, batch ${loop.batchSize}, ${data.blockSize} tokens per sequence`
+      `training ${label}, ${size}, on ${backend}: steps ${start}→${steps}, ${batch}, ${data.blockSize} tokens per sequence`
     );
     const t0 = performance.now();
     const every = Math.max(1, Math.round(steps / 100)); // plain lines: about 100 per run
     let [last, loss, val, score] = [null as Progress | null, null as number | null, null as number | null, ""];
     try {
-      for await (const p of train(params, optimizer, data, loop, control)) {
+      for await (const p of session.run()) {
         [last, loss] = [p, p.loss ?? loss];
         const line = {step: p.step, steps, start, elapsed: (performance.now() - t0) / 1000, fields: fieldsOf(p, loss)};
         if (p.valLoss !== null) {
           val = p.valLoss;
-          score = addition ? await scoreAddition(params, addition) : "";
+          score = addition ? await scoreAddition(session.params, addition) : "";
           bar.log(`${bar.plain(line)}  val loss ${p.valLoss.toFixed(4)}${score}`);
-          if (p.step > start) save();
+          if (p.step > start) await save();
         } else if (!bar.tty && (p.step - start) % every === 0) bar.log(bar.plain(line));
         bar.update(line, p.done !== null);
         if (p.done) bar.end();
         if (p.done?.reason === "stopped") bar.log(`tinygpt: ${p.done.message}`);
       }
-      if (last && last.step > start) save();
+      if (last && last.step > start) await save();
     } finally {
       process.off("SIGINT", interrupt);
-      optimizer.dispose();
-      disposeParams(params);
+      session.dispose();
     }
     if (last?.done?.reason === "nonfinite") {
       throw new CliError(`${last.done.message}${last.step > start ? `; wrote ${path}` : `; ${path} not written`}`);
@@ -177,6 +186,19 @@ export const trainCommand: Command = {
     );
   }
 };
+
+/** The session that goes on from a checkpoint written by tinygpt train: it must carry the optimizer's state. */
+function resumeSession(
+  path: string,
+  resumed: Checkpoint,
+  init: {data: Source["data"]; settings: TrainSettings; seed: number}
+) {
+  if (readOptimizer(resumed) === null) {
+    disposeParams(resumed.params);
+    throw new CliError(`${path} has no optimizer state (saved with --weights-only?): it cannot be resumed`);
+  }
+  return TrainingSession.fromCheckpoint(resumed, init);
+}
 
 const fieldsOf = (p: Progress, loss: number | null) =>
   [

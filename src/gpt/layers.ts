@@ -10,10 +10,17 @@ export type Recorder = (name: string, t: tf.Tensor) => void;
 /** Dropout as the forward pass sees it: the identity unless training. */
 export type Dropout = <T extends tf.Tensor>(x: T) => T;
 
+/**
+ * Replaces the residual stream x_l (after the embeddings, l = 0, and after block l, l = 1…nLayer) by what it
+ * returns: adding a zero variable there lets a gradient be taken with respect to the stream itself.
+ */
+export type Probe = (l: number, x: tf.Tensor3D) => tf.Tensor3D;
+
 /** What a forward pass threads through every layer besides the weights. */
 export interface Ctx {
   drop: Dropout;
   record?: Recorder;
+  probe?: Probe;
   causal?: boolean; // false drops attention's causal mask (to show the leak it prevents); default true
   kv?: KVSlot; // incremental decoding: this layer's cached keys and values (model.ts sets one per block)
 }

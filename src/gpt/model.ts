@@ -5,13 +5,14 @@ import type {GPTConfig} from "./config.js";
 import type {Params} from "./params.js";
 import {block} from "./block.js";
 import {embed, layerNorm, linear, makeDropout, matMul2d, tap} from "./layers.js";
-import type {Ctx, KV, KVSlot, Recorder} from "./layers.js";
+import type {Ctx, KV, KVSlot, Probe, Recorder} from "./layers.js";
 
 export interface ForwardOptions {
   training?: boolean; // dropout on (default false)
   seed?: number; // dropout masks replay for the same seed; random without one
   checkIds?: boolean; // read idx back to check every id is in [0, vocabSize) (default true)
   causal?: boolean; // false removes the causal mask: position t then reads positions after t (default true)
+  probe?: Probe; // sees (and may replace) the residual stream after the embeddings and after every block
 }
 
 /** One block's intermediates, as named by the code that makes them. */
@@ -52,7 +53,7 @@ export interface Trace {
 /** Token ids (B, T) → logits (B, T, vocabSize). Every intermediate is freed. */
 export function forward(params: Params, idx: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
   checkInput(params.config, idx, opts.checkIds ?? true);
-  return tf.tidy(() => gpt(params, idx, {drop: dropout(params.config, opts), causal: opts.causal}));
+  return tf.tidy(() => gpt(params, idx, {drop: dropout(params.config, opts), causal: opts.causal, probe: opts.probe}));
 }
 
 /** The same pass as forward, keeping every intermediate in a Trace; logits is trace.logits. */
@@ -109,10 +110,10 @@ export function disposeTrace(trace: Trace): void {
 
 function gpt(params: Params, idx: tf.Tensor2D, ctx: Ctx, cache?: KVSlot[]): tf.Tensor3D {
   const {config, wte, h, lnF, lmHead} = params;
-  const r = tap(ctx);
+  const [r, probe]: [ReturnType<typeof tap>, Probe] = [tap(ctx), ctx.probe ?? ((_, x) => x)];
   const start = cache?.[0].past?.k.shape[2] ?? 0; // positions already in the KV cache
-  let x = ctx.drop(embed(params, idx, ctx, start)); // (B, T, C)
-  for (const [i, p] of h.entries()) x = block(x, p, config, inLayer(ctx, i, cache?.[i])); // (B, T, C)
+  let x = probe(0, ctx.drop(embed(params, idx, ctx, start))); // (B, T, C)
+  for (const [i, p] of h.entries()) x = probe(i + 1, block(x, p, config, inLayer(ctx, i, cache?.[i]))); // (B, T, C)
   if (lnF) x = r("lnF", layerNorm(x, lnF, config.layerNormEps)); // (B, T, C)
   if (lmHead) return r("logits", linear(x, lmHead)); // (B, T, vocabSize)
   const [B, T, C] = x.shape;

@@ -2,21 +2,27 @@
 import * as tf from "@tinygpt/tf";
 import {namedParams, type NamedParam, type Params} from "./params.js";
 
-export interface AdamWOptions {
-  beta1: number; // decay of the first moment m (default 0.9)
-  beta2: number; // decay of the second moment v (default 0.999; nanoGPT's small char models use 0.99)
-  eps: number; // added to √v̂ (default 1e-8)
-  weightDecay: number; // decoupled decay λ (default 0.01, PyTorch's)
-  decayEmbeddings: boolean; // whether wte and wpe decay too (default true, as nanoGPT; minGPT leaves them out)
+/** The settings of one update: they may change from one update to the next (a schedule, a reader's slider). */
+export interface AdamWSettings {
+  lr: number; // learning rate η of this update
+  beta1: number; // decay of the first moment m
+  beta2: number; // decay of the second moment v
+  eps: number; // added to √v̂
+  weightDecay: number; // decoupled decay λ, on the weights that decay
 }
 
-export const ADAMW_DEFAULTS: Readonly<AdamWOptions> = Object.freeze({
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-  weightDecay: 0.01,
-  decayEmbeddings: true
-});
+/** Which weights the optimizer moves, and which of those decay: PyTorch's parameter groups. */
+export interface ParamGroups {
+  decayEmbeddings?: boolean; // whether wte and wpe decay too (default true, as nanoGPT; minGPT leaves them out)
+  frozen?: readonly string[]; // state_dict names that do not train: no gradient, no moments, no decay
+}
+
+/** The optimizer's state on the CPU: the step count and one array per trained weight for m and for v. */
+export interface AdamWState {
+  step: number; // updates applied so far
+  m: Float32Array[]; // in the order of AdamW.params, each in its weight's layout
+  v: Float32Array[];
+}
 
 const EMBEDDINGS = ["transformer.wte.weight", "transformer.wpe.weight"];
 
@@ -24,40 +30,70 @@ const EMBEDDINGS = ["transformer.wte.weight", "transformer.wpe.weight"];
 export const decays = (name: string, rank: number, decayEmbeddings: boolean): boolean =>
   rank >= 2 && (decayEmbeddings || !EMBEDDINGS.includes(name));
 
-/** What one AdamW update applies to a weight p with gradient g, at step t (1-based), with learning rate lr:
+/** Throws, naming the field, unless every setting is in its range. */
+export function checkSettings(s: AdamWSettings): void {
+  const bad = (field: string, value: number, range: string) => {
+    throw new RangeError(`${field} (${value}) must be ${range}`);
+  };
+  if (!(s.lr >= 0 && Number.isFinite(s.lr))) bad("lr", s.lr, "a finite number ≥ 0");
+  if (!(s.beta1 >= 0 && s.beta1 < 1)) bad("beta1", s.beta1, "in [0, 1)");
+  if (!(s.beta2 >= 0 && s.beta2 < 1)) bad("beta2", s.beta2, "in [0, 1)");
+  if (!(s.eps > 0 && Number.isFinite(s.eps))) bad("eps", s.eps, "a positive number");
+  if (!(s.weightDecay >= 0 && Number.isFinite(s.weightDecay))) bad("weightDecay", s.weightDecay, "a number ≥ 0");
+}
+
+/**
+ * What one AdamW update applies to a weight p with gradient g, at step t (1-based), with learning rate lr:
  *    m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
  *    m̂ = m / (1 − β1ᵗ)              v̂ = v / (1 − β2ᵗ)
  *    p ← p − lr·(m̂ / (√v̂ + ε) + λ·p)   (λ = 0 for weights that do not decay)
+ * The settings come with each update; the state (m, v, the step count) is read through m, v and step, and changed
+ * only by apply(), restore() and rewind().
  */
 export class AdamW {
-  readonly options: AdamWOptions;
-  readonly params: NamedParam[]; // the model's weights, in state_dict order
-  readonly decay: boolean[]; // per weight: whether weight decay applies
-  readonly m: tf.Variable[]; // first moments, per weight (zeros at first)
-  readonly v: tf.Variable[]; // second moments
-  step = 0; // updates applied so far: the next is update step + 1
+  readonly params: readonly NamedParam[]; // the weights it trains, in state_dict order (frozen ones left out)
+  readonly decay: readonly boolean[]; // per trained weight: whether weight decay applies
+  readonly decayEmbeddings: boolean;
+  private readonly moments: {m: tf.Variable[]; v: tf.Variable[]};
+  private t = 0;
 
-  constructor(model: Params, options: Partial<AdamWOptions> = {}) {
-    this.options = {...ADAMW_DEFAULTS, ...options};
-    const {beta1, beta2, eps, weightDecay} = this.options;
-    if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) throw new Error("beta1 and beta2 must be in [0, 1)");
-    if (!(eps > 0 && weightDecay >= 0)) throw new Error("eps must be positive and weightDecay non-negative");
-    this.params = namedParams(model);
-    this.decay = this.params.map(({name, variable}) => decays(name, variable.rank, this.options.decayEmbeddings));
+  /** weights: a model's (every weight but the frozen ones) or a list of named weights (adapters, say). */
+  constructor(weights: Params | readonly NamedParam[], {decayEmbeddings = true, frozen = []}: ParamGroups = {}) {
+    const all = Array.isArray(weights) ? (weights as readonly NamedParam[]) : namedParams(weights as Params);
+    const unknown = frozen.find((name) => !all.some((p) => p.name === name));
+    if (unknown !== undefined) throw new Error(`frozen: no weight is named ${unknown}`);
+    this.params = all.filter(({name}) => !frozen.includes(name));
+    this.decayEmbeddings = decayEmbeddings;
+    this.decay = this.params.map(({name, variable}) => decays(name, variable.rank, decayEmbeddings));
     const zeros = () => this.params.map(({variable}) => tf.variable(tf.zerosLike(variable), false));
-    [this.m, this.v] = tf.tidy(() => [zeros(), zeros()]);
+    this.moments = tf.tidy(() => ({m: zeros(), v: zeros()}));
+  }
+
+  /** Updates applied so far: the next is update step + 1. */
+  get step(): number {
+    return this.t;
+  }
+
+  /** First moments, per trained weight (zeros at first). Read them; restore() changes them. */
+  get m(): readonly tf.Tensor[] {
+    return this.moments.m;
+  }
+
+  /** Second moments. */
+  get v(): readonly tf.Tensor[] {
+    return this.moments.v;
   }
 
   /** 1 − β1ᵗ and 1 − β2ᵗ for the update about to be applied (t = step + 1). */
-  biasCorrections(): {bc1: number; bc2: number} {
-    const t = this.step + 1;
-    return {bc1: 1 - Math.pow(this.options.beta1, t), bc2: 1 - Math.pow(this.options.beta2, t)};
+  biasCorrections({beta1, beta2}: Pick<AdamWSettings, "beta1" | "beta2">): {bc1: number; bc2: number} {
+    const t = this.t + 1;
+    return {bc1: 1 - Math.pow(beta1, t), bc2: 1 - Math.pow(beta2, t)};
   }
 
   /**
-   * Applies one update from grads (one per weight, in params order) and counts it. With scale (a scalar: the
-   * clipping factor), every gradient is first multiplied by it. With ok (a boolean scalar), the weights and moments
-   * change only where ok is true: a guard decides on the device, with no readback.
+   * Applies one update from grads (one per trained weight, in params order) with settings, and counts it. With
+   * scale (a scalar: the clipping factor), every gradient is first multiplied by it. With ok (a boolean scalar), the
+   * weights and moments change only where ok is true: a guard decides on the device, with no readback.
    * With keep, returns the change made to each weight (the caller disposes it); otherwise null.
    *
    * Written for few kernels (each is a dispatch and a pass over a weight; see bench/README.md): the per-step factors
@@ -67,14 +103,15 @@ export class AdamW {
    * instead of a select on every weight, moment and update.
    */
   apply(
-    grads: tf.Tensor[],
-    lr: number,
+    grads: readonly tf.Tensor[],
+    settings: AdamWSettings,
     {ok, scale, keep = false}: {ok?: tf.Tensor; scale?: tf.Tensor; keep?: boolean} = {}
   ): tf.Tensor[] | null {
     if (grads.length !== this.params.length)
       throw new Error(`${grads.length} gradients for ${this.params.length} weights`);
-    const {beta1, beta2, eps, weightDecay} = this.options;
-    const {bc1, bc2} = this.biasCorrections();
+    checkSettings(settings);
+    const {lr, beta1, beta2, eps, weightDecay} = settings;
+    const {bc1, bc2} = this.biasCorrections(settings);
     const changes: tf.Tensor[] = [];
     tf.tidy(() => {
       const gate = (on: number | tf.Tensor, off: number): tf.Tensor =>
@@ -98,38 +135,67 @@ export class AdamW {
         const [cond, zeros] = fills.get(key)!;
         return tf.where(cond, g, zeros);
       };
+      const {m: ms, v: vs} = this.moments;
       this.params.forEach(({variable: p}, i) => {
         const g = safe(grads[i]);
-        const m = tf.add(tf.mul(this.m[i], f.b1), tf.mul(g, f.c1)); // β1·m + (1 − β1)·g
-        const v = tf.add(tf.mul(this.v[i], f.b2), tf.mul(tf.square(g), f.c2)); // β2·v + (1 − β2)·g²
+        const m = tf.add(tf.mul(ms[i], f.b1), tf.mul(g, f.c1)); // β1·m + (1 − β1)·g
+        const v = tf.add(tf.mul(vs[i], f.b2), tf.mul(tf.square(g), f.c2)); // β2·v + (1 − β2)·g²
         const direction = tf.div(m, tf.add(tf.sqrt(v), f.eps));
         const decayed = this.decay[i] && weightDecay > 0 ? tf.mul(p, f.decay) : p;
         const next = tf.add(decayed, tf.mul(direction, f.step));
         if (keep) changes.push(tf.keep(tf.sub(next, p)));
-        this.m[i].assign(m);
-        this.v[i].assign(v);
+        ms[i].assign(m);
+        vs[i].assign(v);
         p.assign(next);
       });
     });
-    this.step++;
+    this.t++;
     return keep ? changes : null;
   }
 
-  /** Sets the step and the moments (from a checkpoint): one Float32Array per weight for m and for v. */
-  load(step: number, m: Float32Array[], v: Float32Array[]): void {
-    if (!(Number.isSafeInteger(step) && step >= 0)) throw new Error(`step (${step}) must be a non-negative integer`);
-    this.params.forEach(({variable}, i) => {
-      tf.tidy(() => {
-        this.m[i].assign(tf.tensor(m[i], variable.shape));
-        this.v[i].assign(tf.tensor(v[i], variable.shape));
-      });
-    });
-    this.step = step;
+  /** The state, read back (every read is issued before the first await: one step's state even if training goes on). */
+  async snapshot(): Promise<AdamWState> {
+    const read = (ts: readonly tf.Tensor[]) => Promise.all(ts.map((t) => t.data() as Promise<Float32Array>));
+    const step = this.t;
+    const [m, v] = await Promise.all([read(this.moments.m), read(this.moments.v)]);
+    const own = (a: Float32Array) => new Float32Array(a); // a backend may hand back memory it reuses
+    return {step, m: m.map(own), v: v.map(own)};
   }
 
-  /** Frees the moments (not the model's weights). */
+  /** Sets the step count and the moments (from a snapshot or a checkpoint). Checks every array's length first. */
+  restore({step, m, v}: AdamWState): void {
+    if (!(Number.isSafeInteger(step) && step >= 0)) throw new Error(`step (${step}) must be a non-negative integer`);
+    if (m.length !== this.params.length || v.length !== this.params.length) {
+      throw new Error(`${m.length} and ${v.length} moments for ${this.params.length} weights`);
+    }
+    this.params.forEach(({name, variable}, i) => {
+      for (const a of [m[i], v[i]]) {
+        if (a.length !== variable.size) throw new Error(`${name}: ${a.length} moment values for ${variable.size}`);
+      }
+    });
+    this.params.forEach(({variable}, i) => {
+      tf.tidy(() => {
+        this.moments.m[i].assign(tf.tensor(m[i], variable.shape));
+        this.moments.v[i].assign(tf.tensor(v[i], variable.shape));
+      });
+    });
+    this.t = step;
+  }
+
+  /**
+   * Sets the step count back to step, leaving the moments: after updates a guard turned into no-ops (the weights
+   * and moments stayed those of step), so that the next update's bias corrections are those of step + 1.
+   */
+  rewind(step: number): void {
+    if (!(Number.isSafeInteger(step) && step >= 0 && step <= this.t)) {
+      throw new Error(`rewind: step (${step}) must be an integer in [0, ${this.t}]`);
+    }
+    this.t = step;
+  }
+
+  /** Frees the moments (not the weights). */
   dispose(): void {
-    tf.dispose([...this.m, ...this.v]);
+    tf.dispose([...this.moments.m, ...this.moments.v]);
   }
 }
 
@@ -138,7 +204,7 @@ export class AdamW {
  * additions would be three kernels per tensor). WebGPU's concat splits itself below the 8 storage buffers a shader
  * may bind; an addN over many tensors would not (the pipeline silently fails).
  */
-export function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
+export function globalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
   return tf.tidy(() => {
     if (tensors.length === 0) return tf.scalar(0);
     const flat =

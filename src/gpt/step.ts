@@ -1,118 +1,101 @@
-// One training step: forward, loss, backward, clip, AdamW; and, on request, everything the step did.
+// One training step: forward, loss, backward (over one batch or k micro-batches), clip, AdamW.
 import * as tf from "@tinygpt/tf";
 import type {Batch} from "./data/corpus.js";
+import type {Probe} from "./layers.js";
 import {IGNORE_INDEX, nll} from "./loss.js";
 import {forward} from "./model.js";
-import {clipScale, globalNorm, type AdamW} from "./optim.js";
+import {clipScale, globalNorm, type AdamW, type AdamWSettings} from "./optim.js";
 import type {Params} from "./params.js";
 
-export interface StepOptions {
-  lr: number; // learning rate of this update
-  clip?: number | null; // clip gradients to this global norm (PyTorch's clip_grad_norm_); null: no clipping
-  seed?: number; // dropout masks of this step (when the config has dropout)
-  guard?: Guard; // skip the update, on the device, once a loss or gradient norm is not finite
-  inspect?: boolean; // also return a StepInspection (copies every gradient, moment and update)
+/** What a loss is computed with besides the weights and the batch. */
+export interface LossOptions {
+  training: boolean; // dropout on
+  seed?: number; // the dropout masks
+  probe?: Probe; // see ForwardOptions.probe
 }
 
-/** One weight's part in a step; shapes are the weight's (Linear weights are (in, out)). */
-export interface ParamStep {
-  name: string; // nanoGPT state_dict name
-  decay: boolean; // whether weight decay applied
-  grad: tf.Tensor; // ∂loss/∂p, before clipping
-  m: tf.Tensor; // first moment after the step
-  v: tf.Tensor; // second moment after the step
-  update: tf.Tensor; // the change made: p after = p before + update
-}
+/** The targets of a batch that are scored (not IGNORE_INDEX). */
+export const supervised = (batch: Batch): number => batch.y.reduce((n, id) => n + (id === IGNORE_INDEX ? 0 : 1), 0);
 
-/** Everything a step did. The caller owns the tensors: disposeInspection frees them, readTensors reads them. */
-export interface StepInspection {
-  step: number; // the update's number t (1-based), as in the bias corrections
-  batch: {x: number[][]; y: number[][]}; // (B, T) ids and targets (IGNORE_INDEX where unsupervised)
-  lr: number;
-  biasCorrection1: number; // 1 − β1ᵗ
-  biasCorrection2: number; // 1 − β2ᵗ
-  loss: tf.Scalar; // before the update
-  gradNorm: tf.Scalar; // global norm before clipping
-  clipScale: tf.Scalar; // the factor every gradient was multiplied by (1 without clipping)
-  clippedNorm: tf.Scalar; // global norm after clipping
-  params: ParamStep[]; // in state_dict order
-  lossAfter: tf.Scalar; // the same batch (and dropout masks) after the update
-}
-
-export interface StepResult {
-  loss: tf.Scalar; // before the update; the caller disposes it
-  gradNorm: tf.Scalar; // before clipping; the caller disposes it
-  inspection: StepInspection | null; // only with {inspect: true}
+/**
+ * The mean cross-entropy over the supervised targets of a batch, with the logits (B, T, V) and each position's
+ * loss (B, T; 0 where unsupervised) it came from. (Tidy: call inside tf.tidy or variableGrads.)
+ */
+export function lossParts(params: Params, batch: Batch, {training, seed, probe}: LossOptions) {
+  const {x, y, B, T} = batch;
+  const n = supervised(batch);
+  if (n === 0) throw new Error("every target of the batch is IGNORE_INDEX: nothing to learn");
+  const logits = forward(params, tf.tensor2d(x, [B, T], "int32"), {training, seed, probe, checkIds: false}); // (B, T, V)
+  const losses = nll(logits, tf.tensor2d(y, [B, T], "int32")); // (B, T)
+  return {loss: tf.div(tf.sum(losses), n) as tf.Scalar, logits, losses};
 }
 
 /** Mean cross-entropy over the supervised targets of a batch. (Tidy: call inside tf.tidy or variableGrads.) */
-export function batchLoss(params: Params, batch: Batch, training: boolean, seed?: number): tf.Scalar {
-  const {x, y, B, T} = batch;
-  const supervised = y.reduce((n, id) => n + (id === IGNORE_INDEX ? 0 : 1), 0);
-  if (supervised === 0) throw new Error("every target of the batch is IGNORE_INDEX: nothing to learn");
-  const logits = forward(params, tf.tensor2d(x, [B, T], "int32"), {training, seed, checkIds: false}); // (B, T, V)
-  return tf.div(tf.sum(nll(logits, tf.tensor2d(y, [B, T], "int32"))), supervised) as tf.Scalar;
+export const batchLoss = (params: Params, batch: Batch, training: boolean, seed?: number): tf.Scalar =>
+  lossParts(params, batch, {training, seed}).loss;
+
+/**
+ * The loss of one update and its gradient with respect to vars, over k micro-batches: micro-batch j's loss is
+ * weighted by its share of the supervised targets, n_j / N, so that the sum is the mean over all N targets — the
+ * loss of one batch made of the k micro-batches, and the same gradient. lossOf(batch, j) computes micro-batch j's
+ * mean loss (it may keep tensors of its own). The caller owns the returned tensors.
+ */
+export function gradients(
+  vars: readonly tf.Variable[],
+  batches: readonly Batch[],
+  lossOf: (batch: Batch, j: number) => tf.Scalar
+): {loss: tf.Scalar; grads: tf.Tensor[]} {
+  if (batches.length === 0) throw new Error("no batch to compute gradients on");
+  const named = (byName: tf.NamedTensorMap) => vars.map((v) => byName[v.name]);
+  if (batches.length === 1) {
+    const {value, grads} = tf.variableGrads(() => lossOf(batches[0], 0), vars as tf.Variable[]);
+    return {loss: value, grads: named(grads)};
+  }
+  const counts = batches.map(supervised);
+  const N = counts.reduce((a, b) => a + b, 0);
+  let loss: tf.Scalar | null = null;
+  let grads: tf.Tensor[] | null = null;
+  batches.forEach((batch, j) => {
+    const weight = counts[j] / N;
+    const part = tf.variableGrads(() => tf.mul(lossOf(batch, j), weight) as tf.Scalar, vars as tf.Variable[]);
+    const g = named(part.grads);
+    const [sumLoss, sumGrads]: [tf.Scalar, tf.Tensor[]] = tf.tidy(() => [
+      loss ? (tf.add(loss, part.value) as tf.Scalar) : tf.clone(part.value),
+      g.map((gi, i) => (grads ? tf.add(grads[i], gi) : tf.clone(gi)))
+    ]);
+    tf.dispose([part.value, ...g, ...(loss ? [loss] : []), ...(grads ?? [])]);
+    [loss, grads] = [sumLoss, sumGrads];
+  });
+  return {loss: loss!, grads: grads!};
+}
+
+export interface StepOptions {
+  clip?: number | null; // clip gradients to this global norm (PyTorch's clip_grad_norm_); null: no clipping
+  seeds?: readonly number[]; // the dropout masks of each micro-batch (when the config has dropout)
+  guard?: Guard; // skip the update, on the device, once a loss or gradient norm is not finite
 }
 
 /**
- * Forward and backward on one batch, then one AdamW update with lr. The plain step returns the loss and the
- * gradient norm as tensors and reads nothing back; {inspect: true} adds everything else (see StepInspection).
+ * Forward and backward on the micro-batches of one update (one batch, or k whose gradients are accumulated), then
+ * one AdamW update with settings. Returns the loss and the gradient norm as tensors (the caller disposes them) and
+ * reads nothing back.
  */
-export function trainStep(params: Params, optimizer: AdamW, batch: Batch, options: StepOptions): StepResult {
-  const {lr, clip = null, seed, guard, inspect = false} = options;
+export function trainStep(
+  params: Params,
+  optimizer: AdamW,
+  batches: readonly Batch[],
+  settings: AdamWSettings,
+  {clip = null, seeds = [], guard}: StepOptions = {}
+): {loss: tf.Scalar; gradNorm: tf.Scalar} {
   const vars = optimizer.params.map(({variable}) => variable);
-  const step = optimizer.step + 1;
-  const {value: loss, grads: byName} = tf.variableGrads(() => batchLoss(params, batch, true, seed), vars);
-  const grads = vars.map((v) => byName[v.name]);
+  const {loss, grads} = gradients(vars, batches, (b, j) => batchLoss(params, b, true, seeds[j]));
   const gradNorm = globalNorm(grads);
   const scale = clip === null ? null : clipScale(gradNorm, clip);
   const ok = guard?.check(loss, gradNorm, optimizer.step);
-  const {bc1, bc2} = optimizer.biasCorrections(); // of this update: read before apply() advances the step
-  const updates = optimizer.apply(grads, lr, {ok, scale: scale ?? undefined, keep: inspect}); // clips as it applies
-  if (ok) ok.dispose();
-  if (!inspect) {
-    tf.dispose([...grads, ...(scale ? [scale] : [])]);
-    return {loss, gradNorm, inspection: null};
-  }
-  const clipFactor = scale ?? tf.scalar(1);
-  const inspection: StepInspection = {
-    step,
-    batch: {x: rows(batch.x, batch.T), y: rows(batch.y, batch.T)},
-    lr,
-    biasCorrection1: bc1,
-    biasCorrection2: bc2,
-    loss: tf.clone(loss),
-    gradNorm: tf.clone(gradNorm),
-    clipScale: clipFactor,
-    clippedNorm: tf.mul(gradNorm, clipFactor),
-    params: optimizer.params.map(({name}, i) => ({
-      name,
-      decay: optimizer.decay[i],
-      grad: grads[i],
-      m: tf.clone(optimizer.m[i]),
-      v: tf.clone(optimizer.v[i]),
-      update: updates![i]
-    })),
-    lossAfter: tf.tidy(() => batchLoss(params, batch, true, seed))
-  };
-  return {loss, gradNorm, inspection};
+  optimizer.apply(grads, settings, {ok, scale: scale ?? undefined}); // clips as it applies
+  tf.dispose([...grads, ...(scale ? [scale] : []), ...(ok ? [ok] : [])]);
+  return {loss, gradNorm};
 }
-
-/** Frees every tensor of an inspection. */
-export function disposeInspection(inspection: StepInspection): void {
-  const {loss, gradNorm, clipScale, clippedNorm, lossAfter, params} = inspection;
-  tf.dispose([
-    loss,
-    gradNorm,
-    clipScale,
-    clippedNorm,
-    lossAfter,
-    ...params.flatMap((p) => [p.grad, p.m, p.v, p.update])
-  ]);
-}
-
-const rows = (ids: Int32Array, T: number): number[][] =>
-  Array.from({length: ids.length / T}, (_, b) => Array.from(ids.subarray(b * T, (b + 1) * T)));
 
 /**
  * Watches, on the device, that every step's loss and gradient norm are finite. From the first step where one is

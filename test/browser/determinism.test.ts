@@ -35,13 +35,21 @@ async function trainOn(backend: string, dropout: number): Promise<Run> {
         ...{blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 32, dropout}
       });
       const params = g.initParams(config, 11);
-      const optimizer = new g.AdamW(params);
-      const schedule = g.makeSchedule({kind: "constant", lr: 1e-2, decaySteps: steps});
-      const options = {steps, batchSize: 4, schedule, clip: 1, seed: 5, evalEvery: 0, evalIters: 1, logEvery: 1};
+      const fields = {
+        steps,
+        batchSize: 4,
+        lr: 1e-2,
+        schedule: "constant" as const,
+        warmup: 0,
+        clip: 1,
+        evalEvery: 0,
+        evalIters: 1
+      };
+      const settings = {...g.recipe("torch"), ...fields};
+      const session = new g.TrainingSession({params, data, settings, seed: 5});
       const losses: number[] = [];
-      for await (const p of g.train(params, optimizer, data, options)) if (p.loss !== null) losses.push(p.loss);
-      optimizer.dispose();
-      g.disposeParams(params);
+      for await (const p of session.run()) if (p.loss !== null) losses.push(p.loss);
+      session.dispose();
       return {active: status.active, losses, leaked: g.tf.memory().numTensors - before};
     },
     {backend, dropout, steps: STEPS}
@@ -79,16 +87,23 @@ test("50 training steps and a 40-token generation leak no tensor on webgpu", asy
     const data = g.charCorpus(g.TOY_SENTENCES, {blockSize: 8, seed: 1});
     const config = g.makeConfig({vocabSize: data.tokenizer.vocabSize, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 16});
     const params = g.initParams(config, 4);
-    const optimizer = new g.AdamW(params);
+    const fields = {
+      steps: 50,
+      batchSize: 4,
+      lr: 1e-3,
+      schedule: "constant" as const,
+      clip: 1,
+      evalEvery: 25,
+      evalIters: 1
+    };
+    const settings = {...g.recipe("torch"), ...fields, logEvery: 10};
+    const session = new g.TrainingSession({params, data, settings, seed: 1});
     const before = g.tf.memory().numTensors;
-    const schedule = g.makeSchedule({kind: "constant", lr: 1e-3, decaySteps: 50});
-    const options = {steps: 50, batchSize: 4, schedule, clip: 1, seed: 1, evalEvery: 25, evalIters: 1, logEvery: 10};
-    for await (const p of g.train(params, optimizer, data, options)) void p;
+    for await (const p of session.run()) void p;
     const afterTraining = g.tf.memory().numTensors - before;
     const ids = await g.generate(params, [1, 2, 3], {maxNewTokens: 40, seed: 3, temperature: 1});
     const afterGeneration = g.tf.memory().numTensors - before;
-    optimizer.dispose();
-    g.disposeParams(params);
+    session.dispose();
     return {afterTraining, afterGeneration, generated: ids.length};
   });
   assert.deepEqual(leaked, {afterTraining: 0, afterGeneration: 0, generated: 43});

@@ -10,7 +10,8 @@ import * as model from "../../src/gpt/model.js";
 import * as loss from "../../src/gpt/loss.js";
 import * as optim from "../../src/gpt/optim.js";
 import * as step from "../../src/gpt/step.js";
-import * as train from "../../src/gpt/train.js";
+import * as session from "../../src/gpt/session.js";
+import * as recipes from "../../src/gpt/recipes.js";
 import * as schedule from "../../src/gpt/schedule.js";
 import * as corpus from "../../src/gpt/data/corpus.js";
 import * as corpora from "../../src/gpt/data/corpora.js";
@@ -24,7 +25,7 @@ const WASM_PATHS = {
 };
 (window as unknown as {WASM_PATHS: typeof WASM_PATHS}).WASM_PATHS = WASM_PATHS;
 
-const training = {...optim, ...step, ...train, ...schedule, ...corpus, ...corpora, ...sample};
+const training = {...optim, ...step, ...session, ...recipes, ...schedule, ...corpus, ...corpora, ...sample};
 const gpt = {...config, ...presets, ...params, ...count, ...random};
 const tinygpt = {tf, ...backend, ...gpt, ...model, ...loss, ...training};
 (window as unknown as {tinygpt: typeof tinygpt}).tinygpt = tinygpt;

@@ -125,7 +125,7 @@ describe("tinygpt train stops on a non-finite loss", () => {
     );
     assert.ok(existsSync(out));
     const loaded = loadCheckpoint(readFileSync(out));
-    const optimizer = loadOptimizer(loaded)!;
+    const {optimizer} = loadOptimizer(loaded)!;
     assert.equal(optimizer.step, 1);
     for (const {name, variable} of namedParams(loaded.params)) {
       assert.ok((await variable.data()).every(Number.isFinite), `${name} is finite`);

@@ -51,7 +51,7 @@ describe("tinygpt train", {concurrency: true}, () => {
     assert.doesNotMatch(r.stderr, /\r/);
     const loaded = loadCheckpoint(readFileSync(out));
     assert.deepEqual(loaded.tokenizer!.toJSON(), {type: "char", vocab: [...new Set(TOY_SENTENCES)].sort()});
-    const optimizer = loadOptimizer(loaded)!;
+    const {optimizer} = loadOptimizer(loaded)!;
     assert.equal(optimizer.step, 6);
     assert.equal(JSON.parse(loaded.extra.metadata.training).data.file, file("toy.txt"));
     optimizer.dispose();

@@ -36,9 +36,10 @@ describe("memory budget", () => {
       const config = makeConfig({vocabSize: 40, blockSize: T, nLayer: L, nHead: 4, nEmbd: C, dropout: 0.1});
       const params = initParams(config, 1);
       const optimizer = new AdamW(params);
+      const adamw = {lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01};
       const batch = {x: new Int32Array(B * T).fill(1), y: new Int32Array(B * T).fill(2), B, T};
       const {peakBytes} = await tf.profile(() => {
-        const {loss, gradNorm} = trainStep(params, optimizer, batch, {lr: 1e-3, clip: 1, seed: 1});
+        const {loss, gradNorm} = trainStep(params, optimizer, [batch], adamw, {clip: 1, seeds: [1]});
         tf.dispose([loss, gradNorm]);
       });
       optimizer.dispose();

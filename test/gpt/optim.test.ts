@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {makeConfig} from "../../src/gpt/config.js";
 import {CheckpointError, loadCheckpoint, saveCheckpoint} from "../../src/gpt/checkpoint.js";
-import {loadOptimizer, optimizerExtra} from "../../src/gpt/checkpointOptim.js";
-import {AdamW, clipScale, decays, globalNorm} from "../../src/gpt/optim.js";
+import {loadOptimizer, optimizerExtra, optimizerRecord} from "../../src/gpt/checkpointOptim.js";
+import {AdamW, clipScale, decays, globalNorm, type AdamWSettings} from "../../src/gpt/optim.js";
 import {disposeParams, initParams, namedParams} from "../../src/gpt/params.js";
 import {assertClose, noLeak, randomTensor, useCpu} from "../helpers/tf.js";
 
@@ -22,18 +22,24 @@ function filledModel(value: number) {
 
 const filled = (shape: number[], value: number) => tf.fill(shape, value);
 
+/** PyTorch's AdamW defaults, at learning rate lr. */
+const torch = (lr: number, changes: Partial<AdamWSettings> = {}): AdamWSettings => ({
+  ...{lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01},
+  ...changes
+});
+
 describe("AdamW", () => {
   it("two AdamW steps match a hand computation, with weight decay on 2-D weights only", async () => {
     await noLeak(async () => {
       const params = filledModel(0.5);
-      const optimizer = new AdamW(params, {beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01});
+      const optimizer = new AdamW(params);
       const named = optimizer.params;
       // Step 1: g = 0.2 → m = 0.02, v = 4e-5, m̂ = 0.2, √v̂ = 0.2; decayed p = 0.5 − 0.1·(0.2/(0.2 + 1e-8) + 0.01·0.5).
       // Step 2: g = −0.1 → m = 0.008, v = 4.996e-5, m̂ = 0.008/0.19, v̂ = 4.996e-5/0.001999.
       const expected = {decayed: [0.399500005, 0.3724668027], plain: [0.400000005, 0.3733663027]};
       for (const [t, g] of [0.2, -0.1].entries()) {
         const grads = named.map(({variable}) => filled(variable.shape, g));
-        assert.equal(optimizer.apply(grads, 0.1), null);
+        assert.equal(optimizer.apply(grads, torch(0.1)), null);
         tf.dispose(grads);
         assert.equal(optimizer.step, t + 1);
         for (const {name, variable} of named) {
@@ -73,7 +79,7 @@ describe("AdamW", () => {
       const optimizer = new AdamW(params);
       const before = await Promise.all(optimizer.params.map(({variable}) => variable.data()));
       const grads = optimizer.params.map(({variable}, i) => randomTensor(variable.shape, i + 10));
-      const changes = optimizer.apply(grads, 1e-2, {keep: true})!;
+      const changes = optimizer.apply(grads, torch(1e-2), {keep: true})!;
       for (const [i, {variable}] of optimizer.params.entries()) {
         const after = Array.from(await variable.data());
         const change = Array.from(await changes[i].data());
@@ -96,11 +102,123 @@ describe("AdamW", () => {
       const optimizer = new AdamW(params);
       const grads = optimizer.params.map(({variable}) => filled(variable.shape, 0.2));
       const ok = tf.scalar(false, "bool");
-      optimizer.apply(grads, 0.1, {ok});
+      optimizer.apply(grads, torch(0.1), {ok});
       assert.equal(optimizer.step, 1);
       for (const {variable} of optimizer.params) assert.ok((await variable.data()).every((x) => x === 0.5));
       assert.ok((await optimizer.m[0].data()).every((x) => x === 0));
       tf.dispose([...grads, ok]);
+      optimizer.dispose();
+      disposeParams(params);
+    });
+  });
+
+  it("the settings may change from one update to the next: each update uses its own", async () => {
+    await noLeak(async () => {
+      const [a, b] = [filledModel(0.5), filledModel(0.5)];
+      const [oa, ob] = [new AdamW(a), new AdamW(b)];
+      const step = (o: AdamW, s: AdamWSettings) => {
+        const grads = o.params.map(({variable}) => filled(variable.shape, 0.2));
+        o.apply(grads, s);
+        tf.dispose(grads);
+      };
+      step(oa, torch(0.1));
+      step(ob, torch(0.1));
+      step(oa, torch(0.05, {beta2: 0.99, weightDecay: 0}));
+      step(ob, torch(0.1));
+      // Step 2 of a: g = 0.2 again, m̂ = 0.2; v was 0.001·0.04 and now takes β2 = 0.99; lr 0.05 and no decay.
+      const p1 = 0.5 - 0.1 * (0.2 / (0.2 + 1e-8) + 0.01 * 0.5);
+      const vHat = (0.99 * (0.001 * 0.04) + 0.01 * 0.04) / (1 - 0.99 ** 2);
+      const wte = oa.params[0].variable;
+      const want = p1 - 0.05 * (0.2 / (Math.sqrt(vHat) + 1e-8));
+      assertClose(Array.from(await wte.data()), new Array(wte.size).fill(want), 1e-6, "a");
+      const other = Array.from(await ob.params[0].variable.data());
+      assert.notDeepEqual(Array.from(await wte.data()), other);
+      [oa, ob].forEach((o) => o.dispose());
+      [a, b].forEach(disposeParams);
+    });
+  });
+
+  it("an invalid setting is refused with its name, before anything changes", async () => {
+    await noLeak(async () => {
+      const params = filledModel(0.5);
+      const optimizer = new AdamW(params);
+      const grads = optimizer.params.map(({variable}) => filled(variable.shape, 0.2));
+      const cases: [Partial<AdamWSettings>, RegExp][] = [
+        [{beta1: 1}, /beta1 \(1\) must be in \[0, 1\)/],
+        [{beta2: -0.1}, /beta2 \(-0.1\)/],
+        [{eps: 0}, /eps \(0\)/],
+        [{weightDecay: -1}, /weightDecay \(-1\)/],
+        [{lr: NaN}, /lr \(NaN\)/]
+      ];
+      for (const [bad, message] of cases) assert.throws(() => optimizer.apply(grads, torch(0.1, bad)), message);
+      assert.equal(optimizer.step, 0);
+      assert.ok((await optimizer.params[0].variable.data()).every((x) => x === 0.5));
+      tf.dispose(grads);
+      optimizer.dispose();
+      disposeParams(params);
+    });
+  });
+
+  it("frozen weights get no moments, no update and no decay; the others train as before", async () => {
+    await noLeak(async () => {
+      const params = filledModel(0.5);
+      const frozen = ["transformer.wte.weight", "transformer.h.0.attn.c_attn.weight"];
+      const optimizer = new AdamW(params, {frozen});
+      const names = optimizer.params.map((p) => p.name);
+      assert.equal(names.length, namedParams(params).length - 2);
+      assert.ok(frozen.every((name) => !names.includes(name)));
+      assert.equal(optimizer.m.length, names.length);
+      const grads = optimizer.params.map(({variable}) => filled(variable.shape, 0.2));
+      optimizer.apply(grads, torch(0.1));
+      for (const {name, variable} of namedParams(params)) {
+        const values = await variable.data();
+        if (frozen.includes(name))
+          assert.ok(
+            values.every((x) => x === 0.5),
+            `${name} moved`
+          );
+        else
+          assert.ok(
+            values.every((x) => x !== 0.5),
+            `${name} did not move`
+          );
+      }
+      assert.throws(
+        () => new AdamW(params, {frozen: ["transformer.nope"]}),
+        /frozen: no weight is named transformer.nope/
+      );
+      tf.dispose(grads);
+      optimizer.dispose();
+      disposeParams(params);
+    });
+  });
+
+  it("snapshot and restore give back the step and the moments; rewind sets the step back only", async () => {
+    await noLeak(async () => {
+      const params = initParams(config, 4);
+      const optimizer = new AdamW(params);
+      const grads = optimizer.params.map(({variable}, i) => randomTensor(variable.shape, i + 30));
+      optimizer.apply(grads, torch(1e-3));
+      const saved = await optimizer.snapshot();
+      optimizer.apply(grads, torch(1e-3));
+      assert.equal(optimizer.step, 2);
+      assert.notDeepEqual(await optimizer.m[0].data(), saved.m[0]);
+      optimizer.restore(saved);
+      assert.equal(optimizer.step, 1);
+      for (let i = 0; i < saved.m.length; i++) {
+        assert.deepEqual(await optimizer.m[i].data(), saved.m[i]);
+        assert.deepEqual(await optimizer.v[i].data(), saved.v[i]);
+      }
+      const m0 = await optimizer.m[0].data();
+      optimizer.apply(grads, torch(1e-3));
+      optimizer.rewind(1);
+      assert.equal(optimizer.step, 1);
+      assert.notDeepEqual(await optimizer.m[0].data(), m0); // the moments are left as they are
+      assert.deepEqual(optimizer.biasCorrections({beta1: 0.9, beta2: 0.999}), {bc1: 1 - 0.9 ** 2, bc2: 1 - 0.999 ** 2});
+      assert.throws(() => optimizer.rewind(2), /rewind: step \(2\) must be an integer in \[0, 1\]/);
+      assert.throws(() => optimizer.restore({...saved, m: saved.m.slice(1)}), /moments for/);
+      assert.throws(() => optimizer.restore({...saved, step: -1}), /step/);
+      tf.dispose(grads);
       optimizer.dispose();
       disposeParams(params);
     });
@@ -138,18 +256,22 @@ describe("clipping by global norm", () => {
 });
 
 describe("optimizer state in checkpoints", () => {
-  it("optimizerExtra and loadOptimizer round-trip the step, options and moments exactly", async () => {
+  it("optimizerExtra and loadOptimizer round-trip the step, settings, groups and moments exactly", async () => {
     await noLeak(async () => {
       const params = initParams(config, 3);
-      const optimizer = new AdamW(params, {beta2: 0.99, weightDecay: 0.1, decayEmbeddings: false});
+      const optimizer = new AdamW(params, {decayEmbeddings: false});
       const grads = optimizer.params.map(({variable}, i) => randomTensor(variable.shape, i + 20));
-      optimizer.apply(grads, 1e-3);
-      optimizer.apply(grads, 1e-3);
-      const bytes = saveCheckpoint(params, null, optimizerExtra(optimizer));
+      const settings = torch(1e-3, {beta2: 0.99, weightDecay: 0.1});
+      optimizer.apply(grads, settings);
+      optimizer.apply(grads, settings);
+      const record = optimizerRecord(optimizer, settings);
+      assert.deepEqual(record, {beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, decayEmbeddings: false});
+      const bytes = saveCheckpoint(params, null, optimizerExtra(optimizer, record));
       const loaded = loadCheckpoint(bytes);
-      const restored = loadOptimizer(loaded)!;
+      const {optimizer: restored, record: read} = loadOptimizer(loaded)!;
       assert.equal(restored.step, 2);
-      assert.deepEqual(restored.options, optimizer.options);
+      assert.deepEqual(read, record);
+      assert.equal(restored.decayEmbeddings, false);
       for (let i = 0; i < optimizer.m.length; i++) {
         assert.deepEqual(await restored.m[i].data(), await optimizer.m[i].data());
         assert.deepEqual(await restored.v[i].data(), await optimizer.v[i].data());
@@ -173,14 +295,32 @@ describe("optimizer state in checkpoints", () => {
     [params, loaded.params].forEach(disposeParams);
   });
 
-  it("loadOptimizer rejects a missing moment, a bad step and an unknown option", () => {
+  it("a frozen weight's moments are neither written nor expected", () => {
+    const params = initParams(config, 3);
+    const frozen = ["transformer.wte.weight"];
+    const optimizer = new AdamW(params, {frozen});
+    const extra = optimizerExtra(optimizer, optimizerRecord(optimizer, torch(1e-3), frozen));
+    assert.ok(!extra.tensors.some((t) => t.name.includes("wte")));
+    const loaded = loadCheckpoint(saveCheckpoint(params, null, extra));
+    const {optimizer: restored, record} = loadOptimizer(loaded)!;
+    assert.deepEqual(record.frozen, frozen);
+    assert.deepEqual(
+      restored.params.map((p) => p.name),
+      optimizer.params.map((p) => p.name)
+    );
+    [optimizer, restored].forEach((o) => o.dispose());
+    [params, loaded.params].forEach(disposeParams);
+  });
+
+  it("loadOptimizer rejects a missing moment, a bad step, an unknown option and an invalid setting", () => {
     const params = initParams(config, 3);
     const optimizer = new AdamW(params);
-    const extra = optimizerExtra(optimizer);
+    const extra = optimizerExtra(optimizer, optimizerRecord(optimizer, torch(1e-3)));
     const cases: [typeof extra, RegExp][] = [
       [{...extra, tensors: extra.tensors.slice(1)}, /missing tensor optimizer\.transformer\.wte\.weight\.exp_avg/],
       [{...extra, metadata: {optimizer: JSON.stringify({type: "adamw", step: -1})}}, /step/],
       [{...extra, metadata: {optimizer: JSON.stringify({type: "adamw", step: 1, momentum: 0.9})}}, /momentum/],
+      [{...extra, metadata: {optimizer: JSON.stringify({type: "adamw", step: 1, beta2: 1})}}, /invalid: beta2 \(1\)/],
       [{tensors: extra.tensors, metadata: {}}, /no optimizer/]
     ];
     for (const [bad, message] of cases) {

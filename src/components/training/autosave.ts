@@ -22,7 +22,7 @@ export function autosave(
   let last = Date.now();
   let writing: Promise<void> = Promise.resolve();
   return session.onCopy((copy, why) => {
-    if (why === "initial" || copy.step === 0) return;
+    if (why === "initial" || copy.optimizer.step === 0) return;
     if (why === "progress" && Date.now() - last < everyMs) return;
     last = Date.now();
     const {bytes, name, step} = session.copyBytes(copy);

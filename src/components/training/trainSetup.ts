@@ -3,7 +3,8 @@
 import {makeConfig, type GPTConfig} from "../../gpt/config.js";
 import {PRESETS} from "../../gpt/presets.js";
 import {EXAMPLE_LENGTH} from "../../gpt/data/addition.js";
-import {learningRate, makeSchedule, type Schedule} from "../../gpt/schedule.js";
+import {RECIPES, scheduleOf, type TrainSettings} from "../../gpt/recipes.js";
+import {learningRate} from "../../gpt/schedule.js";
 import type {ReaderModel} from "../reader/readerModel.js";
 import {loadModel, STORAGE_KEY} from "../reader/modelStorage.js";
 import type {TrainData} from "./trainData.js";
@@ -81,33 +82,47 @@ export interface RunSettings {
   sampleEvery: number; // samples from the model every this many updates
 }
 
+const EVERY = {evalEvery: 100, sampleEvery: 250}; // the page's cadence: a point on the charts, a sample
+
 /**
- * The defaults. Addition: 2,000 steps of batch 64, warmup 100 then cosine from 1e-3 to 1e-4, β2 0.99 — measured
- * (tinygpt train, seed 1337) at 100% on the held-out sums from step 1,750. Text: nanoGPT's recipe for small
- * character models (the shipped Shakespeare model's): warmup 100, lr 1e-3, weight decay 0.1, β2 0.99.
+ * The defaults: the course's addition recipe (gpt/recipes.ts: 2,000 steps of batch 64, warmup 100 then cosine from
+ * 1e-3 to 1e-4, β2 0.99), or, on text, the shipped Shakespeare model's (nanoGPT's character recipe at batch 12).
  */
 export function recipe(addition: boolean): RunSettings {
-  const shared = {lr: 1e-3, schedule: "warmup + cosine" as ScheduleChoice, warmup: 100, beta2: 0.99, ...EVERY};
-  return addition
-    ? {...shared, steps: 2000, batchSize: 64, weightDecay: 0.01}
-    : {...shared, steps: 2000, batchSize: 12, weightDecay: 0.1};
+  const r = RECIPES[addition ? "course-addition" : "baby-shakespeare"];
+  const {steps, batchSize, lr, warmup, weightDecay, beta2, clip} = r;
+  return {steps, batchSize, lr, schedule: "warmup + cosine", warmup, weightDecay, beta2, clip, ...EVERY};
 }
-
-const EVERY = {clip: 1, evalEvery: 100, sampleEvery: 250};
 
 export const RUN_DEFAULTS: Readonly<RunSettings> = Object.freeze(recipe(true));
 
-/** The library's schedule for the settings: cosine decays to 0 at the last step; warmup + cosine, as nanoGPT, to lr / 10. */
-export function scheduleOf(s: RunSettings): Schedule {
-  const kind = s.schedule === "constant" ? "constant" : "cosine";
+/**
+ * The library's settings for the reader's: cosine decays to 0 at the last step; warmup + cosine, as nanoGPT, to
+ * lr / 10; clip 0 is no clipping. β1 and ε are PyTorch's.
+ */
+export function trainSettings(s: RunSettings): TrainSettings {
+  const schedule = s.schedule === "constant" ? "constant" : "cosine";
   const nanoGPT = s.schedule === "warmup + cosine";
   const warmup = nanoGPT ? Math.min(s.warmup, s.steps) : 0;
-  return makeSchedule({kind, lr: s.lr, warmup, minLr: nanoGPT ? s.lr / 10 : 0, decaySteps: s.steps});
+  const {beta1, eps} = RECIPES.torch;
+  return {
+    ...{
+      steps: s.steps,
+      batchSize: s.batchSize,
+      gradAccum: 1,
+      lr: s.lr,
+      schedule,
+      warmup,
+      minLr: nanoGPT ? s.lr / 10 : 0
+    },
+    ...{beta1, beta2: s.beta2, eps, weightDecay: s.weightDecay, clip: s.clip > 0 ? s.clip : null},
+    ...{evalEvery: s.evalEvery, evalIters: 4, logEvery: 1}
+  };
 }
 
 /** The learning rate at up to `points` steps of the run, for drawing the schedule before training. */
 export function lrCurve(s: RunSettings, points = 240): {step: number; lr: number}[] {
-  const schedule = scheduleOf(s);
+  const schedule = scheduleOf(trainSettings(s));
   const stride = Math.max(1, Math.floor(s.steps / points));
   const steps = Array.from({length: Math.ceil(s.steps / stride)}, (_, i) => i * stride);
   if (steps.at(-1) !== s.steps - 1) steps.push(s.steps - 1);

@@ -1,5 +1,5 @@
 // What chapter 8's views show of a training session: plain arrays, appended to as the steps come in.
-import type {Progress} from "../../gpt/train.js";
+import type {Progress} from "../../gpt/session.js";
 import type {TrainData} from "./trainData.js";
 
 export type Status = "ready" | "running" | "paused" | "stopped" | "finished" | "failed";

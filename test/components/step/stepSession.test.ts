@@ -3,12 +3,8 @@ import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {DEFAULT_MODEL, type ReaderModel} from "../../../src/components/reader/readerModel.js";
 import {HYPER_DEFAULTS, StepSession} from "../../../src/components/step/stepSession.js";
-import {stepCorpus, textWindows} from "../../../src/components/step/stepCorpus.js";
-import {streamGrads} from "../../../src/components/step/streamGrads.js";
+import {stepCorpus} from "../../../src/components/step/stepCorpus.js";
 import {IGNORE_INDEX} from "../../../src/gpt/loss.js";
-import {batchLoss} from "../../../src/gpt/step.js";
-import {makeConfig} from "../../../src/gpt/config.js";
-import {disposeParams, initParams} from "../../../src/gpt/params.js";
 import {useCpu} from "../../helpers/tf.js";
 
 before(useCpu);
@@ -75,34 +71,6 @@ describe("StepSession", () => {
       row.forEach((id, t) => assert.equal(Number.isNaN(step.losses[b][t]), id === IGNORE_INDEX, `(${b}, ${t})`))
     );
     session.dispose();
-  });
-});
-
-describe("streamGrads", () => {
-  it("streamGrads: the gradient at the embeddings, summed over the batch, is the gradient of wpe", () => {
-    const config = makeConfig({vocabSize: 7, blockSize: 6, nLayer: 2, nHead: 2, nEmbd: 8});
-    const params = initParams(config, 3);
-    const data = textWindows("abcdefgabcgfedcba", 5, 1);
-    const batch = data.batch("train", 0, 3);
-    const start = tf.memory().numTensors;
-    const {loss, grads, logits, losses} = streamGrads(params, batch);
-    const {value, grads: byVar} = tf.variableGrads(() => batchLoss(params, batch, false), [params.wpe!]);
-    close(loss.dataSync()[0], value.dataSync()[0], 1e-6, "loss");
-    const summed = tf.sum(grads[0], 0); // (T, C)
-    const wpeRows = tf.slice(byVar[params.wpe!.name], [0, 0], [5, 8]);
-    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(summed, wpeRows))).dataSync()[0]);
-    assert.ok(diff < 1e-6, `max diff ${diff}`);
-    assert.equal(grads.length, 3);
-    assert.deepEqual(
-      [logits.shape, losses.shape],
-      [
-        [3, 5, 7],
-        [3, 5]
-      ]
-    );
-    tf.dispose([loss, logits, losses, ...grads, value, ...Object.values(byVar), summed, wpeRows]);
-    assert.equal(tf.memory().numTensors, start);
-    disposeParams(params);
   });
 });
 

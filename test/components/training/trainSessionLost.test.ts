@@ -23,7 +23,7 @@ test("a device lost mid-run stops it, restores the last copied step on the next 
   assert.equal((await initBackend({order: ["wasm", "cpu"]})).active, "wasm");
   const s = session();
   const copies: number[] = [];
-  s.onCopy((copy) => copies.push(copy.step));
+  s.onCopy((copy) => copies.push(copy.optimizer.step));
   s.configure(settings);
   s.start();
   await until(s, (state) => state.step >= 10);
