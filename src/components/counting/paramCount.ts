@@ -13,7 +13,9 @@ export interface Component {
   group: "embeddings" | "attention" | "MLP" | "norms" | "head";
 }
 
-const n = (x: number) => x.toLocaleString("en-US").replace(/,/g, "{,}");
+/** A whole number in LaTeX with its thousands separators: 124{,}439{,}808. */
+export const texCount = (x: number): string => x.toLocaleString("en-US").replace(/,/g, "{,}");
+const n = texCount;
 const plus = (on: boolean, term: string) => (on ? ` + ${term}` : "");
 
 /** The seven kinds of weight in a GPT, with their formulas; their counts sum to countParams(config).total. */
@@ -110,6 +112,27 @@ export function formula(config: GPTConfig): string {
     `&= ${line(counted, String(L))} \\\\`,
     `&= ${n(countParams(config).total)}`
   ].join("\n");
+}
+
+export interface ComponentRow {
+  key: string;
+  label: string;
+  formula: string; // LaTeX, block parts as L × (…); empty for the total
+  numbers: string; // LaTeX, the same with the config's numbers
+  count: number;
+}
+
+/** The rows of the chapter's component table: each component with its formula written out in full, then the total. */
+export function componentRows(config: GPTConfig): ComponentRow[] {
+  const L = config.nLayer;
+  const rows = components(config).map((c) => ({
+    key: c.key,
+    label: c.label,
+    formula: c.perBlock ? `L \\times (${c.symbolic})` : c.symbolic,
+    numbers: c.perBlock ? `${L} \\times (${c.numbers})` : c.numbers,
+    count: c.count
+  }));
+  return [...rows, {key: "total", label: "total", formula: "", numbers: "", count: countParams(config).total}];
 }
 
 /** The five groups of the proportional chart, in the order of the model. */

@@ -60,6 +60,10 @@ export function memory(parameters: number): {weights: number; gradients: number;
 
 export const MB = (bytes: number): number => bytes / 1e6;
 
+/** Bytes in megabytes, with thousands separators and at most `digits` decimals: "497.8". */
+export const formatMB = (bytes: number, digits: number): string =>
+  MB(bytes).toLocaleString("en-US", {maximumFractionDigits: digits});
+
 export interface Instantiated {
   parameters: number; // Σ size of every weight tensor namedParams lists
   tensors: number; // how many weight tensors
@@ -90,4 +94,15 @@ export function presetRows() {
     const {total, excludingPositions} = countParams(config);
     return {name, config, total, excludingPositions, published: PUBLISHED[name] ?? null, buildable: buildable(name)};
   });
+}
+
+export type PresetRow = ReturnType<typeof presetRows>[number];
+
+/** A config's shape as the presets table shows it: "V · T · L · C · dFF". */
+export const shapeOf = (c: GPTConfig): string => [c.vocabSize, c.blockSize, c.nLayer, c.nEmbd, c.dFF].join(" · ");
+
+/** The published figure with ✓ when the count it uses rounds to it, ✗ when not; "—" for a preset never published. */
+export function publishedMark(row: PresetRow): string {
+  if (!row.published) return "—";
+  return `${row.published.figure}${matches(row[row.published.convention], row.published) ? " ✓" : " ✗"}`;
 }

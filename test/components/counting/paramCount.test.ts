@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {PRESETS, type PresetName} from "../../../src/gpt/presets.js";
 import {countParams} from "../../../src/gpt/count.js";
-import {components, formula, groups, scaling} from "../../../src/components/counting/paramCount.js";
+import {
+  componentRows,
+  components,
+  formula,
+  groups,
+  scaling,
+  texCount
+} from "../../../src/components/counting/paramCount.js";
 import {withSwitches} from "../../../src/components/counting/presetCounts.js";
 
 before(async () => {
@@ -40,6 +47,24 @@ describe("paramCount", () => {
     const gpt2Wte = components(PRESETS.gpt2)[0];
     assert.equal(gpt2Wte.numbers, "50{,}257 \\cdot 768");
     assert.equal(components(PRESETS.tinygpt)[1].numbers, "0");
+  });
+
+  it("componentRows(config) writes the block parts as L × (…), with the numbers, and ends with the total", () => {
+    const rows = componentRows(PRESETS.gpt2);
+    assert.deepEqual(
+      rows.map((r) => r.key),
+      ["wte", "wpe", "attention", "mlp", "ln", "lnF", "head", "total"]
+    );
+    const attention = rows.find((r) => r.key === "attention")!;
+    assert.equal(attention.formula, "L \\times (C \\cdot 3C + 3C + C \\cdot C + C)");
+    assert.equal(attention.numbers, "12 \\times (768 \\cdot 2{,}304 + 2{,}304 + 768 \\cdot 768 + 768)");
+    assert.equal(rows[0].formula, "V \\cdot C", "a part counted once is not multiplied");
+    assert.deepEqual(rows.at(-1), {key: "total", label: "total", formula: "", numbers: "", count: 124_439_808});
+    assert.equal(
+      rows.slice(0, -1).reduce((a, r) => a + r.count, 0),
+      124_439_808
+    );
+    assert.equal(texCount(124_439_808), "124{,}439{,}808");
   });
 
   it("scaling(config, widths, layers) gives one series per nLayer, growing with the width", () => {

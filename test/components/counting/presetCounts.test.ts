@@ -5,10 +5,13 @@ import {COUNT_ONLY, PRESETS, PRESET_NOTES, type PresetName} from "../../../src/g
 import {countParams} from "../../../src/gpt/count.js";
 import {
   PUBLISHED,
+  formatMB,
   instantiate,
   matches,
   memory,
   presetRows,
+  publishedMark,
+  shapeOf,
   withSwitches
 } from "../../../src/components/counting/presetCounts.js";
 
@@ -62,5 +65,18 @@ describe("presetCounts", () => {
 
   it("memory(n) is 4 bytes per weight, per gradient, and 8 for AdamW's m and v", () => {
     assert.deepEqual(memory(1000), {weights: 4000, gradients: 4000, adam: 8000, total: 16000});
+  });
+
+  it("the presets table's cells: the shape, the published figure checked against its count, megabytes", () => {
+    const rows = presetRows();
+    const row = (name: PresetName) => rows.find((r) => r.name === name)!;
+    assert.equal(shapeOf(PRESETS.gpt2), "50257 · 1024 · 12 · 768 · 3072");
+    assert.equal(publishedMark(row("gpt2")), "124,439,808 ✓");
+    assert.equal(publishedMark(row("shakespeare-char")), "10.65M ✓");
+    assert.equal(publishedMark({...row("gpt2"), total: 124_439_807}), "124,439,808 ✗");
+    assert.equal(publishedMark(row("toy")), "—");
+    assert.equal(formatMB(1_991_036_928, 1), "1,991");
+    assert.equal(formatMB(1_234_567, 3), "1.235");
+    assert.equal(formatMB(497_759_232, 0), "498");
   });
 });
