@@ -145,6 +145,8 @@ describe("chapter 3 · attention", () => {
     );
     assert.equal(await page.locator("[data-name=mask]").getAttribute("data-open"), String((11 * 12) / 2));
     assert.equal(await page.locator("[data-name=qkv] .tg-heatmap").count(), 3, "q, k and v of the chosen head");
+    assert.match(await shownText(page.locator(".tg-stat")), /: 0\.0000 — exactly 0, as the mask intends\.$/);
+    assert.ok(await page.locator("[data-name=leak]").isHidden(), "no leak notice while the mask is on");
 
     await page.getByRole("checkbox", {name: "causal mask"}).uncheck();
     await page.locator("[data-name=mask][data-open='121']").waitFor({timeout: 60_000});
@@ -156,6 +158,9 @@ describe("chapter 3 · attention", () => {
     );
     for (const sum of rowSums(open_)) assert.ok(Math.abs(sum - 1) < 1e-5, `row sum ${sum}`);
     assert.ok(Number(await page.locator(".tg-stat").getAttribute("data-future")) > 0);
+    const stat = await shownText(page.locator(".tg-stat"));
+    assert.match(stat, / — not 0: the mask is off\.$/);
+    assert.doesNotMatch(stat, /exactly 0/, "the masked wording is hidden");
     assert.deepEqual(await matrix(page, "scores"), scores, "the scores before the mask do not change");
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);

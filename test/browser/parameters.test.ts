@@ -7,7 +7,7 @@ import {withSwitches} from "../../src/components/counting/presetCounts.js";
 import {DEFAULT_MODEL, toConfig} from "../../src/components/reader/readerModel.js";
 import {COUNT_ONLY, PRESETS, type PresetName} from "../../src/gpt/presets.js";
 import {countParams} from "../../src/gpt/count.js";
-import {assertNoCellErrors, badge, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, shownText, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
 
@@ -84,10 +84,16 @@ describe("chapter 6 · counting parameters", () => {
     const config = withSwitches(PRESETS.gpt2, {head: "untied", biases: "none", positional: "sinusoidal"});
     const shown = await check(page, countParams(config).total);
     assert.equal(shown.built, "", "GPT-2 is never built in a page");
+    const counted = await shownText(page.locator("[data-name=total]"));
+    assert.match(counted, /^Formula: [\d,]+\. This preset is counted, never built, here: its weights alone would take/);
+    assert.doesNotMatch(counted, /Built:/, "the built wording is hidden");
     await select(page, "model").selectOption("toy"); // the switches stay as they were
     await radio(page, "output head", "tied").check();
     const toy = countParams(withSwitches(PRESETS.toy, {head: "tied", biases: "none", positional: "sinusoidal"})).total;
     assert.equal((await check(page, toy)).built, String(toy));
+    const built = await shownText(page.locator("[data-name=total]"));
+    assert.match(built, new RegExp(`^Formula: ${toy.toLocaleString("en-US")}\\. Built: \\d+ tensors .* Equal\\.$`));
+    assert.doesNotMatch(built, /counted, never built|differ/, "the other wordings are hidden");
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
     await page.context().close();
