@@ -11,6 +11,7 @@ import type {Batch, Dataset, Split} from "./data/corpus.js";
 import {estimateLoss} from "./evaluate.js";
 import {inspectUpdate, type StepInspection} from "./inspection.js";
 import {AdamW, type AdamWState, type ParamGroups} from "./optim.js";
+import type {NamedParam} from "./params.js";
 import {assembleParams, disposeParams, namedParams, paramSpecs, toVariable, type Params} from "./params.js";
 import {hashString} from "./random.js";
 import {checkTrainSettings, updateSettings, type TrainSettings} from "./recipes.js";
@@ -35,6 +36,7 @@ export interface Progress {
 export interface Snapshot {
   config: GPTConfig;
   weights: Float32Array[]; // every weight, in state_dict order (namedParams), each in its variable's layout
+  extra: Float32Array[]; // the weights trained beside the model's (SessionInit.extra), in their order
   optimizer: AdamWState; // over the trained weights
   record: OptimizerRecord; // the settings and groups a checkpoint records
   at: number; // Date.now() when it was read
@@ -46,6 +48,7 @@ export interface SessionInit {
   settings: TrainSettings;
   seed: number; // the dropout masks: update i's come from (seed, i)
   groups?: ParamGroups; // which weights train and which decay (default: every weight; embeddings decay too)
+  extra?: readonly NamedParam[]; // weights outside the model that train too (adapters); the caller owns them
   state?: AdamWState; // the optimizer's state to start from (default: step 0, zero moments)
 }
 
@@ -62,17 +65,19 @@ export class TrainingSession {
   readonly seed: number;
   private current: TrainSettings;
   private readonly frozen: string[];
+  private readonly extra: readonly NamedParam[];
   private tail: Promise<void> = Promise.resolve(); // the last operation queued
   private busy = 0; // operations queued or running
   private control: RunControl | null = null;
   private disposed = false;
 
-  constructor({params, data, settings, seed, groups = {}, state}: SessionInit) {
+  constructor({params, data, settings, seed, groups = {}, state, extra = []}: SessionInit) {
     checkTrainSettings(settings);
-    this.optimizer = new AdamW(params, groups);
+    this.optimizer = new AdamW([...namedParams(params), ...extra], groups);
     if (state) this.optimizer.restore(state);
     [this.params, this.data, this.seed, this.current] = [params, data, seed, {...settings}];
     this.frozen = [...(groups.frozen ?? [])];
+    this.extra = extra;
   }
 
   /**
@@ -89,7 +94,8 @@ export class TrainingSession {
 
   /** A session rebuilt from a snapshot on the active backend (another device, after the last one was lost). */
   static fromSnapshot(snapshot: Snapshot, init: Omit<SessionInit, "params" | "state" | "groups">) {
-    const {config, weights, optimizer, record} = snapshot;
+    const {config, weights, extra, optimizer, record} = snapshot;
+    if (extra.length) throw new Error("a snapshot with weights outside the model cannot be rebuilt on its own");
     const variables = new Map<string, tf.Variable>();
     paramSpecs(config).forEach(({name, shape}, i) => variables.set(name, toVariable(tf.tensor(weights[i], shape))));
     const params = assembleParams(config, (name) => variables.get(name) ?? null);
@@ -200,7 +206,8 @@ export class TrainingSession {
       const {clip, gradAccum: k} = this.current;
       const seeds = Array.from({length: k}, (_, j) => dropoutSeed(this.seed, (i + DRAW_STRIDE * draw) * k + j));
       const trained = this.trainedIndices();
-      const weights = trained.map((n) => before.weights[n]);
+      const all = [...before.weights, ...before.extra];
+      const weights = trained.map((n) => all[n]);
       const {m, v} = before.optimizer;
       try {
         return await inspectUpdate(
@@ -219,9 +226,14 @@ export class TrainingSession {
     });
   }
 
-  /** Positions in namedParams order of the weights the optimizer trains. */
+  /** Every weight: the model's, in state_dict order, then the extra ones. */
+  private allWeights(): NamedParam[] {
+    return [...namedParams(this.params), ...this.extra];
+  }
+
+  /** Positions in allWeights() of the weights the optimizer trains. */
   private trainedIndices(): number[] {
-    const names = namedParams(this.params).map(({name}) => name);
+    const names = this.allWeights().map(({name}) => name);
     return this.optimizer.params.map(({name}) => names.indexOf(name));
   }
 
@@ -333,10 +345,12 @@ export class TrainingSession {
    * snapshot is one update's even while a run goes on.
    */
   async snapshot(): Promise<Snapshot> {
-    const reads = namedParams(this.params).map(({variable}) => variable.data() as Promise<Float32Array>);
+    const reads = this.allWeights().map(({variable}) => variable.data() as Promise<Float32Array>);
     const record = optimizerRecord(this.optimizer, this.current, this.frozen);
-    const [weights, optimizer] = await Promise.all([Promise.all(reads), this.optimizer.snapshot()]);
-    return {config: this.config, weights: weights.map((w) => new Float32Array(w)), optimizer, record, at: Date.now()};
+    const [all, optimizer] = await Promise.all([Promise.all(reads), this.optimizer.snapshot()]);
+    const [weights, extra] = [all.slice(0, all.length - this.extra.length), all.slice(all.length - this.extra.length)];
+    const own = (arrays: Float32Array[]) => arrays.map((a) => new Float32Array(a)); // a backend may reuse its memory
+    return {config: this.config, weights: own(weights), extra: own(extra), optimizer, record, at: Date.now()};
   }
 
   /** Puts a snapshot of this session's model back (weights and optimizer state); waits for a running step. */
@@ -344,11 +358,12 @@ export class TrainingSession {
     return this.exclusive(async () => this.put(snapshot));
   }
 
-  private put({config, weights, optimizer}: Snapshot): void {
-    if (JSON.stringify(config) !== JSON.stringify(this.config)) throw new Error("the snapshot is of another model");
-    namedParams(this.params).forEach(({variable}, i) =>
-      tf.tidy(() => variable.assign(tf.tensor(weights[i], variable.shape)))
-    );
+  private put({config, weights, extra, optimizer}: Snapshot): void {
+    if (JSON.stringify(config) !== JSON.stringify(this.config) || extra.length !== this.extra.length) {
+      throw new Error("the snapshot is of another model");
+    }
+    const values = [...weights, ...extra];
+    this.allWeights().forEach(({variable}, i) => tf.tidy(() => variable.assign(tf.tensor(values[i], variable.shape))));
     this.optimizer.restore(optimizer);
   }
 
@@ -378,15 +393,16 @@ export class TrainingSession {
   }
 }
 
-/** A snapshot as checkpoint bytes, from its arrays: no tensor is made. */
+/** A snapshot as checkpoint bytes, from its arrays: no tensor is made. (Adapters are saved on their own.) */
 export function snapshotBytes(
-  {config, weights, optimizer, record}: Snapshot,
+  {config, weights, extra, optimizer, record}: Snapshot,
   tokenizer: Dataset["tokenizer"] | null,
   training: Record<string, unknown>,
   {weightsOnly = false}: {weightsOnly?: boolean} = {}
 ): Uint8Array {
+  if (extra.length) throw new Error("a session that trains weights outside the model has no checkpoint of its own");
   const specs = paramSpecs(config).filter(({name}) => !record.frozen?.includes(name));
-  const extra = weightsOnly ? {tensors: [], metadata: {}} : momentsExtra(specs, optimizer, record);
-  const metadata = {...extra.metadata, training: JSON.stringify(training)};
-  return encodeCheckpoint(config, weights, tokenizer, {tensors: extra.tensors, metadata});
+  const moments = weightsOnly ? {tensors: [], metadata: {}} : momentsExtra(specs, optimizer, record);
+  const metadata = {...moments.metadata, training: JSON.stringify(training)};
+  return encodeCheckpoint(config, weights, tokenizer, {tensors: moments.tensors, metadata});
 }
