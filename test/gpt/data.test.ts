@@ -9,7 +9,7 @@ import {
   pairKeys
 } from "../../src/gpt/data/addition.js";
 import {CORPORA, TOY_SENTENCES, fables} from "../../src/gpt/data/corpora.js";
-import {charCorpus} from "../../src/gpt/data/corpus.js";
+import {charCorpus, textWindows} from "../../src/gpt/data/corpus.js";
 import {IGNORE_INDEX} from "../../src/gpt/loss.js";
 
 const X = IGNORE_INDEX;
@@ -47,6 +47,32 @@ describe("character corpus", () => {
 
   it("rejects a text whose val split is shorter than a window", () => {
     assert.throws(() => charCorpus("abc".repeat(10), {blockSize: 8, seed: 1}), /val split has 3 characters/);
+  });
+});
+
+describe("windows of a short text", () => {
+  const text = "to be or not"; // 12 characters, 7 distinct
+
+  it("textWindows draws windows of the whole text: y is x shifted by one, the same for a seed", () => {
+    const data = textWindows(text, {blockSize: 11, seed: 1});
+    assert.equal(data.tokenizer.vocabSize, 7);
+    const {x, y, B, T} = data.batch("train", 0, 3);
+    assert.deepEqual([B, T, x.length, y.length], [3, 11, 33, 33]);
+    for (let b = 0; b < B; b++) {
+      const row = data.tokenizer.decode(x.subarray(b * T, (b + 1) * T));
+      assert.equal(row, text.slice(0, 11), "one window of 12 fits only at offset 0");
+      assert.equal(data.tokenizer.decode(y.subarray(b * T, (b + 1) * T)), text.slice(1));
+    }
+    const short = textWindows(text, {blockSize: 4, seed: 1});
+    assert.deepEqual(textWindows(text, {blockSize: 4, seed: 1}).batch("val", 2, 5), short.batch("val", 2, 5));
+    assert.notDeepEqual(short.batch("train", 3, 8).x, short.batch("train", 2, 8).x);
+  });
+
+  it("textWindows refuses a text shorter than one window, naming the lengths", () => {
+    assert.throws(
+      () => textWindows("abc", {blockSize: 3, seed: 1}),
+      /blockSize \+ 1 = 4 characters needs a longer text than 3/
+    );
   });
 });
 

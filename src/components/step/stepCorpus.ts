@@ -1,8 +1,7 @@
 // The data chapter 7 trains on: the library's corpora and addition task, or the reader's own sample text.
 import {CORPORA} from "../../gpt/data/corpora.js";
 import {additionTask} from "../../gpt/data/addition.js";
-import {charCorpus, stream, type Batch, type Dataset} from "../../gpt/data/corpus.js";
-import {CharTokenizer} from "../../gpt/tokenizer.js";
+import {charCorpus, textWindows, type Dataset} from "../../gpt/data/corpus.js";
 
 export const CORPUS_CHOICES = ["toy sentences", "fables", "addition", "your sample text"] as const;
 export type CorpusChoice = (typeof CORPUS_CHOICES)[number];
@@ -30,7 +29,7 @@ export function stepCorpus(choice: CorpusChoice, text: string, blockSize: number
     if (n < 2) throw new Error("the sample text needs at least 2 characters to make one (x, y) pair");
     const T = Math.min(blockSize, n - 1);
     const note = T === blockSize ? null : `your ${n}-character text fits windows of ${T}`;
-    return {data: textWindows(text, T, seed), T, note};
+    return {data: textWindows(text, {blockSize: T, seed}), T, note};
   }
   const corpus = choice === "toy sentences" ? CORPORA.toy() : fables();
   const n = [...corpus].length;
@@ -42,22 +41,3 @@ export function stepCorpus(choice: CorpusChoice, text: string, blockSize: number
 
 let cachedFables: string | null = null;
 const fables = (): string => (cachedFables ??= CORPORA.fables());
-
-/** Random windows of T + 1 characters of a short text, no split: y is x shifted by one character. */
-export function textWindows(text: string, T: number, seed: number): Dataset {
-  const tokenizer = CharTokenizer.fromText(text);
-  const ids = tokenizer.encode(text);
-  if (ids.length < T + 1) throw new Error(`a window of T + 1 = ${T + 1} characters needs a longer text`);
-  const batch = (split: string, index: number, B: number): Batch => {
-    const uniform = stream(seed, "text", split, index);
-    const x = new Int32Array(B * T);
-    const y = new Int32Array(B * T);
-    for (let b = 0; b < B; b++) {
-      const i = Math.floor(uniform() * (ids.length - T)); // 0 ≤ i ≤ length − T − 1
-      x.set(ids.slice(i, i + T), b * T);
-      y.set(ids.slice(i + 1, i + T + 1), b * T);
-    }
-    return {x, y, B, T};
-  };
-  return {tokenizer, blockSize: T, batch};
-}

@@ -55,18 +55,37 @@ export function charCorpus(
       );
     }
   }
-  const batch = (split: Split, index: number, B: number): Batch => {
-    const data = splits[split];
-    const T = blockSize;
-    const uniform = stream(seed, split, index);
-    const x = new Int32Array(B * T);
-    const y = new Int32Array(B * T);
-    for (let b = 0; b < B; b++) {
-      const i = Math.floor(uniform() * (data.length - T)); // 0 ≤ i ≤ length - T - 1
-      x.set(data.subarray(i, i + T), b * T);
-      y.set(data.subarray(i + 1, i + T + 1), b * T);
-    }
-    return {x, y, B, T};
-  };
+  const batch = (split: Split, index: number, B: number): Batch =>
+    windows(splits[split], B, blockSize, stream(seed, split, index));
   return {tokenizer, blockSize, batch, ...splits};
+}
+
+/**
+ * A text too short to split (a reader's sample): batches of B windows of blockSize + 1 characters at random offsets
+ * of the whole text, for both splits. The text must hold one window.
+ */
+export function textWindows(
+  text: string,
+  {blockSize, seed}: {blockSize: number; seed: number}
+): Dataset<CharTokenizer> {
+  const tokenizer = CharTokenizer.fromText(text);
+  const ids = Int32Array.from(tokenizer.encode(text));
+  if (ids.length < blockSize + 1) {
+    throw new Error(`a window of blockSize + 1 = ${blockSize + 1} characters needs a longer text than ${ids.length}`);
+  }
+  const batch = (split: Split, index: number, B: number): Batch =>
+    windows(ids, B, blockSize, stream(seed, "text", split, index));
+  return {tokenizer, blockSize, batch};
+}
+
+/** B windows of T + 1 ids at offsets drawn from uniform: x the first T of each, y the last T (row-major). */
+function windows(ids: Int32Array, B: number, T: number, uniform: () => number): Batch {
+  const x = new Int32Array(B * T); // (B, T)
+  const y = new Int32Array(B * T); // (B, T)
+  for (let b = 0; b < B; b++) {
+    const i = Math.floor(uniform() * (ids.length - T)); // 0 ≤ i ≤ length - T - 1
+    x.set(ids.subarray(i, i + T), b * T);
+    y.set(ids.subarray(i + 1, i + T + 1), b * T);
+  }
+  return {x, y, B, T};
 }
