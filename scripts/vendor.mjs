@@ -102,7 +102,7 @@ for (const file of names.sort()) {
   const meta = JSON.parse(bytes.subarray(8, 8 + length).toString("utf-8")).__metadata__ ?? {};
   const json = (key) => (meta[key] === undefined ? null : JSON.parse(meta[key]));
   const info = {name: file.replace(/\.safetensors$/, ""), file, bytes: bytes.length, config: json("config")};
-  Object.assign(info, {vocab: json("tokenizer")?.vocab ?? null, training: json("training")});
+  Object.assign(info, {tokenizer: json("tokenizer"), training: json("training")});
   copyFileSync(join(checkpointDir, file), join(shippedDir, file));
   shipped.push(`  {...${JSON.stringify(info)}, href: FileAttachment(${JSON.stringify(`./${file}`)}).href}`);
 }
@@ -112,7 +112,7 @@ writeFileSync(
 );
 writeFileSync(
   join(shippedDir, "index.d.ts"),
-  "export declare const SHIPPED: {name: string; file: string; bytes: number; href: string; config: Record<string, unknown> | null; vocab: string[] | null; training: Record<string, unknown> | null}[];\n"
+  "export declare const SHIPPED: {name: string; file: string; bytes: number; href: string; config: Record<string, unknown> | null; tokenizer: import('../../gpt/tokenizer.js').TokenizerJSON | null; training: import('../../gpt/checkpointInfo.js').TrainingRecord | null}[];\n"
 );
 
 if (hash() !== before) rmSync(join(root, "src/.observablehq/cache/_node/@tinygpt"), {recursive: true, force: true});

@@ -53,28 +53,12 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<strin
   return bytes;
 }
 
+/** The metadata of a safetensors file, from its header alone (no tensor is read); throws SafetensorsError. */
+export const safetensorsMetadata = (bytes: Uint8Array): Record<string, string> => readHeader(bytes).metadata;
+
 /** The tensors and metadata of a safetensors file; throws SafetensorsError saying what is wrong. */
 export function decodeSafetensors(bytes: Uint8Array): Safetensors {
-  if (bytes.length < 8) throw new SafetensorsError(`not a safetensors file: ${bytes.length} bytes, too short`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) {
-    throw new SafetensorsError(
-      `not a safetensors file, or truncated: header length ${headerLength} exceeds the ${bytes.length - 8} bytes after it`
-    );
-  }
-  const dataStart = 8 + Number(headerLength);
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder("utf-8", {fatal: true}).decode(bytes.subarray(8, dataStart)));
-  } catch (error) {
-    throw new SafetensorsError(`not a safetensors file: the header is not JSON (${(error as Error).message})`);
-  }
-  if (!isObject(header)) throw new SafetensorsError("not a safetensors file: the header is not a JSON object");
-  const {[METADATA]: metadata = {}, ...entries} = header;
-  if (!isObject(metadata) || Object.values(metadata).some((v) => typeof v !== "string")) {
-    throw new SafetensorsError(`${METADATA} must map names to strings`);
-  }
+  const {metadata, entries, dataStart} = readHeader(bytes);
   const found = Object.entries(entries).map(([name, entry]) => ({name, ...checkEntry(name, entry)}));
   found.sort((a, b) => a.begin - b.begin);
   let expected = 0;
@@ -98,7 +82,32 @@ export function decodeSafetensors(bytes: Uint8Array): Safetensors {
     shape,
     data: float32s(bytes.subarray(dataStart + begin, dataStart + end))
   }));
-  return {tensors, metadata: metadata as Record<string, string>};
+  return {tensors, metadata};
+}
+
+/** The header of a safetensors file: its metadata, its tensor entries (not yet checked) and where the data starts. */
+function readHeader(bytes: Uint8Array) {
+  if (bytes.length < 8) throw new SafetensorsError(`not a safetensors file: ${bytes.length} bytes, too short`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getBigUint64(0, true);
+  if (headerLength > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) {
+    throw new SafetensorsError(
+      `not a safetensors file, or truncated: header length ${headerLength} exceeds the ${bytes.length - 8} bytes after it`
+    );
+  }
+  const dataStart = 8 + Number(headerLength);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder("utf-8", {fatal: true}).decode(bytes.subarray(8, dataStart)));
+  } catch (error) {
+    throw new SafetensorsError(`not a safetensors file: the header is not JSON (${(error as Error).message})`);
+  }
+  if (!isObject(header)) throw new SafetensorsError("not a safetensors file: the header is not a JSON object");
+  const {[METADATA]: metadata = {}, ...entries} = header;
+  if (!isObject(metadata) || Object.values(metadata).some((v) => typeof v !== "string")) {
+    throw new SafetensorsError(`${METADATA} must map names to strings`);
+  }
+  return {metadata: metadata as Record<string, string>, entries, dataStart};
 }
 
 function checkEntry(name: string, entry: unknown): {shape: number[]; begin: number; end: number} {

@@ -1,6 +1,6 @@
-// Checkpoints in and out of a page (their bytes: weightCopy.ts's copyCheckpoint): as a download, in the browser's
-// storage (IndexedDB, so the last saved model is offered again after a reload, here and in chapter 9, and so is the
-// run's autosave), and from a file the reader picks.
+// Checkpoints in and out of a page, as bytes: as a download, in the browser's storage (IndexedDB, so the last saved
+// model is offered again after a reload, here and in chapter 9, and so is the run's autosave), and from a file the
+// reader picks.
 
 /** The last checkpoint saved in this browser. */
 export interface SavedCheckpoint {

@@ -1,18 +1,18 @@
 // The trained models chapter 9 can use: the checkpoints this site ships (data/checkpoints, copied and attached by
 // scripts/vendor.mjs), the one the reader last saved in chapter 8 and that chapter's last autosaved run (IndexedDB).
 import {loadCheckpoint} from "../../gpt/checkpoint.js";
+import {checkpointInfo, isAdditionModel, readCheckpointInfo, trainedOn} from "../../gpt/checkpointInfo.js";
 import type {GPTConfig} from "../../gpt/config.js";
 import {disposeParams, type Params} from "../../gpt/params.js";
 import {CharTokenizer} from "../../gpt/tokenizer.js";
 import {SHIPPED} from "../../vendor/checkpoints/index.js";
 import {lastCheckpoint, type SavedCheckpoint} from "../checkpoints/checkpointStore.js";
-import {isAdditionVocab} from "../../gpt/data/addition.js";
-import {describeSaved, trainedOn} from "../checkpoints/describe.js";
+import {describeSaved} from "../checkpoints/describe.js";
 
 export interface ModelEntry {
   key: string;
   label: string;
-  addition: boolean; // whether its vocabulary is the addition task's
+  addition: boolean; // whether it is an addition model, as its metadata says (isAdditionModel)
   bytes: () => Promise<Uint8Array>;
 }
 
@@ -25,17 +25,15 @@ export class TrainedModel {
   private holders = 0;
   private closed = false;
   private readonly closing = new AbortController();
-  readonly addition: boolean;
 
   constructor(
     readonly key: string,
     readonly label: string,
     readonly params: Params,
     readonly config: GPTConfig,
-    readonly tokenizer: CharTokenizer
-  ) {
-    this.addition = isAdditionVocab(tokenizer.vocab);
-  }
+    readonly tokenizer: CharTokenizer,
+    readonly addition: boolean // an addition model, as its metadata says
+  ) {}
 
   get signal(): AbortSignal {
     return this.closing.signal;
@@ -74,7 +72,7 @@ export async function modelEntries(): Promise<ModelEntry[]> {
   const shipped: ModelEntry[] = SHIPPED.map((s) => ({
     key: `shipped:${s.name}`,
     label: `${s.name} · shipped · ${shape(s.config)}, trained on ${trainedOn(s.training) ?? "unknown data"}`,
-    addition: isAdditionVocab(s.vocab),
+    addition: isAdditionModel(s),
     bytes: async () => {
       const response = await fetch(s.href);
       if (!response.ok) throw new Error(`${s.file}: the server answered ${response.status}`);
@@ -85,7 +83,7 @@ export async function modelEntries(): Promise<ModelEntry[]> {
   const own = (key: string, who: string, c: SavedCheckpoint): ModelEntry => ({
     key,
     label: `${who} · ${describeSaved(c)}`,
-    addition: c.label === "the addition task",
+    addition: isAdditionModel(infoOf(c.bytes)),
     bytes: async () => c.bytes
   });
   return [
@@ -93,6 +91,15 @@ export async function modelEntries(): Promise<ModelEntry[]> {
     ...(saved ? [own("saved", "yours", saved)] : []),
     ...(autosaved ? [own("autosave", "your last run (autosaved)", autosaved)] : [])
   ];
+}
+
+/** What a stored checkpoint says it is; nothing, when its bytes are not a checkpoint (openModel then says why). */
+function infoOf(bytes: Uint8Array) {
+  try {
+    return readCheckpointInfo(bytes);
+  } catch {
+    return {tokenizer: null, training: null};
+  }
 }
 
 /** The entry to start from: a shipped text model when there is one (it writes prose), else the first. */
@@ -106,10 +113,11 @@ export async function openModel(entry: ModelEntry): Promise<TrainedModel> {
     disposeParams(checkpoint.params);
     throw new Error(`${entry.label} has no tokenizer: it cannot turn text into ids`);
   }
-  const {params, config, tokenizer} = checkpoint;
+  const {params, config, tokenizer, extra} = checkpoint;
   if (!(tokenizer instanceof CharTokenizer)) {
     disposeParams(params);
     throw new Error(`${entry.label} has a BPE tokenizer: this chapter generates with character models only`);
   }
-  return new TrainedModel(entry.key, entry.label, params, config, tokenizer);
+  const addition = isAdditionModel({...checkpointInfo(extra.metadata), tokenizer: tokenizer.toJSON()});
+  return new TrainedModel(entry.key, entry.label, params, config, tokenizer, addition);
 }

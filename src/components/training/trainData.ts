@@ -1,11 +1,11 @@
 // What chapter 8 trains on: the addition task, the project's own corpora, or a text the reader gives (a file, a
 // paste or a URL). Text from the reader is only ever data here: it is tokenised, never shown as HTML.
 import type {Checkpoint} from "../../gpt/checkpoint.js";
+import {checkpointInfo, trainedOn} from "../../gpt/checkpointInfo.js";
 import {additionTask, type AdditionTask} from "../../gpt/data/addition.js";
 import {CORPORA} from "../../gpt/data/corpora.js";
 import {charCorpus, type Dataset} from "../../gpt/data/corpus.js";
 import {decodeText, MAX_TEXT_BYTES} from "../../gpt/limits.js";
-import {parseRecord, trainedOn} from "../checkpoints/describe.js";
 
 export const DATA_CHOICES = ["addition", "toy sentences", "fables", "your text"] as const;
 export type DataChoice = (typeof DATA_CHOICES)[number];
@@ -119,7 +119,7 @@ export function fitProblem(checkpoint: Checkpoint, run: TrainData): string | nul
   const tokenizer = checkpoint.tokenizer;
   const vocab = tokenizer ? Array.from({length: tokenizer.vocabSize}, (_, id) => tokenizer.tokenString(id)) : [];
   if (vocab.join("\u0000") !== run.vocab.join("\u0000")) {
-    const data = trainedOn(parseRecord(checkpoint.extra.metadata.training));
+    const data = trainedOn(checkpointInfo(checkpoint.extra.metadata).training);
     const said = data ? ` (it was trained on ${data})` : "";
     return `its ${vocab.length}-token vocabulary is not that of ${run.label}${said}: choose that data above, then load it`;
   }
