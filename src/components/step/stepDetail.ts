@@ -1,7 +1,7 @@
 // Chapter 7's figures' data, derived from a StepData in plain JS (no tensors): one example's tokens and
 // probabilities, the residual-stream gradients, and AdamW's arithmetic for one tensor and one of its entries.
 import {IGNORE_INDEX} from "../../gpt/loss.js";
-import type {StepData, TensorStep} from "./stepTypes.js";
+import type {StepData, TensorStep} from "./stepSession.js";
 
 /** A number for a formula: 4 significant digits, powers of ten written out. */
 export function fmt(v: number, digits = 4): string {
@@ -77,12 +77,12 @@ export interface AdamDetail {
 
 /** AdamW's update of one tensor, term by term, and the numbers at the entry with the largest gradient. */
 export function adamDetail(s: TensorStep, step: StepData): AdamDetail {
-  const {bc1, bc2, eps, clipScale} = step;
-  const lambda = s.decay ? step.hyper.weightDecay : 0;
+  const {bc1, bc2, clipScale, settings} = step;
+  const lambda = s.decay ? settings.weightDecay : 0;
   const g = s.grad.map((v) => v * clipScale);
   const mHat = s.m.map((v) => v / bc1);
   const vHat = s.v.map((v) => v / bc2);
-  const direction = mHat.map((m, i) => m / (Math.sqrt(vHat[i]) + eps));
+  const direction = mHat.map((m, i) => m / (Math.sqrt(vHat[i]) + settings.eps));
   const decayTerm = s.before.map((w) => lambda * w);
   let index = 0;
   g.forEach((v, i) => (Math.abs(v) > Math.abs(g[index]) ? (index = i) : 0));

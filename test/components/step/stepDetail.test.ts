@@ -19,7 +19,7 @@ let step: StepData;
 before(async () => {
   await useCpu();
   const session = new StepSession({...DEFAULT_MODEL, nEmbd: 8, dFF: 16, blockSize: 11}, "addition");
-  step = await session.inspect(0, {...HYPER_DEFAULTS, batchSize: 2});
+  step = await session.inspect({t: 1, draw: 0, hyper: {...HYPER_DEFAULTS, batchSize: 2}});
   session.dispose();
 });
 
@@ -41,13 +41,13 @@ describe("stepDetail", () => {
     for (const t of step.tensors) {
       const a = adamDetail(t, step);
       assert.equal(Math.abs(a.at.g), maxAbs(a.g), `${t.name}: the entry with the largest |g|`);
-      const {lr} = step.hyper;
+      const {lr} = step.settings;
       const expected = -lr * (a.at.direction + a.lambda * a.at.w);
       assert.ok(
         Math.abs(expected - a.at.update) <= 1e-4 * Math.abs(a.at.update) + 1e-8, // float32: after − before
         `${t.name}: ${expected} vs ${a.at.update}`
       );
-      assert.equal(a.lambda, t.decay ? step.hyper.weightDecay : 0);
+      assert.equal(a.lambda, t.decay ? step.settings.weightDecay : 0);
     }
   });
 

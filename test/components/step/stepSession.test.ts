@@ -14,11 +14,11 @@ const close = (a: number, b: number, tol: number, what: string) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 
 describe("StepSession", () => {
-  it("inspect(0, defaults) is one real AdamW step: the loss falls, every tensor is freed, the numbers agree", async () => {
+  it("inspect({t: 1}) with the defaults is one real AdamW step: the loss falls, every tensor is freed, the numbers agree", async () => {
     const start = tf.memory().numTensors;
     const session = new StepSession(small, "toy sentences");
     const held = tf.memory().numTensors;
-    const step = await session.inspect(0, HYPER_DEFAULTS);
+    const step = await session.inspect({t: 1, draw: 0, hyper: HYPER_DEFAULTS});
     assert.equal(tf.memory().numTensors, held, "the step left tensors behind");
     assert.ok(step.lossAfter < step.loss, `${step.lossAfter} ≥ ${step.loss}`);
     assert.equal(step.t, 1);
@@ -57,13 +57,31 @@ describe("StepSession", () => {
     assert.equal(progress.losses.length, 5);
     assert.ok(seen.includes(5));
     assert.ok(progress.losses[4] < progress.losses[0], progress.losses.join(", "));
-    assert.equal((await session.inspect(0, HYPER_DEFAULTS)).t, 6);
+    assert.equal((await session.inspect({t: 6, draw: 0, hyper: HYPER_DEFAULTS})).t, 6);
+    session.dispose();
+  });
+
+  it("an inspection asked for during a run waits for it to end, leaves its settings alone, and shows the next update", async () => {
+    const alone = new StepSession(small, "toy sentences");
+    await alone.run(3, {...HYPER_DEFAULTS, lr: 1e-2});
+    const session = new StepSession(small, "toy sentences");
+    const applied: number[] = [];
+    const stop = session.onApplied((n) => applied.push(n));
+    const run = session.run(3, {...HYPER_DEFAULTS, lr: 1e-2});
+    const step = await session.inspect({t: 1, draw: 0, hyper: {...HYPER_DEFAULTS, lr: 1e-4}});
+    await run;
+    stop();
+    assert.equal(step.t, 4, "the update after the run");
+    assert.equal(step.settings.lr, 1e-4);
+    assert.deepEqual(session.progress().losses, alone.progress().losses, "the run kept its own learning rate");
+    assert.deepEqual(applied, [0, 3], "onApplied: now, and once the run ended");
+    alone.dispose();
     session.dispose();
   });
 
   it("the addition task supervises only the answer digits: ignored targets have no loss", async () => {
     const session = new StepSession(small, "addition");
-    const step = await session.inspect(2, {...HYPER_DEFAULTS, batchSize: 3});
+    const step = await session.inspect({t: 1, draw: 2, hyper: {...HYPER_DEFAULTS, batchSize: 3}});
     assert.equal(step.T, 11);
     assert.equal(session.config.blockSize, 11);
     assert.equal(step.supervised, 12);
