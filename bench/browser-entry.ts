@@ -2,7 +2,7 @@
 // workloads on window.bench, for page.evaluate.
 import * as tf from "@tinygpt/tf";
 import {initBackend} from "../src/gpt/backend.js";
-import * as workloads from "./workloads.js";
+import * as workloads from "./workloads/index.js";
 
 const bench = {tf, initBackend, ...workloads};
 (window as unknown as {bench: typeof bench}).bench = bench;

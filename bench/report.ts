@@ -1,7 +1,14 @@
 // The printed table: one block per section, the goals beside the figures (targets, not pass/fail).
 import type {EditResult, LoadResult} from "./site.js";
 import {formatTokenizer, type TokenizerResult} from "./tokenizer.js";
-import type {CeilingResult, GenerationResult, MemoryResult, SoakPhase, SoakResult, TrainResult} from "./workloads.js";
+import type {
+  CeilingResult,
+  GenerationResult,
+  MemoryResult,
+  SoakPhase,
+  SoakResult,
+  TrainResult
+} from "./workloads/index.js";
 
 export interface Target {
   runtime: "chromium" | "node";

@@ -10,7 +10,7 @@ import type {Browser, Page} from "playwright-core";
 import {CHAPTERS} from "../src/chapters.js";
 import {badge, openPage} from "../scripts/browser/page.js";
 import type {Site} from "../scripts/browser/serve.js";
-import {spread, type Spread} from "./workloads.js";
+import {spread, type Spread} from "./workloads/index.js";
 
 const QUIET_MS = 300;
 

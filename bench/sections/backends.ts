@@ -1,0 +1,84 @@
+// A target's backend sections (ceiling, training, memory, generation), each capped by what is left of its budget;
+// the workloads run in this process (Node) or in the target's page (Chromium).
+import type {BrowserBench} from "../browser-entry.js";
+import {BACKENDS_TOTAL_S, type BenchContext} from "../context.js";
+import {label, type Target} from "../report.js";
+import * as workloads from "../workloads/index.js";
+
+/** Runs one workload for a target: in this process (Node) or in the target's page (Chromium). */
+export type Runner = <A, R>(fn: (bench: BrowserBench, arg: A) => Promise<R>, arg: A) => Promise<R>;
+const nodeBench = {...workloads} as unknown as BrowserBench;
+export const inNode: Runner = (fn, arg) => fn(nodeBench, arg);
+
+export async function backendSections(
+  ctx: BenchContext,
+  target: Target & {budget: number},
+  run: Runner
+): Promise<void> {
+  const {sections, plan} = ctx.args;
+  // Its own budget, or its share (in proportion to the budgets) of the time left before the site's sections, so
+  // that a slow target early in the list cannot starve the ones after it.
+  const later = ctx.args.targets.slice(ctx.args.targets.indexOf(target));
+  const share = target.budget / later.reduce((sum, t) => sum + t.budget, 0);
+  const left0 = ctx.started + 1000 * BACKENDS_TOTAL_S * plan.budgetScale - performance.now();
+  const deadline = performance.now() + Math.min(1000 * target.budget * plan.budgetScale, share * left0);
+  let firstStepMs = 0; // of the last training section: a training section needs at least that long
+  const left = (cap: number) => Math.max(0, Math.min(cap, deadline - performance.now()));
+  const attempt = async (name: string, fn: () => Promise<void>, needs = 0) => {
+    if (performance.now() + needs >= deadline) {
+      ctx.results.skipped.push({where: `${label(target)} ${name}`, reason: `over its ${target.budget} s budget`});
+      ctx.log(`${label(target)} · ${name}: skipped (budget)`);
+      return;
+    }
+    ctx.log(`${label(target)} · ${name}`);
+    try {
+      await fn();
+    } catch (error) {
+      ctx.results.failures.push({where: `${label(target)} ${name}`, error: String((error as Error).message ?? error)});
+      ctx.log(`  failed: ${(error as Error).message}`);
+    }
+  };
+  const ceiling: {gflops: number | null} = {gflops: null};
+  if (sections.has("ceiling") || sections.has("training")) {
+    await attempt("ceiling", async () => {
+      const result = await run((b, o) => b.ceiling(o), {...plan.ceiling, maxMs: left(plan.ceiling.maxMs)});
+      ceiling.gflops = result.gflops.median;
+      ctx.results.ceiling.push({...target, result});
+    });
+  }
+  if (sections.has("training")) {
+    const profile = ctx.args.profile || (target.runtime === "node" && target.backend === "wasm");
+    for (const config of ["baby", "addition"] as const) {
+      // Skipped if one step at half the ceiling could not fit in what is left (the first, warm-up step is longer).
+      const {config: c, batchSize} = workloads.TRAIN_CONFIGS[config];
+      const stepFlops = workloads.flopsPerToken(c) * batchSize * c.blockSize;
+      const predicted = ceiling.gflops ? stepFlops / (0.5 * ceiling.gflops * 1e6) : 0;
+      await attempt(
+        `training ${config}`,
+        async () => {
+          const o = {...plan.training, maxMs: left(plan.training.maxMs), profile};
+          const result = await run((b, {config, o}) => b.training(config, o), {config, o});
+          if (result.profile) result.profile.top = result.profile.top.slice(0, 12);
+          firstStepMs = result.firstStepMs;
+          ctx.results.training.push({...target, result, mfu: ceiling.gflops ? result.gflops / ceiling.gflops : null});
+        },
+        Math.max(1.5 * firstStepMs, predicted)
+      );
+    }
+  }
+  if (sections.has("memory")) {
+    await attempt("memory", async () => {
+      const result = await run((b, o) => b.memory(o), {...plan.memory, maxMs: left(plan.memory.maxMs)});
+      ctx.results.memory.push({...target, result});
+    });
+  }
+  if (sections.has("generation")) {
+    for (const n of plan.generation.lengths) {
+      await attempt(`generation ${n}`, async () => {
+        const o = {n, maxMs: left(plan.generation.maxMs) / 2};
+        const result = await run((b, {n, maxMs}) => b.generation(n, {maxMs}), o);
+        ctx.results.generation.push({...target, result});
+      });
+    }
+  }
+}
