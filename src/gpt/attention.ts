@@ -34,7 +34,7 @@ export function causalSelfAttention(
   const [B, T, C] = x.shape;
   const nh = config.nHead;
   const hs = C / nh;
-  const qkv = linear(x, p.cAttn); // (B, T, 3C)
+  const qkv = linear(x, p.cAttn, ctx); // (B, T, 3C)
   const toHeads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D;
   const [qT, kT, vT] = tf.split(qkv, 3, 2).map(toHeads); // (B, nh, T, hs) each
   const past = ctx.kv?.past;
@@ -48,5 +48,5 @@ export function causalSelfAttention(
   const att = r("att", tf.softmax(masked)); // (B, nh, T, Tp + T)
   const heads = r("heads", tf.matMul(ctx.drop(att), v)); // (B, nh, T, Tp + T) x (B, nh, Tp + T, hs) -> (B, nh, T, hs)
   const y = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [B, T, C]) as tf.Tensor3D; // (B, T, nh, hs) -> (B, T, C)
-  return r("attnOut", ctx.drop(linear(y, p.cProj))); // (B, T, C)
+  return r("attnOut", ctx.drop(linear(y, p.cProj, ctx))); // (B, T, C)
 }

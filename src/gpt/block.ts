@@ -8,9 +8,9 @@ import {causalSelfAttention} from "./attention.js";
 /** Position-wise feed-forward: c_fc → activation → c_proj → dropout. Records mlpHidden, mlpAct, mlpOut. */
 export function mlp(x: tf.Tensor3D, p: BlockParams["mlp"], config: GPTConfig, ctx: Ctx = EVAL): tf.Tensor3D {
   const r = tap(ctx);
-  const hidden = r("mlpHidden", linear(x, p.cFc)); // (B, T, dFF)
+  const hidden = r("mlpHidden", linear(x, p.cFc, ctx)); // (B, T, dFF)
   const act = r("mlpAct", ACTIVATIONS[config.activation](hidden)); // (B, T, dFF)
-  return r("mlpOut", ctx.drop(linear(act, p.cProj))); // (B, T, C)
+  return r("mlpOut", ctx.drop(linear(act, p.cProj, ctx))); // (B, T, C)
 }
 
 /**

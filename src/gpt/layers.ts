@@ -16,9 +16,13 @@ export type Dropout = <T extends tf.Tensor>(x: T) => T;
  */
 export type Probe = (l: number, x: tf.Tensor3D) => tf.Tensor3D;
 
+/** Dropout at a rate given with each call (a LoRA adapter's own), the identity unless training. */
+export type RateDropout = <T extends tf.Tensor>(x: T, rate: number) => T;
+
 /** What a forward pass threads through every layer besides the weights. */
 export interface Ctx {
   drop: Dropout;
+  dropAt?: RateDropout; // an adapter's input dropout (none: no dropout there)
   record?: Recorder;
   probe?: Probe;
   causal?: boolean; // false drops attention's causal mask (to show the leak it prevents); default true
@@ -59,6 +63,14 @@ export function makeDropout(rate: number, training: boolean, seed?: number): Dro
     tf.dropout(x, rate, undefined, seed === undefined ? undefined : `${seed}:${calls++}`) as T;
 }
 
+/** makeDropout for a rate chosen per call; seeded, its masks come from a stream of their own, (seed, "rate", k). */
+export function makeRateDropout(training: boolean, seed?: number): RateDropout {
+  if (!training) return (x) => x;
+  let calls = 0;
+  return <T extends tf.Tensor>(x: T, rate: number) =>
+    rate === 0 ? x : (tf.dropout(x, rate, undefined, seed === undefined ? undefined : `${seed}:rate:${calls++}`) as T);
+}
+
 /**
  * a @ b for 2-D tensors. Its gradient dy @ bᵀ transposes b (a weight, small) explicitly; aᵀ @ dy transposes the
  * activations a explicitly only on wasm, whose fast matmul (XNNPACK) takes no transposed operand (10–20× slower
@@ -76,10 +88,19 @@ export const matMul2d = tf.customGrad((a, b, save) => {
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
-/** x @ W + b over the last axis; any leading dims are flattened into one 2-D matmul. (..., in) → (..., out) */
-export function linear<T extends tf.Tensor>(x: T, p: LinearParams): T {
+/**
+ * x @ W + b over the last axis; any leading dims are flattened into one 2-D matmul. With a LoRA adapter on,
+ * scale · (dropout(x) @ A) @ B is added. (..., in) → (..., out)
+ */
+export function linear<T extends tf.Tensor>(x: T, p: LinearParams, ctx: Ctx = EVAL): T {
   const [nIn, nOut] = p.weight.shape;
-  const y = matMul2d(tf.reshape(x, [-1, nIn]), p.weight as tf.Tensor2D); // (N, in) x (in, out) -> (N, out)
+  const x2 = tf.reshape(x, [-1, nIn]) as tf.Tensor2D; // (N, in)
+  let y = matMul2d(x2, p.weight as tf.Tensor2D); // (N, in) x (in, out) -> (N, out)
+  if (p.lora?.on) {
+    const {a, b, scale, dropout} = p.lora;
+    const down = matMul2d(ctx.dropAt?.(x2, dropout) ?? x2, a as tf.Tensor2D); // (N, in) x (in, r) -> (N, r)
+    y = tf.add(y, tf.mul(matMul2d(down, b as tf.Tensor2D), scale)); // (N, r) x (r, out) -> (N, out)
+  }
   return tf.reshape(p.bias ? tf.add(y, p.bias) : y, [...x.shape.slice(0, -1), nOut]) as T; // (..., out)
 }
 

@@ -4,7 +4,7 @@ import * as tf from "@tinygpt/tf";
 import type {GPTConfig} from "./config.js";
 import type {Params} from "./params.js";
 import {block} from "./block.js";
-import {embed, layerNorm, linear, makeDropout, matMul2d, tap} from "./layers.js";
+import {embed, layerNorm, linear, makeDropout, makeRateDropout, matMul2d, tap} from "./layers.js";
 import type {Ctx, KV, KVSlot, Probe, Recorder} from "./layers.js";
 
 export interface ForwardOptions {
@@ -53,7 +53,7 @@ export interface Trace {
 /** Token ids (B, T) → logits (B, T, vocabSize). Every intermediate is freed. */
 export function forward(params: Params, idx: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
   checkInput(params.config, idx, opts.checkIds ?? true);
-  return tf.tidy(() => gpt(params, idx, {drop: dropout(params.config, opts), causal: opts.causal, probe: opts.probe}));
+  return tf.tidy(() => gpt(params, idx, {...dropouts(params.config, opts), causal: opts.causal, probe: opts.probe}));
 }
 
 /** The same pass as forward, keeping every intermediate in a Trace; logits is trace.logits. */
@@ -67,7 +67,7 @@ export function forwardTraced(
   const record: Recorder = (name, t) => void kept.set(name, tf.keep(t));
   let logits: tf.Tensor3D;
   try {
-    logits = tf.tidy(() => gpt(params, idx, {drop: dropout(params.config, opts), record, causal: opts.causal}));
+    logits = tf.tidy(() => gpt(params, idx, {...dropouts(params.config, opts), record, causal: opts.causal}));
   } catch (error) {
     tf.dispose([...kept.values()]);
     throw error;
@@ -95,7 +95,7 @@ export function forwardCached(
   checkInput(params.config, idx, opts.checkIds ?? true, Tp);
   const cache: KVSlot[] = params.h.map((_, i) => ({past: past?.[i] ?? null}));
   const logits = tf.tidy(() => {
-    const logits = gpt(params, idx, {drop: dropout(params.config, opts), causal: opts.causal}, cache);
+    const logits = gpt(params, idx, {...dropouts(params.config, opts), causal: opts.causal}, cache);
     for (const {next} of cache) [next!.k, next!.v].forEach((t) => tf.keep(t)); // they outlive this tidy
     return logits;
   });
@@ -128,8 +128,11 @@ const inLayer = (ctx: Ctx, i: number, kv?: KVSlot): Ctx => {
   return {...ctx, kv, record: record && ((name, t) => record(`h.${i}.${name}`, t))};
 };
 
-const dropout = (config: GPTConfig, opts: ForwardOptions) =>
-  makeDropout(config.dropout, opts.training ?? false, opts.seed);
+/** The model's dropout and its adapters' (each at its own rate), on in training, seeded by opts.seed. */
+const dropouts = (config: GPTConfig, opts: ForwardOptions): Pick<Ctx, "drop" | "dropAt"> => ({
+  drop: makeDropout(config.dropout, opts.training ?? false, opts.seed),
+  dropAt: makeRateDropout(opts.training ?? false, opts.seed)
+});
 
 function checkInput(config: GPTConfig, idx: tf.Tensor, checkIds: boolean, cached = 0): void {
   if (idx.rank !== 2 || idx.dtype !== "int32") {

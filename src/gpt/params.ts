@@ -7,6 +7,16 @@ import {seededNormal} from "./random.js";
 export interface LinearParams {
   weight: tf.Variable; // (in, out)
   bias: tf.Variable | null; // (out)
+  lora?: LoraParams; // a low-rank adapter beside the weight (lora.ts attaches it)
+}
+
+/** A LoRA adapter on one Linear: while on, the layer computes x @ W + scale · (dropout(x) @ a) @ b. */
+export interface LoraParams {
+  a: tf.Variable; // (in, r); PyTorch's lora_A.weight is (r, in)
+  b: tf.Variable; // (r, out); PyTorch's lora_B.weight is (out, r)
+  scale: number; // α / r
+  dropout: number; // the rate of the adapter's input dropout, in training
+  on: boolean; // off: the layer is the base's alone (a merged adapter is off: W holds it)
 }
 export interface LayerNormParams {
   weight: tf.Variable; // (nEmbd)

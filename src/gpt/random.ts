@@ -31,3 +31,10 @@ export function seededNormal(seed: number, name: string, n: number, std: number)
   }
   return out;
 }
+
+/** n samples of uniform(−bound, bound), from a stream of its own determined by (seed, name). */
+export function seededUniform(seed: number, name: string, n: number, bound: number): Float32Array {
+  const high = Math.floor(seed / 4294967296) >>> 0;
+  const uniform = mulberry32(hashString(`${seed >>> 0}:${high}:${name}:uniform`));
+  return Float32Array.from({length: n}, () => bound * (2 * uniform() - 1));
+}
