@@ -58,5 +58,11 @@ export const CHAPTERS: readonly Chapter[] = [
     title: "9 · Generation",
     summary: "Sample text from the trained model and look inside it.",
     ready: true
+  },
+  {
+    path: "10-tokenizers",
+    title: "10 · Tokenizers",
+    summary: "Byte-pair encoding learned from your text, and GPT-2's own tokenizer reproduced.",
+    ready: true
   }
 ];

@@ -6,15 +6,27 @@ export type Counter = HTMLElement & {value: number};
  * and a bubbling "input" event announces each change. Buttons go to the previous and next stage, restart at the
  * first, and ask for a new batch (`.draws`, a separate counter, so that a new batch does not look like a new stage);
  * the stage chips jump to a stage. Keys, anywhere on the page outside a form field: ← and → (or K and J) step,
- * Home or R restarts, N asks for a new batch. `dispose()` removes the key listener.
+ * Home or R restarts, N asks for a new batch. `dispose()` removes the key listener. With {batch: false} there is no
+ * new-batch button or key (a stepper through something other than a training step); label names the group.
  */
 export type Stepper = HTMLElement & {value: number; draws: Counter; dispose(): void};
 
-export function stepper(titles: readonly string[], {value = 0}: {value?: number} = {}): Stepper {
+export interface StepperOptions {
+  value?: number;
+  /** A "New batch" button and the N key (default true). */
+  batch?: boolean;
+  /** The group's accessible name (default "stages of the training step"). */
+  label?: string;
+}
+
+export function stepper(
+  titles: readonly string[],
+  {value = 0, batch: withBatch = true, label = "stages of the training step"}: StepperOptions = {}
+): Stepper {
   const root = document.createElement("div") as unknown as Stepper;
   root.className = "tg-stepper";
   root.setAttribute("role", "group");
-  root.setAttribute("aria-label", "stages of the training step");
+  root.setAttribute("aria-label", label);
   const last = titles.length - 1;
   let stage = clamp(value, 0, last);
   let draws = 0;
@@ -33,10 +45,10 @@ export function stepper(titles: readonly string[], {value = 0}: {value?: number}
   const batch = button("batch", "New batch", "Draw another batch from the corpus (N)");
   const keys = document.createElement("span");
   keys.className = "tg-stepper-keys";
-  keys.textContent = "keys: ← → stages · R restart · N new batch";
+  keys.textContent = withBatch ? "keys: ← → stages · R restart · N new batch" : "keys: ← → steps · R restart";
   const bar = document.createElement("div");
   bar.className = "tg-stepper-buttons";
-  bar.append(restart, previous, next, batch, keys);
+  bar.append(restart, previous, next, ...(withBatch ? [batch] : []), keys);
 
   const chips = document.createElement("ol");
   chips.className = "tg-stepper-stages";
@@ -53,7 +65,7 @@ export function stepper(titles: readonly string[], {value = 0}: {value?: number}
   counter.className = "tg-stepper-draws";
   counter.value = 0;
   counter.setAttribute("aria-live", "polite");
-  bar.append(counter);
+  if (withBatch) bar.append(counter);
   root.append(bar, chips);
   root.draws = counter;
 
@@ -98,7 +110,7 @@ export function stepper(titles: readonly string[], {value = 0}: {value?: number}
       k: () => go(stage - 1),
       Home: () => go(0),
       r: () => go(0),
-      n: newBatch
+      ...(withBatch ? {n: newBatch} : {})
     };
     const run = action[event.key.length === 1 ? event.key.toLowerCase() : event.key];
     if (!run) return;

@@ -7,6 +7,9 @@ export function visible(token: string): string {
   return [...token].map((c) => (control(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c)).join("");
 }
 
+/** A token of any length as it is shown: each of its spaces, tabs, line breaks and control characters made visible. */
+export const visibleAll = (token: string): string => [...token].map(visible).join("");
+
 export interface TokenStripOptions {
   /** The id under each token; omitted, only the tokens are shown. */
   ids?: readonly number[];

@@ -69,6 +69,7 @@ describe("byte-level BPE training", () => {
     );
     assert.deepEqual(naiveMerges(textChunks("dcab ab dc", "none"), 10), expected);
     assert.deepEqual(tok.encode("dcab ab dc"), [261]);
+    assert.equal(trainBpe("dcab ab dc", {vocabSize: 300, pattern: "none", allowFewer: true}).vocabSize, 262);
     assert.throws(
       () => trainBpe("dcab ab dc", {vocabSize: 263, pattern: "none"}),
       /vocab size \(263\) is more than this corpus allows: after 6 merges no pair is left \(at most 262 tokens\)/

@@ -59,6 +59,22 @@ describe("stepper", () => {
     field.remove();
   });
 
+  it("with {batch: false} there is no new-batch button or key, and label names the group", () => {
+    const root = stepper(["bytes", "merge 1"], {batch: false, label: "merges"});
+    document.body.append(root);
+    assert.equal(root.getAttribute("aria-label"), "merges");
+    assert.equal(root.querySelector("[data-action=batch]"), null);
+    assert.equal(root.querySelector(".tg-stepper-draws"), null);
+    let draws = 0;
+    root.draws.addEventListener("input", () => draws++);
+    press("n");
+    press("ArrowRight");
+    assert.equal(draws, 0);
+    assert.equal(root.value, 1);
+    root.dispose();
+    root.remove();
+  });
+
   it("showStage(stage, root) shows the matching section only", () => {
     const box = document.createElement("div");
     box.innerHTML =

@@ -216,8 +216,8 @@ export class BpeTokenizer implements Tokenizer {
     return bytes;
   }
 
-  /** The bytes of all the ids, joined, read as UTF-8 (an incomplete character becomes U+FFFD). */
-  decode(ids: ArrayLike<number>): string {
+  /** The bytes of all the ids, joined; throws on an id outside [0, vocabSize). */
+  bytesOf(ids: ArrayLike<number>): Uint8Array {
     const parts: Uint8Array[] = [];
     let length = 0;
     for (let i = 0; i < ids.length; i++) {
@@ -233,7 +233,12 @@ export class BpeTokenizer implements Tokenizer {
       all.set(part, offset);
       offset += part.length;
     }
-    return lenient.decode(all);
+    return all;
+  }
+
+  /** The bytes of all the ids, joined, read as UTF-8 (an incomplete character becomes U+FFFD). */
+  decode(ids: ArrayLike<number>): string {
+    return lenient.decode(this.bytesOf(ids));
   }
 
   /** A token as text; bytes that are not a whole UTF-8 character show as \xHH. */

@@ -23,6 +23,8 @@ export interface TrainBpeOptions {
   /** Special tokens (e.g. "<|endoftext|>"): taken out of the text whole, given the last ids. */
   special?: readonly string[];
   onMerge?: (merge: MergeInfo) => void;
+  /** Stop when no pair is left instead of throwing: vocabSize is then an upper bound. */
+  allowFewer?: boolean;
 }
 
 /**
@@ -44,9 +46,10 @@ const SERIALS = 2 ** 25; // heap entries are count · 2^25 + serial
  * Learns merges from a text. Each step merges the most frequent adjacent pair; a tie goes to the pair whose first
  * occurrence in the current token sequence comes earliest. With a pattern, equal chunks are stored once with their
  * count, in order of first occurrence, so an index order is the text's order. Throws TokenizerError when the text is
- * empty, vocabSize leaves no merge, or the text runs out of pairs before vocabSize.
+ * empty, vocabSize leaves no merge, or the text runs out of pairs before vocabSize (unless allowFewer).
  */
-export function trainBpe(text: string, {vocabSize, pattern, special = [], onMerge}: TrainBpeOptions): BpeTokenizer {
+export function trainBpe(text: string, options: TrainBpeOptions): BpeTokenizer {
+  const {vocabSize, pattern, special = [], onMerge, allowFewer = false} = options;
   if (!isPattern(pattern)) {
     throw new TokenizerError(`pattern (${JSON.stringify(pattern)}) must be one of ${PATTERNS.join(", ")}`);
   }
@@ -155,6 +158,7 @@ export function trainBpe(text: string, {vocabSize, pattern, special = [], onMerg
   const merges: [number, number][] = [];
   while (merges.length < wanted) {
     const pair = best();
+    if (!pair && allowFewer) break;
     if (!pair) {
       throw new TokenizerError(
         `vocab size (${vocabSize}) is more than this corpus allows: after ${merges.length} merges no pair is left ` +
