@@ -1,14 +1,11 @@
-/** A token as it is shown: whitespace and control characters made visible. */
-export function visible(token: string): string {
-  if (token === " ") return "␣";
-  if (token === "\n") return "↵";
-  if (token === "\t") return "⇥";
-  const control = (c: string) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127;
-  return [...token].map((c) => (control(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c)).join("");
-}
+const SHOWN: Readonly<Record<string, string>> = {" ": "␣", "\n": "↵", "\t": "⇥"};
 
-/** A token of any length as it is shown: each of its spaces, tabs, line breaks and control characters made visible. */
-export const visibleAll = (token: string): string => [...token].map(visible).join("");
+/** A token as it is shown: each space, line break, tab and control character made visible (a BPE token has many). */
+export function visible(token: string): string {
+  const control = (c: string) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127;
+  const one = (c: string) => SHOWN[c] ?? (control(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c);
+  return [...token].map(one).join("");
+}
 
 export interface TokenStripOptions {
   /** The id under each token; omitted, only the tokens are shown. */

@@ -1,4 +1,4 @@
-import {visibleAll} from "./tokenStrip.js";
+import {visible} from "./tokenStrip.js";
 
 export interface TokenPiece {
   /** The stretch of text the piece covers. */
@@ -36,7 +36,7 @@ export function tokenText(pieces: readonly TokenPiece[], options: TokenTextOptio
     span.title = `${piece.ids.length > 1 ? "ids" : "id"} ${piece.ids.join(" + ")}: ${JSON.stringify(piece.text)}`;
     const glyph = document.createElement("span");
     glyph.className = "tg-glyph";
-    glyph.textContent = visibleAll(piece.text);
+    glyph.textContent = visible(piece.text);
     const id = document.createElement("span");
     id.className = "tg-id";
     id.textContent = piece.ids.join("+");

@@ -37,7 +37,8 @@ describe("tokenStrip", () => {
     assert.equal(strip.querySelectorAll(".tg-query, .tg-key").length, 0);
   });
 
-  it("visible(token) shows control characters as escapes", () => {
+  it("visible(token) shows every space, line break and tab of a token, and control characters as escapes", () => {
+    assert.equal(visible(" the\n\tx\u0001"), "␣the↵⇥x\\x01");
     assert.equal(visible("\t"), "⇥");
     assert.equal(visible("\u0007"), "\\x07");
     assert.equal(visible("é"), "é");

@@ -2,7 +2,6 @@ import {describe, it} from "node:test";
 import assert from "node:assert/strict";
 import {installDom} from "../helpers/dom.js";
 import {tokenText} from "../../src/views/tokenText.js";
-import {visibleAll} from "../../src/views/tokenStrip.js";
 
 installDom();
 
@@ -35,9 +34,5 @@ describe("tokenText", () => {
     );
     assert.equal(spans[2].dataset.ids, "30325,222");
     assert.equal(figure.querySelector("figcaption")!.textContent, "3 pieces");
-  });
-
-  it("visibleAll shows every space, tab, line break and control character of a token", () => {
-    assert.equal(visibleAll(" the\n\tx\u0001"), "␣the↵⇥x\\x01");
   });
 });
