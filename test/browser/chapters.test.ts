@@ -85,6 +85,9 @@ describe("chapter 2 · embeddings", () => {
     await until(page, "wte", "cols", "8");
     await until(page, "emb", "cols", "8");
     const wte = await matrix(page, "wte");
+    // The slowest sinusoid shown, dimension 2·⌊8/4⌋ = 4, turns by 10000^(−4/8) = 0.01 radians per position.
+    const waves = await shownText(page.locator("p", {hasText: "zigzag"}));
+    assert.match(waves, /dimension 4 turns by 0\.010, a period of 628 positions/);
     assert.match(page.url(), /nEmbd=8/);
 
     const runs = (await hooks(page)).runs;

@@ -98,4 +98,33 @@ describe("chapter 6 · counting parameters", () => {
     await assertNoCellErrors(page);
     await page.context().close();
   });
+
+  test("the text says which part dominates the model shown: the blocks, or the embeddings of a wide vocabulary", async () => {
+    const {page, log} = await session.open("06-parameters");
+    await badge(page);
+    const mine = countParams(toConfig(DEFAULT_MODEL)).total;
+    await check(page, mine);
+    const lead = page.locator("p", {hasText: "grow like"});
+    assert.match(await shownText(lead), /the blocks dominate/);
+    assert.doesNotMatch(await shownText(lead), /embedding table dominates/, "the other wording is hidden");
+    const wide = {
+      ...DEFAULT_MODEL,
+      text: "abcdefghijklmnopqrstuvwxyz",
+      nEmbd: 2,
+      nHead: 1,
+      nLayer: 1,
+      dFF: 1,
+      blockSize: 64
+    };
+    const query = Object.entries(wide)
+      .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+      .join("&");
+    await page.goto(`${session.site.url}06-parameters?${query}`);
+    await check(page, countParams(toConfig(wide)).total);
+    assert.match(await shownText(lead), /V\+T=90 exceeds[\s\S]*the embedding table dominates/);
+    assert.doesNotMatch(await shownText(lead), /the blocks dominate/);
+    assert.deepEqual(log.errors, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
 });
