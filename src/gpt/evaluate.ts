@@ -12,7 +12,6 @@ import {
 } from "./data/addition.js";
 import {argmax, softmax} from "./distribution.js";
 import {nextLogits} from "./kvcache.js";
-import {forward} from "./model.js";
 import type {Params} from "./params.js";
 import {batchLoss} from "./step.js";
 
@@ -63,39 +62,14 @@ export async function additionAccuracy(params: Params, pairs: readonly Pair[], b
   const perPosition = new Array(ANSWER_LENGTH).fill(0);
   let exact = 0;
   for (let i = 0; i < pairs.length; i += batchSize) {
-    const chunk = pairs.slice(i, i + batchSize);
-    const answers = await greedyAnswers(params, chunk);
-    chunk.forEach(([a, b], j) => {
-      const truth = additionAnswer(a, b);
-      let all = true;
-      for (let k = 0; k < ANSWER_LENGTH; k++) {
-        const right = answers[j][k] === Number(truth[k]);
-        perPosition[k] += right ? 1 : 0;
-        all &&= right;
-      }
-      exact += all ? 1 : 0;
-    });
+    for (const {digitRight, right} of await answerSums(params, pairs.slice(i, i + batchSize))) {
+      digitRight.forEach((ok, k) => (perPosition[k] += ok ? 1 : 0));
+      exact += right ? 1 : 0;
+    }
   }
   const n = pairs.length;
   const score: AdditionScore = {n, exact: exact / n, perPosition: perPosition.map((c) => c / n)};
   return score;
-}
-
-/** The 4 digits the model writes after each prompt, each time taking the most likely next token. */
-async function greedyAnswers(params: Params, pairs: readonly Pair[]): Promise<number[][]> {
-  const B = pairs.length;
-  const rows = pairs.map(([a, b]) => additionExample(a, b).tokens.slice(0, PROMPT_LENGTH));
-  for (let k = 0; k < ANSWER_LENGTH; k++) {
-    const T = PROMPT_LENGTH + k;
-    const next = tf.tidy(() => {
-      const logits = forward(params, tf.tensor2d(rows.flat(), [B, T], "int32"), {checkIds: false}); // (B, T, V)
-      return tf.argMax(tf.reshape(tf.slice(logits, [0, T - 1, 0], [B, 1, -1]), [B, -1]), 1); // (B)
-    });
-    const ids = await next.data();
-    next.dispose();
-    rows.forEach((row, j) => row.push(ids[j]));
-  }
-  return rows.map((row) => row.slice(PROMPT_LENGTH));
 }
 
 /** One sum as the model answers it. */
@@ -103,21 +77,24 @@ export interface SumAnswer {
   a: number;
   b: number;
   prompt: string; // "123+045="
-  written: string; // the 4 digits as the model writes them, units first
-  answer: number; // those digits read back in the usual order
+  written: string; // the 4 tokens as the model writes them, units first
+  answer: number; // those digits read back in the usual order (NaN when it wrote a token that is not a digit)
   truth: number;
   right: boolean;
   digitRight: boolean[]; // per written digit, units first
-  confidence: number[]; // the probability the model gave each digit it wrote
+  confidence: number[]; // the probability the model gave each token it wrote
 }
 
-/** Greedy answers of an addition model to many sums at once (one row per sum, 4 forward passes). */
+/**
+ * The answers of an addition model to many sums at once, decoded greedily: after each prompt it writes 4 tokens, each
+ * the most likely next one (ties: the lowest id), all rows together (4 forward passes).
+ */
 export async function answerSums(params: Params, pairs: readonly Pair[]): Promise<SumAnswer[]> {
   if (pairs.length === 0) return [];
-  const seqs = pairs.map(([a, b]) => [...additionPrompt(a, b)].map((c) => ADDITION_VOCAB.indexOf(c)));
+  const seqs = pairs.map(([a, b]) => additionExample(a, b).tokens.slice(0, PROMPT_LENGTH));
   const confidence: number[][] = pairs.map(() => []);
   for (let k = 0; k < ANSWER_LENGTH; k++) {
-    const {logits} = await nextLogits(params, seqs, null);
+    const {logits} = await nextLogits(params, seqs, null); // one (vocabSize) row per sum
     logits.forEach((row, i) => {
       const id = argmax(row);
       seqs[i].push(id);
@@ -125,15 +102,16 @@ export async function answerSums(params: Params, pairs: readonly Pair[]): Promis
     });
   }
   return pairs.map(([a, b], i) => {
-    const written = seqs[i].slice(-ANSWER_LENGTH).map((id) => ADDITION_VOCAB[id]);
+    const written = seqs[i].slice(PROMPT_LENGTH).map((id) => ADDITION_VOCAB[id]);
     const truth = additionAnswer(a, b); // as written, units first
     const digitRight = written.map((c, k) => c === truth[k]);
     const answer = /^\d+$/.test(written.join("")) ? Number([...written].reverse().join("")) : NaN;
+    const prompt = additionPrompt(a, b);
     const right = digitRight.every(Boolean);
     return {
       a,
       b,
-      prompt: additionPrompt(a, b),
+      prompt,
       written: written.join(""),
       answer,
       truth: a + b,

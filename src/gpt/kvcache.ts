@@ -123,6 +123,7 @@ export interface Speed {
   newTokens: number;
   ms: number;
   tokensPerSecond: number;
+  tokens: number[]; // the ids written
 }
 
 /** Times greedy decoding of newTokens tokens after prompt, with or without the KV cache. */
@@ -141,14 +142,18 @@ export async function timeDecoding(
     cache?.clear();
   }
   const ms = performance.now() - t0;
-  return {newTokens, ms, tokensPerSecond: (1000 * newTokens) / ms};
+  return {newTokens, ms, tokensPerSecond: (1000 * newTokens) / ms, tokens: seq.slice(prompt.length)};
 }
 
-/** Cached against uncached decoding of the same tokens, after a short warm-up of both. */
-export async function compareDecoding(params: Params, prompt: number[], newTokens: number) {
-  await timeDecoding(params, prompt, 2, {kvCache: true});
-  await timeDecoding(params, prompt, 2, {kvCache: false});
+/**
+ * Cached against uncached greedy decoding of the same tokens, after a warm-up of both (warmup tokens each: as many as
+ * the timed runs compile every shape they meet first), and whether both wrote the same tokens.
+ */
+export async function compareDecoding(params: Params, prompt: number[], newTokens: number, {warmup = 2} = {}) {
+  await timeDecoding(params, prompt, warmup, {kvCache: true});
+  await timeDecoding(params, prompt, warmup, {kvCache: false});
   const cached = await timeDecoding(params, prompt, newTokens, {kvCache: true});
   const uncached = await timeDecoding(params, prompt, newTokens, {kvCache: false});
-  return {cached, uncached, speedup: cached.tokensPerSecond / uncached.tokensPerSecond};
+  const same = cached.tokens.join() === uncached.tokens.join();
+  return {cached, uncached, speedup: cached.tokensPerSecond / uncached.tokensPerSecond, same};
 }

@@ -233,13 +233,15 @@ describe("KVCache", () => {
 });
 
 describe("compareDecoding", () => {
-  it("compareDecoding times both paths over the same number of tokens and keeps no tensor", async () => {
+  it("compareDecoding times both paths over the same number of tokens, writes the same tokens, keeps no tensor", async () => {
     const p = params(configs[0][1], 16);
     await noLeak(async () => {
-      const {cached, uncached, speedup} = await compareDecoding(p, [1, 2], 6);
+      const {cached, uncached, speedup, same} = await compareDecoding(p, [1, 2], 6, {warmup: 6});
       assert.equal(cached.newTokens, 6);
       assert.equal(uncached.newTokens, 6);
       assert.ok(cached.ms > 0 && uncached.ms > 0 && speedup > 0);
+      assert.deepEqual(cached.tokens, (await generate(p, [1, 2], {greedy: true, maxNewTokens: 6})).slice(2));
+      assert.deepEqual([same, uncached.tokens], [true, cached.tokens]);
     });
     disposeParams(p);
   });

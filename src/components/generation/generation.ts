@@ -2,7 +2,8 @@
 // show about each choice — the model's distribution, what each sampling rule kept, the window, the cache.
 import {beamSearch} from "../../gpt/beam.js";
 import type {Distribution} from "../../gpt/distribution.js";
-import {generate, sample} from "../../gpt/sample.js";
+import {compareDecoding, type Speed} from "../../gpt/kvcache.js";
+import {sample} from "../../gpt/sample.js";
 import type {TrainedModel} from "./generationModels.js";
 import {expose} from "../page/testHooks.js";
 
@@ -159,20 +160,12 @@ export interface Race {
   newTokens: number;
 }
 
-/** Greedy decoding of the same tokens with and without the KV cache (after a warm-up run of both), timed. */
-export async function raceDecoding(model: TrainedModel, prompt: number[], newTokens: number): Promise<Race> {
+/** Greedy decoding of the same tokens with and without the KV cache (after a warm-up run of both as long), timed. */
+export function raceDecoding(model: TrainedModel, prompt: number[], newTokens: number): Promise<Race> {
   return model.use(async ({params, tokenizer}) => {
-    const run = async (kvCache: boolean, n: number) => {
-      const t0 = performance.now();
-      const ids = await generate(params, prompt, {greedy: true, maxNewTokens: n, kvCache});
-      const ms = performance.now() - t0;
-      return {ms, tokensPerSecond: (1000 * n) / ms, text: tokenizer.decode(ids.slice(prompt.length))};
-    };
-    await run(true, newTokens); // warm-up: every shape the timed runs meet is compiled and cached first
-    await run(false, newTokens);
-    const cached = await run(true, newTokens);
-    const uncached = await run(false, newTokens);
-    return {cached, uncached, same: cached.text === uncached.text, newTokens};
+    const {cached, uncached, same} = await compareDecoding(params, prompt, newTokens, {warmup: newTokens});
+    const timed = ({ms, tokensPerSecond, tokens}: Speed) => ({ms, tokensPerSecond, text: tokenizer.decode(tokens)});
+    return {cached: timed(cached), uncached: timed(uncached), same, newTokens};
   });
 }
 
