@@ -8,19 +8,9 @@ import {COUNT_ONLY, isPresetName} from "../src/gpt/presets.js";
 import {forward} from "../src/gpt/model.js";
 import {disposeParams, initParams} from "../src/gpt/params.js";
 import {countParams} from "../src/gpt/count.js";
+import {loadAdapted} from "./adapter.js";
 import {CharTokenizer} from "../src/gpt/tokenizer.js";
-import {
-  CliError,
-  configFrom,
-  loadCheckpointFile,
-  parseInteger,
-  parseOptions,
-  parseTokens,
-  readBytes,
-  readCorpus,
-  reason,
-  required
-} from "./args.js";
+import {CliError, configFrom, parseInteger, parseOptions, parseTokens, readCorpus, reason, required} from "./args.js";
 
 export interface Command {
   summary: string;
@@ -103,22 +93,23 @@ const init: Command = {
 
 const forwardCommand: Command = {
   summary: "run a checkpoint on a token sequence and print the next-token logits at each position",
-  usage: `tinygpt forward --checkpoint FILE.safetensors --tokens 3,1,4 [--json]
+  usage: `tinygpt forward --checkpoint FILE.safetensors [--adapter ADAPTER.safetensors] --tokens 3,1,4 [--json]
 
   --checkpoint FILE  a checkpoint written by tinygpt init (or any with the same names and metadata)
+  --adapter FILE     a LoRA adapter trained on that checkpoint (tinygpt finetune): the adapted model's logits
   --tokens IDS       comma-separated token ids, at most blockSize of them, each below vocabSize
   --json             print {"logits": [[vocabSize numbers] for each position]} instead of the top predictions`,
   async run(argv, out) {
     const values = parseOptions(argv, {
       checkpoint: {type: "string"},
+      adapter: {type: "string"},
       tokens: {type: "string"},
       json: {type: "boolean"}
     });
     const path = required(values.checkpoint, "--checkpoint");
     const tokens = parseTokens(required(values.tokens, "--tokens"));
-    const bytes = readBytes(path);
     await initBackend();
-    const {config, tokenizer, params: model} = loadCheckpointFile(path, bytes);
+    const {config, tokenizer, params: model, release} = await loadAdapted(path, values.adapter);
     let logits: number[][];
     try {
       const bad = tokens.findIndex((t) => t >= config.vocabSize);
@@ -135,7 +126,7 @@ const forwardCommand: Command = {
       logits = (await result.array())[0];
       tf.dispose([idx, result]);
     } finally {
-      disposeParams(model);
+      release();
     }
     if (values.json) return out(JSON.stringify({logits}));
     const show = (id: number) => (tokenizer ? JSON.stringify(tokenizer.tokenString(id)) : String(id));

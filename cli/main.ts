@@ -4,14 +4,19 @@ import * as tf from "@tinygpt/tf";
 import {CheckpointError} from "../src/gpt/checkpoint.js";
 import {ConfigError} from "../src/gpt/config.js";
 import {TokenizerError} from "../src/gpt/tokenizer.js";
+import {merge} from "./adapter.js";
 import {CliError, UsageError} from "./args.js";
 import {COMMANDS as BASE} from "./commands.js";
 import {evalCommand} from "./eval.js";
+import {finetuneCommand} from "./finetune.js";
 import {sample} from "./sample.js";
 import {TOKENIZER_COMMANDS} from "./tokenizer.js";
 import {trainCommand} from "./train.js";
 
-const COMMANDS: typeof BASE = {...BASE, train: trainCommand, sample, eval: evalCommand, ...TOKENIZER_COMMANDS};
+const COMMANDS: typeof BASE = {
+  ...{...BASE, train: trainCommand, sample, eval: evalCommand, ...TOKENIZER_COMMANDS},
+  ...{finetune: finetuneCommand, merge}
+};
 
 const HELP = `Usage: tinygpt COMMAND [options]
 

@@ -1,14 +1,15 @@
 // tinygpt sample: continue a prompt with a checkpoint's model, by the sampling rules or beam search.
 import {initBackend} from "../src/gpt/backend.js";
-import {disposeParams} from "../src/gpt/params.js";
 import {generate, type GenerateOptions} from "../src/gpt/sample.js";
 import {TokenizerError, type Tokenizer} from "../src/gpt/tokenizer.js";
-import {CliError, UsageError, loadCheckpointFile, parseInteger, parseOptions, readBytes, required} from "./args.js";
+import {loadAdapted} from "./adapter.js";
+import {CliError, UsageError, parseInteger, parseOptions, required} from "./args.js";
 import type {Command} from "./commands.js";
 
 const USAGE = `tinygpt sample --checkpoint FILE --prompt TEXT --max-tokens N [options]
 
   --checkpoint FILE  a checkpoint with a tokenizer (tinygpt init --vocab-from, or tinygpt train)
+  --adapter FILE     a LoRA adapter trained on that checkpoint (tinygpt finetune): sample the adapted model
   --prompt TEXT      the text to continue; each character must be in the checkpoint's vocabulary
   --max-tokens N     how many tokens to add (the context slides once it is longer than blockSize)
   --temperature T    divide the logits by T before sampling (default 1; 0 is greedy)
@@ -24,7 +25,8 @@ export const sample: Command = {
   usage: USAGE,
   async run(argv, out) {
     const values = parseOptions(argv, {
-      ...{checkpoint: {type: "string"}, prompt: {type: "string"}, "max-tokens": {type: "string"}},
+      ...{checkpoint: {type: "string"}, adapter: {type: "string"}},
+      ...{prompt: {type: "string"}, "max-tokens": {type: "string"}},
       ...{temperature: {type: "string"}, "top-k": {type: "string"}, "top-p": {type: "string"}},
       ...{beam: {type: "string"}, greedy: {type: "boolean"}, seed: {type: "string"}, "no-kv-cache": {type: "boolean"}}
     });
@@ -45,15 +47,14 @@ export const sample: Command = {
     const mode = values.greedy ? "--greedy" : values.beam !== undefined ? "--beam" : null;
     if (mode && sampling) throw new UsageError(`${mode} cannot be combined with --${sampling}`);
 
-    const bytes = readBytes(path);
     await initBackend();
-    const {tokenizer, params} = loadCheckpointFile(path, bytes);
+    const {tokenizer, params, release} = await loadAdapted(path, values.adapter);
     try {
       if (!tokenizer) throw new CliError(`${path} has no tokenizer, so it cannot read a text prompt`);
       const ids = encodePrompt(tokenizer, prompt);
       out(tokenizer.decode(await generate(params, ids, opts)));
     } finally {
-      disposeParams(params);
+      release();
     }
   }
 };
