@@ -38,7 +38,7 @@ export const CHAPTERS: readonly Chapter[] = [
   {
     path: "06-parameters",
     title: "6 · Counting parameters",
-    summary: "Every weight accounted for, from this toy to GPT-2 XL.",
+    summary: "Every weight accounted for, from this toy to GPT-3.",
     ready: true
   },
   {

@@ -7,6 +7,8 @@ export interface Column<R> {
   align?: "left" | "right";
   /** Cells to emphasise (class tg-emphasis), e.g. the count a published figure uses. */
   emphasis?: (row: R) => boolean;
+  /** Cells may break onto more lines (at spaces, or between a formula's terms) when the table is wider than the page. */
+  wrap?: boolean;
 }
 
 export interface TableOptions<R> {
@@ -24,7 +26,8 @@ export const formatCount = (v: number): string => (Number.isInteger(v) ? v.toLoc
 
 /**
  * A table of rows: text goes in as text, nodes (a formula) as they are, numbers with separators and their exact value
- * in data-value. Wide tables scroll inside the figure.
+ * in data-value. A table wider than the page first wraps its headings and the columns marked wrap, then scrolls
+ * inside the figure.
  */
 export function table<R>(
   rows: readonly R[],
@@ -37,10 +40,13 @@ export function table<R>(
   if (name) figure.dataset.name = name;
   const element = document.createElement("table");
   const head = element.createTHead().insertRow();
+  const right = (column: Column<R>, value: unknown) =>
+    (column.align ?? (typeof value === "number" ? "right" : "left")) === "right";
   for (const column of columns) {
     const th = document.createElement("th");
     th.textContent = column.label;
     th.dataset.key = column.key;
+    if (rows.length > 0 && right(column, column.value(rows[0]))) th.classList.add("tg-num");
     head.append(th);
   }
   const body = element.createTBody();
@@ -59,7 +65,8 @@ export function table<R>(
       } else if (value instanceof Node) td.append(value);
       else td.textContent = value ?? "";
       if (column.emphasis?.(row)) td.classList.add("tg-emphasis");
-      if ((column.align ?? (typeof value === "number" ? "right" : "left")) === "right") td.classList.add("tg-num");
+      if (column.wrap) td.classList.add("tg-wrap");
+      if (right(column, value)) td.classList.add("tg-num");
     }
   });
   const scroller = document.createElement("div");

@@ -48,6 +48,14 @@ describe("chapter 6 · counting parameters", () => {
     }
     const published = await page.locator("[data-name=presets] td.tg-emphasis").allTextContents();
     assert.ok(published.includes("200,832") && published.includes("20,712") && published.includes("124,439,808"));
+    // GPT-3's rounded sizes: each published cell says how far the formula lands from the paper's figure.
+    const gpt3 = await page
+      .locator('[data-name=presets] tr[data-id^="gpt3"] td[data-key="published"]')
+      .evaluateAll((cells) => cells.map((td) => td.textContent!.replace(/\u00a0/g, " ")));
+    assert.equal(gpt3.length, 8);
+    assert.equal(gpt3[0], "125M ✓ +0.2%");
+    assert.equal(gpt3[1], "350M ✗ +1.7%");
+    assert.equal(gpt3[7], "175B ✓ −0.2%");
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
     await page.context().close();

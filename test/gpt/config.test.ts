@@ -114,6 +114,11 @@ describe("presets", () => {
     assert.deepEqual(shape(PRESETS["shakespeare-char"]), [65, 256, 6, 6, 384, 1536]);
     assert.deepEqual(shape(PRESETS.gpt2), [50257, 1024, 12, 12, 768, 3072]);
     assert.deepEqual(shape(PRESETS["gpt2-xl"]), [50257, 1024, 48, 25, 1600, 6400]);
+    // GPT-3's table 2.1: 13B is 40 heads of 128 (the table's width 5140 is not a multiple of 40); XL 16 heads of 128.
+    assert.deepEqual(shape(PRESETS["gpt3-small"]), [50257, 2048, 12, 12, 768, 3072]);
+    assert.deepEqual(shape(PRESETS["gpt3-xl"]), [50257, 2048, 24, 16, 2048, 8192]);
+    assert.deepEqual(shape(PRESETS["gpt3-13b"]), [50257, 2048, 40, 40, 5120, 20480]);
+    assert.deepEqual(shape(PRESETS["gpt3-175b"]), [50257, 2048, 96, 96, 12288, 49152]);
     assert.equal(PRESETS["tiny-decoder"].norm, "post");
     assert.equal(PRESETS["tiny-decoder"].finalNorm, false);
     assert.equal(PRESETS.tinygpt.positional, "sinusoidal");
@@ -121,8 +126,18 @@ describe("presets", () => {
     assert.equal(PRESETS["shakespeare-char"].lnBias, false);
   });
 
-  it("COUNT_ONLY names the gpt2 family and gpt-notebook", () => {
-    assert.deepEqual([...COUNT_ONLY].sort(), ["gpt-notebook", "gpt2", "gpt2-large", "gpt2-medium", "gpt2-xl"]);
+  it("COUNT_ONLY names the gpt2 and gpt3 families and gpt-notebook", () => {
+    const gpt3 = [
+      "gpt3-13b",
+      "gpt3-175b",
+      "gpt3-2.7b",
+      "gpt3-6.7b",
+      "gpt3-large",
+      "gpt3-medium",
+      "gpt3-small",
+      "gpt3-xl"
+    ];
+    assert.deepEqual([...COUNT_ONLY].sort(), ["gpt-notebook", "gpt2", "gpt2-large", "gpt2-medium", "gpt2-xl", ...gpt3]);
   });
 
   it("preset(name, overrides) replaces fields and keeps the MLP ratio for a new width", () => {

@@ -54,6 +54,9 @@ describe("countParams", () => {
     assert.equal(countParams(PRESETS["gpt2-medium"]).total, 354_823_168);
     assert.equal(countParams(PRESETS["gpt2-large"]).total, 774_030_080);
     assert.equal(countParams(PRESETS["gpt2-xl"]).total, 1_557_611_200);
+    // GPT-3's paper gives rounded totals: 125M, …, 175B.
+    assert.equal(countParams(PRESETS["gpt3-small"]).total, 125_226_240);
+    assert.equal(countParams(PRESETS["gpt3-175b"]).total, 174_604_259_328);
     // nanoGPT prints "number of parameters: 10.65M" for shakespeare-char, positions excluded.
     assert.equal((countParams(PRESETS["shakespeare-char"]).excludingPositions / 1e6).toFixed(2), "10.65");
   });

@@ -46,4 +46,20 @@ describe("table", () => {
     const figure = table([{}], [{key: "f", label: "f", value: () => node}]);
     assert.equal(figure.querySelector("td .formula"), node);
   });
+
+  it("table aligns a number column's heading with its numbers and marks wrap columns' cells as free to wrap", () => {
+    const figure = table(
+      [{name: "gpt3-175b", shape: "50257 · 2048 · 96 · 12288", n: 174604259328}],
+      [
+        {key: "name", label: "preset", value: (r) => r.name},
+        {key: "shape", label: "V · T · L · C", value: (r) => r.shape, wrap: true},
+        {key: "n", label: "total", value: (r) => r.n},
+        {key: "mb", label: "memory", value: () => "2.79 TB", align: "right"}
+      ]
+    );
+    const heads = [...figure.querySelectorAll("th")].map((th) => th.classList.contains("tg-num"));
+    assert.deepEqual(heads, [false, false, true, true]);
+    const wraps = [...figure.querySelectorAll("td")].map((td) => td.classList.contains("tg-wrap"));
+    assert.deepEqual(wraps, [false, true, false, false]);
+  });
 });

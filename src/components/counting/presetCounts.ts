@@ -25,11 +25,23 @@ export const PUBLISHED: Readonly<Partial<Record<PresetName, Published>>> = Objec
   gpt2: {figure: "124,439,808", value: 124_439_808, step: 1, convention: "total"},
   "gpt2-medium": {figure: "355M", value: 355_000_000, step: 1_000_000, convention: "total"},
   "gpt2-large": {figure: "774M", value: 774_000_000, step: 1_000_000, convention: "total"},
-  "gpt2-xl": {figure: "1558M", value: 1_558_000_000, step: 1_000_000, convention: "total"}
+  "gpt2-xl": {figure: "1558M", value: 1_558_000_000, step: 1_000_000, convention: "total"},
+  // GPT-3's paper gives each size rounded, to its last non-zero digit ("350M" to tens of millions).
+  "gpt3-small": {figure: "125M", value: 125e6, step: 1e6, convention: "total"},
+  "gpt3-medium": {figure: "350M", value: 350e6, step: 1e7, convention: "total"},
+  "gpt3-large": {figure: "760M", value: 760e6, step: 1e7, convention: "total"},
+  "gpt3-xl": {figure: "1.3B", value: 1.3e9, step: 1e8, convention: "total"},
+  "gpt3-2.7b": {figure: "2.7B", value: 2.7e9, step: 1e8, convention: "total"},
+  "gpt3-6.7b": {figure: "6.7B", value: 6.7e9, step: 1e8, convention: "total"},
+  "gpt3-13b": {figure: "13B", value: 13e9, step: 1e9, convention: "total"},
+  "gpt3-175b": {figure: "175B", value: 175e9, step: 1e9, convention: "total"}
 });
 
 /** Whether a count, rounded to the figure's precision, is the published figure. */
 export const matches = (count: number, p: Published): boolean => Math.round(count / p.step) * p.step === p.value;
+
+/** How far a count lands from a published figure, relative to the figure: +0.0168 for 355.9M against "350M". */
+export const offBy = (count: number, p: Published): number => (count - p.value) / p.value;
 
 export type Switch<T> = "as is" | T;
 export interface Switches {
@@ -59,6 +71,19 @@ export function memory(parameters: number): {weights: number; gradients: number;
 }
 
 export const MB = (bytes: number): number => bytes / 1e6;
+
+const UNITS: readonly [number, string][] = [
+  [1e12, "TB"],
+  [1e9, "GB"],
+  [1e6, "MB"],
+  [1e3, "kB"]
+];
+
+/** Bytes in the largest decimal unit that keeps a number ≥ 1, to three significant digits: "2.79 TB", "0.64 kB". */
+export function formatBytes(bytes: number): string {
+  const [size, unit] = UNITS.find(([size]) => bytes >= size) ?? UNITS[UNITS.length - 1];
+  return `${(bytes / size).toLocaleString("en-US", {maximumSignificantDigits: 3})} ${unit}`;
+}
 
 /** Bytes in megabytes, with thousands separators and at most `digits` decimals: "497.8". */
 export const formatMB = (bytes: number, digits: number): string =>
@@ -98,11 +123,30 @@ export function presetRows() {
 
 export type PresetRow = ReturnType<typeof presetRows>[number];
 
-/** A config's shape as the presets table shows it: "V · T · L · C · dFF". */
-export const shapeOf = (c: GPTConfig): string => [c.vocabSize, c.blockSize, c.nLayer, c.nEmbd, c.dFF].join(" · ");
+/**
+ * A config's shape as the presets table shows it: "V · T · L · C · dFF", where a narrow table may break the line only
+ * between the data's sizes (V · T) and the blocks' (L · C · dFF).
+ */
+export const shapeOf = (c: GPTConfig): string =>
+  [
+    [c.vocabSize, c.blockSize],
+    [c.nLayer, c.nEmbd, c.dFF]
+  ]
+    .map((group) => group.join("\u00a0·\u00a0"))
+    .join(" · ");
 
-/** The published figure with ✓ when the count it uses rounds to it, ✗ when not; "—" for a preset never published. */
+/**
+ * The published figure with ✓ when the count it uses rounds to it, ✗ when not, and for a rounded figure how far the
+ * count lands from it ("350M ✗ +1.7%"; a narrow table may break the line only before the percentage); "—" for a preset
+ * never published.
+ */
 export function publishedMark(row: PresetRow): string {
-  if (!row.published) return "—";
-  return `${row.published.figure}${matches(row[row.published.convention], row.published) ? " ✓" : " ✗"}`;
+  const p = row.published;
+  if (!p) return "—";
+  const count = row[p.convention];
+  const mark = `${p.figure}\u00a0${matches(count, p) ? "✓" : "✗"}`;
+  if (p.step === 1) return mark;
+  const off = 100 * offBy(count, p);
+  const size = Math.abs(off) >= 0.1 ? Math.abs(off).toFixed(1) : Math.abs(off).toPrecision(2);
+  return `${mark} ${off === 0 ? "±0" : `${off < 0 ? "−" : "+"}${size}`}%`;
 }
