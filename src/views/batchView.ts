@@ -13,27 +13,47 @@ export interface BatchViewOptions {
   maxRows?: number;
   /** An example to mark, e.g. the one the other figures show. */
   marked?: number;
+  /** Examples per micro-batch, when the rows are several micro-batches of one update: each is headed by its number. */
+  microBatch?: number;
   name?: string;
 }
 
 /**
  * A batch of (x, y) pairs as aligned rows of tokens: for each example, the input row x and under it the target row
  * y, so that y[t] sits below x[t] — the token the model must predict after reading x[0..t]. Ids are shown small
- * under each token; ignored targets are grey. Long rows scroll inside the figure.
+ * under each token; ignored targets are grey. Micro-batches are table bodies of their own (tbody[data-micro]), each
+ * headed by its number. Long rows scroll inside the figure.
  */
 export function batchView(rows: readonly BatchRow[], options: BatchViewOptions): HTMLElement {
   const {vocab, ignoreIndex = -100, maxRows = 8, marked, name} = options;
+  const size = Math.min(options.microBatch ?? rows.length, rows.length);
+  const micro = Math.max(1, Math.ceil(rows.length / size));
   const figure = document.createElement("figure");
   figure.className = "tg-batch";
   if (name) figure.dataset.name = name;
   figure.dataset.rows = String(rows.length);
+  figure.dataset.micro = String(micro);
   const table = document.createElement("table");
   const T = rows[0]?.x.length ?? 0;
   const head = table.createTHead().insertRow();
   head.append(cell("th", ""), cell("th", ""));
   for (let t = 0; t < T; t++) head.append(cell("th", String(t)));
-  const body = table.createTBody();
+  let body = table.createTBody();
   rows.slice(0, maxRows).forEach((row, b) => {
+    if (b % size === 0) {
+      body = b === 0 ? body : table.createTBody();
+      body.dataset.micro = String(b / size);
+      if (micro > 1) {
+        const th = cell(
+          "th",
+          `micro-batch ${b / size + 1} of ${micro} · examples ${b}–${Math.min(b + size, rows.length) - 1}`
+        );
+        th.colSpan = T + 2;
+        const tr = body.insertRow();
+        tr.className = "tg-batch-micro";
+        tr.append(th);
+      }
+    }
     for (const [kind, ids] of [
       ["x", row.x],
       ["y", row.y]
@@ -61,7 +81,9 @@ export function batchView(rows: readonly BatchRow[], options: BatchViewOptions):
   scroller.append(table);
   const caption = document.createElement("figcaption");
   const hidden = rows.length - Math.min(rows.length, maxRows);
-  caption.textContent = `B = ${rows.length} examples of T = ${T} tokens${hidden > 0 ? `; the first ${maxRows} shown` : ""}`;
+  const examples = micro > 1 ? `k·B = ${micro}·${size} = ${rows.length} examples` : `B = ${rows.length} examples`;
+  const grouped = micro > 1 ? `, in ${micro} micro-batches of ${size}` : "";
+  caption.textContent = `${examples} of T = ${T} tokens${grouped}${hidden > 0 ? `; the first ${maxRows} shown` : ""}`;
   figure.append(scroller, caption);
   return figure;
 }

@@ -31,4 +31,30 @@ describe("batchView", () => {
     assert.equal(figure.querySelectorAll("tr.tg-batch-x").length, 2);
     assert.match(figure.querySelector("figcaption")!.textContent!, /B = 5 examples of T = 2 tokens; the first 2 shown/);
   });
+
+  it("batchView with microBatch B groups k·B rows into k headed micro-batches and counts them in the caption", () => {
+    const rows = Array.from({length: 6}, (_, b) => ({x: [b % 2, 1], y: [1, 0]}));
+    const figure = batchView(rows, {vocab: ["a", "b"], microBatch: 3, name: "batch"});
+    const bodies = [...figure.querySelectorAll<HTMLElement>("tbody")];
+    assert.deepEqual(
+      bodies.map((body) => [body.dataset.micro, body.querySelectorAll("tr.tg-batch-x").length]),
+      [
+        ["0", 3],
+        ["1", 3]
+      ]
+    );
+    assert.deepEqual(
+      [...figure.querySelectorAll("tr.tg-batch-micro")].map((tr) => tr.textContent),
+      ["micro-batch 1 of 2 · examples 0–2", "micro-batch 2 of 2 · examples 3–5"]
+    );
+    assert.equal(bodies[1].querySelector("tr.tg-batch-x th")!.textContent, "#3", "examples keep their batch index");
+    assert.deepEqual([figure.dataset.rows, figure.dataset.micro], ["6", "2"]);
+    assert.match(
+      figure.querySelector("figcaption")!.textContent!,
+      /^k·B = 2·3 = 6 examples of T = 2 tokens, in 2 micro-batches of 3$/
+    );
+    const one = batchView(rows.slice(0, 3), {vocab: ["a", "b"], microBatch: 3});
+    assert.equal(one.querySelectorAll("tr.tg-batch-micro").length, 0, "one micro-batch needs no heading");
+    assert.equal(one.dataset.micro, "1");
+  });
 });
