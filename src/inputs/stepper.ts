@@ -126,6 +126,26 @@ export function stepper(
   return root;
 }
 
+/**
+ * The stages of a page, read from its sections: every `.tg-stage` element under root, in document order, headed by
+ * "N · title" with N counting from 1. Numbers each section (data-stage, from 0) and returns the titles, for
+ * stepper(). Throws, naming the section, when a heading is missing or numbered out of order, so that the chips and
+ * the sections cannot disagree.
+ */
+export function stageSections(root: ParentNode): string[] {
+  const sections = [...root.querySelectorAll<HTMLElement>(".tg-stage")];
+  if (sections.length === 0) throw new Error("stageSections: no .tg-stage section");
+  return sections.map((section, i) => {
+    const heading = section.querySelector("h1, h2, h3, h4, h5, h6")?.textContent?.trim() ?? "";
+    const match = /^(\d+) · (.+)$/.exec(heading);
+    if (!match || Number(match[1]) !== i + 1) {
+      throw new Error(`stageSections: section ${i + 1}'s heading is "${heading}", not "${i + 1} · …"`);
+    }
+    section.dataset.stage = String(i);
+    return match[2];
+  });
+}
+
 /** Shows the section of the current stage and hides the others: every element [data-stage] under root. */
 export function showStage(stage: number, root: ParentNode): void {
   for (const section of root.querySelectorAll<HTMLElement>(".tg-stage[data-stage]")) {

@@ -1,7 +1,8 @@
 import {describe, it} from "node:test";
 import assert from "node:assert/strict";
 import {installDom} from "../helpers/dom.js";
-import {showStage, stepper} from "../../src/inputs/stepper.js";
+import {readFileSync} from "node:fs";
+import {showStage, stageSections, stepper} from "../../src/inputs/stepper.js";
 
 const dom = installDom();
 
@@ -73,6 +74,38 @@ describe("stepper", () => {
     assert.equal(root.value, 1);
     root.dispose();
     root.remove();
+  });
+
+  it("stageSections(root) numbers the .tg-stage sections in order and returns their headings' titles", () => {
+    const box = document.createElement("div");
+    box.innerHTML =
+      '<section class="tg-stage"><h3>1 · The batch</h3><p>x</p></section>' +
+      '<section class="tg-stage" hidden><h3>2 · Forward</h3></section>';
+    assert.deepEqual(stageSections(box), ["The batch", "Forward"]);
+    assert.deepEqual(
+      [...box.querySelectorAll<HTMLElement>("section")].map((s) => s.dataset.stage),
+      ["0", "1"]
+    );
+  });
+
+  it("stageSections throws when a heading is missing or numbered out of order", () => {
+    const box = document.createElement("div");
+    box.innerHTML =
+      '<section class="tg-stage"><h3>1 · a</h3></section><section class="tg-stage"><h3>3 · c</h3></section>';
+    assert.throws(() => stageSections(box), /section 2's heading is "3 · c", not "2 · …"/);
+    box.innerHTML = '<section class="tg-stage"><p>no heading</p></section>';
+    assert.throws(() => stageSections(box), /section 1's heading is ""/);
+    box.innerHTML = "<p>no stage</p>";
+    assert.throws(() => stageSections(box), /no .tg-stage section/);
+  });
+
+  it("chapter 7's stage sections, as its Markdown writes them, are numbered 1 to 7 in order", () => {
+    const page = readFileSync(new URL("../../src/07-training-step.md", import.meta.url), "utf8");
+    const box = document.createElement("div");
+    box.innerHTML = [...page.matchAll(/<section class="tg-stage"[^>]*>\s*### (.+)/g)]
+      .map(([, heading]) => `<section class="tg-stage"><h3>${heading}</h3></section>`)
+      .join("");
+    assert.equal(stageSections(box).length, 7, "the seven stages the browser tests walk");
   });
 
   it("showStage(stage, root) shows the matching section only", () => {
