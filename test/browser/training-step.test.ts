@@ -1,15 +1,19 @@
-// Chapter 7 through the built site on WebGPU (SwiftShader): the stepper walks the seven stages by keyboard and by
-// click, the default step lowers the loss on its batch, and every tensor a step or a run allocates is released.
+// Chapter 7 through the built site on WebGPU (SwiftShader), and on wasm and cpu: the stepper walks the seven stages
+// by keyboard and by click, its chips are the stage sections' headings, the default step lowers the loss on its
+// batch, accumulating k = 2 micro-batches shows and trains on 2·B sequences, and every tensor a step or a run
+// allocates is released.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
-import {assertNoCellErrors, badge, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, shownText, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
 
 interface StepHook {
   t: number;
   draw: number;
+  B: number;
+  micro: number;
   loss: number;
   lossAfter: number;
   tensorsBefore: number;
@@ -62,6 +66,12 @@ describe("chapter 7 · one training step", () => {
     assert.equal((await badge(page)).backend, "webgpu");
     await step(page);
     await expectStage(page, 0);
+    const stages = await page.evaluate(() => ({
+      chips: [...document.querySelectorAll(".tg-stepper-stages button")].map((b) => b.textContent),
+      headings: [...document.querySelectorAll(".tg-stage")].map((s) => s.querySelector("h3")!.textContent!.trim())
+    }));
+    assert.equal(stages.chips.length, 7);
+    assert.deepEqual(stages.chips, stages.headings, "the stepper's chips are the sections' headings");
     await page.locator("h1").click(); // focus on the page, outside any form field
     for (let k = 1; k <= 6; k++) {
       await page.keyboard.press("ArrowRight");
@@ -124,7 +134,11 @@ describe("chapter 7 · one training step", () => {
     assert.equal(first.tensorsAfter, first.tensorsBefore, "tensors left behind by the step");
     const verdict = page.locator("[data-name=verdict]");
     assert.equal(Number(await verdict.getAttribute("data-loss-after")), first.lossAfter);
-    assert.match((await verdict.textContent()) ?? "", /went down by/);
+    await page.locator('.tg-stepper button[data-stage="6"]').click(); // the verdict closes the last stage
+    await expectStage(page, 6);
+    const said = await shownText(verdict);
+    assert.match(said, /went down by/);
+    assert.doesNotMatch(said, /went up/, "only the verdict that holds is shown");
 
     await page.locator("button", {hasText: "Run 10 more steps"}).click();
     await page.waitForFunction(
@@ -154,6 +168,50 @@ describe("chapter 7 · one training step", () => {
     await page.locator('form:has(> label:text-is("learning rate")) select').selectOption("0.01");
     const faster = await step(page, `s.loss === ${addition.loss} && s.lossAfter !== ${addition.lossAfter}`);
     assert.equal(faster.t, 1, "the same step from the same weights");
+    assert.deepEqual(log.errors, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
+
+  test("accumulating k = 2 micro-batches (on wasm) shows 2·B rows in two micro-batches and still lowers the loss", async () => {
+    const {page, log} = await session.open("07-training-step?backend=wasm");
+    assert.equal((await badge(page)).backend, "wasm");
+    const first = await step(page);
+    assert.equal(first.micro, 1);
+    const k = page.locator('form:has(> label:text-is("accumulate k")) input[type=number]');
+    await k.fill("2");
+    await k.dispatchEvent("input");
+    const accumulated = await step(page, "s.micro === 2");
+    assert.equal(accumulated.B, first.B, "B sequences per micro-batch");
+    assert.equal(accumulated.t, 1, "the same update, from the same weights");
+    assert.ok(accumulated.lossAfter < accumulated.loss, `loss ${accumulated.loss} → ${accumulated.lossAfter}`);
+    assert.equal(accumulated.tensorsAfter, accumulated.tensorsBefore, "tensors left behind by the step");
+    const batch = page.locator("[data-name=batch]");
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("[data-name=batch]")?.dataset.micro === "2");
+    assert.equal(Number(await batch.getAttribute("data-rows")), 2 * first.B);
+    const perMicro = await batch
+      .locator("tbody")
+      .evaluateAll((bodies) => bodies.map((body) => body.querySelectorAll("tr.tg-batch-x").length));
+    assert.deepEqual(perMicro, [first.B, first.B], "two micro-batches of B rows");
+    assert.match(await shownText(batch.locator("tr.tg-batch-micro").nth(1)), /micro-batch 2 of 2/);
+    await page.locator("[data-name=perUpdate][data-sequences='8']").waitFor();
+    await page.locator('.tg-stepper button[data-stage="2"]').click();
+    await expectStage(page, 2);
+    const weighted = page.locator('.tg-stage[data-stage="2"] [data-when=accumulated]');
+    assert.match(await shownText(weighted), /share of the scored targets/);
+    assert.ok(await weighted.locator(".katex").first().isVisible(), "the weighted-sum formula");
+    assert.deepEqual(log.errors, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
+
+  test("on cpu the default step lowers the loss and releases every tensor", async () => {
+    const {page, log} = await session.open("07-training-step?backend=cpu");
+    assert.equal((await badge(page)).backend, "cpu");
+    const first = await step(page);
+    assert.ok(first.lossAfter < first.loss, `loss ${first.loss} → ${first.lossAfter}`);
+    assert.equal(first.tensorsAfter, first.tensorsBefore, "tensors left behind by the step");
+    await page.locator("[data-name=losses]").waitFor({state: "attached"});
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
     await page.context().close();

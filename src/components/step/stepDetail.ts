@@ -1,6 +1,9 @@
 // Chapter 7's figures' data, derived from a StepData in plain JS (no tensors): one example's tokens and
-// probabilities, the residual-stream gradients, and AdamW's arithmetic for one tensor and one of its entries.
+// probabilities, the micro-batches' losses, the residual-stream gradients, and AdamW's arithmetic for one tensor and
+// one of its entries.
 import {IGNORE_INDEX} from "../../gpt/loss.js";
+import type {PanelItem} from "../../views/panels.js";
+import {rowsOf} from "../../views/gradAtlas.js";
 import type {StepData, TensorStep} from "./stepSession.js";
 
 /** A number for a formula: 4 significant digits, powers of ten written out. */
@@ -12,6 +15,9 @@ export function fmt(v: number, digits = 4): string {
   const mantissa = Number((v / 10 ** exponent).toPrecision(digits));
   return `${mantissa} \\times 10^{${exponent}}`;
 }
+
+/** A number as a factor of a product in a formula: negative ones in parentheses. */
+export const fmtFactor = (v: number): string => (v < 0 ? `(${fmt(v)})` : fmt(v));
 
 /** The largest |value| of an array (0 when empty); safe for arrays too long to spread into Math.max. */
 export function maxAbs(values: ArrayLike<number>): number {
@@ -34,6 +40,33 @@ export const targetProbs = (step: StepData, b: number): number[] =>
 /** The (B, T) losses with ignored positions as 0. */
 export const lossGrid = (step: StepData): number[][] =>
   step.losses.map((row) => row.map((l) => (Number.isNaN(l) ? 0 : l)));
+
+/** One micro-batch of the update: its rows of the batch, the targets it scores (N_j) and its mean loss (L_j). */
+export interface MicroBatch {
+  first: number; // its first row
+  rows: number; // B
+  scored: number;
+  loss: number;
+}
+
+/** The update's micro-batches (one when nothing is accumulated), from the per-position losses read back. */
+export function microBatches(step: StepData): MicroBatch[] {
+  return Array.from({length: step.micro}, (_, j) => {
+    const scored = step.losses
+      .slice(j * step.B, (j + 1) * step.B)
+      .flat()
+      .filter((l) => !Number.isNaN(l));
+    const loss = scored.reduce((a, l) => a + l, 0) / scored.length;
+    return {first: j * step.B, rows: step.B, scored: scored.length, loss};
+  });
+}
+
+/** The loss of an accumulated update as its micro-batches' weighted sum, in TeX: N₁/N · L₁ + … (at most 4 terms). */
+export function weightedLossTex(micro: readonly MicroBatch[], N: number): string {
+  const term = ({scored, loss}: MicroBatch) => `\\tfrac{${scored}}{${N}} \\cdot ${fmt(loss)}`;
+  const shown = micro.length <= 4 ? micro.map(term) : [term(micro[0]), term(micro[1]), "\\dots", term(micro.at(-1)!)];
+  return shown.join(" + ");
+}
 
 /** ∂loss/∂x_l for example b at every depth, last block first (the order backpropagation visits them). */
 export function streamPanels(step: StepData, b: number): {title: string; matrix: number[][]}[] {
@@ -92,4 +125,27 @@ export function adamDetail(s: TensorStep, step: StepData): AdamDetail {
     ...{direction: direction[i], w: s.before[i], update: s.update[i], after: s.after[i]}
   };
   return {lambda, g, mHat, vHat, direction, decayTerm, index, at};
+}
+
+/** AdamW's terms for one tensor as panels, each on its own scale: g, m, v, the direction, the decay, the update. */
+export function adamPanels(s: TensorStep, adam: AdamDetail): PanelItem[] {
+  const matrix = (values: ArrayLike<number>) => rowsOf(values, s.shape);
+  return [
+    {title: "g: the clipped gradient", matrix: matrix(adam.g), name: "adam.g"},
+    {title: "m", matrix: matrix(s.m), name: "adam.m"},
+    {title: "v", matrix: matrix(s.v), name: "adam.v"},
+    {title: "m̂ / (√v̂ + ε): Adam's direction", matrix: matrix(adam.direction), name: "adam.direction"},
+    {title: "λ·w: the decay", matrix: matrix(adam.decayTerm), name: "adam.decay"},
+    {title: "Δw: the update", matrix: matrix(s.update), name: "adam.update"}
+  ];
+}
+
+/** A tensor before and after the update on one colour scale, and the change between them on its own. */
+export function updatePanels(s: TensorStep): PanelItem[] {
+  const extent = Math.max(maxAbs(s.before), maxAbs(s.after));
+  return [
+    {title: "w before", matrix: rowsOf(s.before, s.shape), name: "update.before", extent},
+    {title: "Δw", matrix: rowsOf(s.update, s.shape), name: "update.delta"},
+    {title: "w after", matrix: rowsOf(s.after, s.shape), name: "update.after", extent}
+  ];
 }

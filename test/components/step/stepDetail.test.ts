@@ -8,10 +8,14 @@ import {
   fmt,
   lossGrid,
   maxAbs,
+  microBatches,
   position,
   streamPanels,
   streamRms,
-  targetProbs
+  targetProbs,
+  updatePanels,
+  weightedLossTex,
+  adamPanels
 } from "../../../src/components/step/stepDetail.js";
 import {useCpu} from "../../helpers/tf.js";
 
@@ -64,5 +68,31 @@ describe("stepDetail", () => {
     assert.match(panels[0].title, /last/);
     assert.match(panels.at(-1)!.title, /embeddings/);
     assert.equal(streamRms(step).length, step.stream.length);
+  });
+
+  it("weightedLossTex writes the accumulated loss as N_j/N · L_j terms, eliding the middle of more than 4", () => {
+    const m = (scored: number, loss: number) => ({first: 0, rows: 2, scored, loss});
+    assert.equal(weightedLossTex([m(8, 2.5), m(12, 3)], 20), "\\tfrac{8}{20} \\cdot 2.5 + \\tfrac{12}{20} \\cdot 3");
+    const six = weightedLossTex(
+      [1, 2, 3, 4, 5, 6].map((l) => m(2, l)),
+      12
+    );
+    assert.equal(six, "\\tfrac{2}{12} \\cdot 1 + \\tfrac{2}{12} \\cdot 2 + \\dots + \\tfrac{2}{12} \\cdot 6");
+  });
+
+  it("microBatches(step) of one batch is the whole batch; the panels show a tensor in its shape", () => {
+    assert.deepEqual(microBatches(step), [
+      {first: 0, rows: 2, scored: step.supervised, loss: microBatches(step)[0].loss}
+    ]);
+    assert.ok(Math.abs(microBatches(step)[0].loss - step.loss) < 1e-5);
+    const t = step.tensors.find((s) => s.shape.length === 2)!;
+    const adam = adamPanels(t, adamDetail(t, step));
+    assert.deepEqual(
+      adam.map((p) => [p.name, p.matrix.length, p.matrix[0].length]),
+      ["g", "m", "v", "direction", "decay", "update"].map((n) => [`adam.${n}`, ...t.shape])
+    );
+    const update = updatePanels(t);
+    assert.equal(update[0].extent, update[2].extent, "before and after share a scale");
+    assert.equal(update[0].extent, Math.max(maxAbs(t.before), maxAbs(t.after)));
   });
 });

@@ -4,6 +4,7 @@ import * as tf from "@tinygpt/tf";
 import {DEFAULT_MODEL, type ReaderModel} from "../../../src/components/reader/readerModel.js";
 import {HYPER_DEFAULTS, StepSession} from "../../../src/components/step/stepSession.js";
 import {stepCorpus} from "../../../src/components/step/stepCorpus.js";
+import {microBatches} from "../../../src/components/step/stepDetail.js";
 import {IGNORE_INDEX} from "../../../src/gpt/loss.js";
 import {useCpu} from "../../helpers/tf.js";
 
@@ -76,6 +77,34 @@ describe("StepSession", () => {
     assert.deepEqual(session.progress().losses, alone.progress().losses, "the run kept its own learning rate");
     assert.deepEqual(applied, [0, 3], "onApplied: now, and once the run ended");
     alone.dispose();
+    session.dispose();
+  });
+
+  it("with accumulate k = 2 the step has 2·B rows in 2 micro-batches, weights their losses, and lowers the loss", async () => {
+    const session = new StepSession(small, "toy sentences");
+    const held = tf.memory().numTensors;
+    const one = await session.inspect({t: 1, draw: 0, hyper: HYPER_DEFAULTS});
+    const step = await session.inspect({t: 1, draw: 0, hyper: {...HYPER_DEFAULTS, gradAccum: 2}});
+    assert.equal(tf.memory().numTensors, held, "the step left tensors behind");
+    const B = HYPER_DEFAULTS.batchSize;
+    assert.deepEqual(
+      [step.B, step.micro, step.x.length, step.losses.length, step.stream[0].length],
+      [B, 2, 2 * B, 2 * B, 2 * B]
+    );
+    assert.deepEqual(step.x.slice(0, B), one.x, "the first micro-batch is the batch of k = 1");
+    assert.notDeepEqual(step.x.slice(B), one.x);
+    assert.ok(step.lossAfter < step.loss, `${step.lossAfter} ≥ ${step.loss}`);
+    const micro = microBatches(step);
+    assert.deepEqual(
+      micro.map(({first, rows, scored}) => [first, rows, scored]),
+      [
+        [0, B, B * 8],
+        [B, B, B * 8]
+      ]
+    );
+    const weighted = micro.reduce((sum, m) => sum + (m.scored / step.supervised) * m.loss, 0);
+    close(weighted, step.loss, 1e-5, "Σ N_j/N · L_j");
+    assert.notEqual(micro[0].loss, micro[1].loss);
     session.dispose();
   });
 
