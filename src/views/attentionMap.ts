@@ -1,4 +1,4 @@
-import {heatmap, type HeatmapFigure} from "./heatmap.js";
+import {finiteMax, heatmap, type HeatmapFigure} from "./heatmap.js";
 import {tokenStrip, visible} from "./tokenStrip.js";
 
 export interface AttentionMapOptions {
@@ -9,8 +9,9 @@ export interface AttentionMapOptions {
 }
 
 /**
- * Attention weights (T, T): row i is how query position i spreads its attention over the keys. Hovering a cell marks
- * the query and the key in the token strip above; each row's sum is listed beside the map (1 after a softmax).
+ * Attention weights (T, T): row i is how query position i spreads its attention over the keys, on a sequential scale
+ * from 0 to 1 (or to the largest weight, after dropout's rescaling). Hovering a cell marks the query and the key in
+ * the token strip above; each row's sum is listed beside the map (1 after a softmax).
  */
 export function attentionMap(weights: readonly (readonly number[])[], options: AttentionMapOptions): HTMLElement {
   const {width = 640, tokens, label = "attention", name} = options;
@@ -23,7 +24,8 @@ export function attentionMap(weights: readonly (readonly number[])[], options: A
   caption.textContent = idle;
   const map: HeatmapFigure = heatmap(weights, {
     width: width - 70,
-    extent: 1,
+    scale: "sequential",
+    extent: Math.max(1, finiteMax(weights) ?? 0),
     label,
     name,
     rowLabels: tokens.map(visible),
@@ -40,7 +42,7 @@ export function attentionMap(weights: readonly (readonly number[])[], options: A
   sums.className = "tg-sums";
   sums.start = 0;
   sums.setAttribute("aria-label", "row sums");
-  const cell = Number(map.dataset.cell);
+  const cell = Number(map.dataset.cellHeight);
   for (const row of weights) {
     const sum = row.reduce((a, b) => a + b, 0);
     const item = document.createElement("li");

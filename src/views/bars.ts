@@ -7,16 +7,20 @@ export interface BarsOptions {
   labels?: readonly string[];
   /** The y domain; defaults to [min(0, values), max(0, values)]. Share it to compare two charts. */
   domain?: readonly [number, number];
-  /** A dashed reference line, e.g. the uniform weight 1/n. */
+  /** A dashed reference line, e.g. the uniform weight 1/n, labelled in the margin right of the bars. */
   rule?: {value: number; label: string};
   label?: string;
   name?: string;
 }
 
+/** Width of a 10 px label's character, generously: the rule's label gets this much margin per character. */
+const RULE_CHAR = 6;
+
 /** A vector as bars from zero (red positive, blue negative), with a hover title per bar. SVG; up to a few hundred bars. */
 export function bars(values: readonly number[], options: BarsOptions = {}): HTMLElement {
   const {width = 640, height = 140, labels, rule, label = "value", name} = options;
-  const margin = {top: 8, right: 8, bottom: labels ? 20 : 8, left: 40};
+  const ruleLabel = rule ? Math.ceil(RULE_CHAR * rule.label.length) + 6 : 0;
+  const margin = {top: 8, right: 8 + ruleLabel, bottom: labels ? 20 : 8, left: 40};
   const domain = options.domain ?? [Math.min(0, d3.min(values) ?? 0), Math.max(0, d3.max(values) ?? 0) || 1];
   const inner = Math.max(values.length * 2, Math.min(width, 48 + values.length * 28) - margin.left - margin.right);
   const x = d3.scaleBand(d3.range(values.length), [0, inner]).padding(values.length > 64 ? 0 : 0.15);
@@ -60,10 +64,12 @@ export function bars(values: readonly number[], options: BarsOptions = {}): HTML
       .attr("stroke", "currentColor")
       .attr("stroke-dasharray", "4 3");
     g.append("text")
-      .attr("x", inner)
-      .attr("y", y(rule.value) - 3)
-      .attr("text-anchor", "end")
+      .attr("class", "tg-rule-label")
+      .attr("x", inner + 4)
+      .attr("y", y(rule.value))
+      .attr("dy", "0.32em")
       .attr("font-size", 10)
+      .attr("font-family", "sans-serif")
       .text(rule.label);
   }
   if (labels) {

@@ -17,8 +17,13 @@ export interface HeatmapOptions {
   maxHeight?: number;
   rowLabels?: readonly string[];
   colLabels?: readonly string[];
-  /** Symmetric colour domain [-extent, extent]; defaults to the largest finite |value|. */
+  /** The colour domain's end: [-extent, extent] (diverging) or [0, extent] (sequential); the largest finite |value|. */
   extent?: number;
+  /**
+   * "diverging" (the default) for signed values: blue below 0, white at 0, red above. "sequential" for values that are
+   * never negative (attention weights, probabilities, losses, counts): white at 0 to dark purple at the extent.
+   */
+  scale?: "diverging" | "sequential";
   label?: string;
   /** data-name of the figure, so a test or a script can find it. */
   name?: string;
@@ -38,20 +43,30 @@ export const finiteMax = (matrix: readonly (readonly number[])[]): number | unde
 
 const MIN_CELL = 3;
 const FONT = 10;
+/** Rows with labels are at least this tall when the height allows, so that every label fits beside its row. */
+const LABELLED_ROW = FONT + 2;
+
+/** The colour of a value on either scale; values outside the domain take its end's colour. */
+export function colorScale(scale: "diverging" | "sequential", extent: number): (v: number) => string {
+  if (scale === "sequential") return d3.scaleSequential(d3.interpolatePurples).domain([0, extent]).clamp(true);
+  return d3.scaleDiverging(d3.interpolateRdBu).domain([extent, 0, -extent]).clamp(true);
+}
 
 /**
- * A matrix as a heatmap with a diverging scale (blue negative, red positive), row/column labels (thinned when cells
- * are small), a hover read-out of index and value with a crosshair, and a legend. Non-finite values (−∞ from the
- * causal mask) are drawn as hatched "masked" cells. Drawn on a canvas; wide matrices scroll inside the figure.
+ * A matrix as a heatmap with a diverging scale (blue negative, red positive) or a sequential one (0 to the largest
+ * value), row/column labels (thinned when cells are small), a hover read-out of index and value with a crosshair, and
+ * a legend. Non-finite values (−∞ from the causal mask) are drawn as hatched "masked" cells. Cells are square but for
+ * wide matrices with row labels, whose rows stay tall enough for a label each. Drawn on a canvas; wide matrices scroll
+ * inside the figure.
  */
 export function heatmap(matrix: readonly (readonly number[])[], options: HeatmapOptions = {}): HeatmapFigure {
   const {width = 640, maxCell = 24, maxHeight = 480, rowLabels, colLabels, label = "value"} = options;
-  const {name, highlightRows = [], colGroups = [], onHover} = options;
+  const {name, highlightRows = [], colGroups = [], onHover, scale = "diverging"} = options;
   const rows = matrix.length;
   const cols = rows ? matrix[0].length : 0;
   const extent = options.extent ?? (finiteMax(matrix) || 1);
   const masked = matrix.some((row) => row.some((v) => !Number.isFinite(v)));
-  const color = d3.scaleDiverging(d3.interpolateRdBu).domain([extent, 0, -extent]);
+  const color = colorScale(scale, extent);
   const longest = d3.max(rowLabels ?? [], (s) => s.length) ?? 0;
   const margin = {
     top: (colLabels ? 16 : 4) + (colGroups.length ? 14 : 0),
@@ -59,14 +74,17 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   };
   const fit = Math.min((width - margin.left - 4) / Math.max(cols, 1), (maxHeight - margin.top) / Math.max(rows, 1));
   const cell = Math.max(MIN_CELL, Math.min(maxCell, Math.floor(fit)));
+  const tallest = Math.floor((maxHeight - margin.top) / Math.max(rows, 1));
+  const cellH = rowLabels ? Math.max(cell, Math.min(LABELLED_ROW, maxCell, tallest)) : cell;
   const w = margin.left + cols * cell + 2;
-  const h = margin.top + rows * cell + 2;
+  const h = margin.top + rows * cellH + 2;
   const ink = inkColor();
 
   const figure = document.createElement("figure") as unknown as HeatmapFigure;
   figure.className = "tg-heatmap";
   figure.matrix = matrix;
-  Object.assign(figure.dataset, {rows, cols, extent, cell, label, top: margin.top, left: margin.left});
+  Object.assign(figure.dataset, {rows, cols, extent, scale, cell, cellHeight: cellH, label});
+  Object.assign(figure.dataset, {top: margin.top, left: margin.left});
   if (name) figure.dataset.name = name;
 
   const base = layer(w, h);
@@ -76,13 +94,13 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   if (ctx) {
     for (let i = 0; i < rows; ++i) {
       for (let j = 0; j < cols; ++j) {
-        const [x, y, v] = [margin.left + j * cell, margin.top + i * cell, matrix[i][j]];
+        const [x, y, v] = [margin.left + j * cell, margin.top + i * cellH, matrix[i][j]];
         ctx.fillStyle = Number.isFinite(v) ? color(v) : "#d9d9d9";
-        ctx.fillRect(x, y, cell, cell);
+        ctx.fillRect(x, y, cell, cellH);
         if (!Number.isFinite(v) && cell >= 6) {
           ctx.strokeStyle = "#9a9a9a";
           ctx.beginPath();
-          ctx.moveTo(x + 1, y + cell - 1);
+          ctx.moveTo(x + 1, y + cellH - 1);
           ctx.lineTo(x + cell - 1, y + 1);
           ctx.stroke();
         }
@@ -92,21 +110,21 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
     ctx.font = `${FONT}px sans-serif`;
     ctx.textBaseline = "middle";
     for (const g of colGroups) {
-      ctx.fillRect(margin.left + g.start * cell - 0.5, margin.top, 1, rows * cell);
+      ctx.fillRect(margin.left + g.start * cell - 0.5, margin.top, 1, rows * cellH);
       ctx.textAlign = "center";
       ctx.fillText(g.label, margin.left + ((g.start + g.end) / 2) * cell, 7, (g.end - g.start) * cell);
     }
     for (const i of highlightRows) {
       ctx.fillStyle = "#3b5bdb";
-      ctx.fillRect(margin.left - 5, margin.top + i * cell, 3, cell);
+      ctx.fillRect(margin.left - 5, margin.top + i * cellH, 3, cellH);
     }
     ctx.fillStyle = ink;
     if (rowLabels) {
       ctx.textAlign = "right";
-      const step = Math.ceil((FONT + 1) / cell);
+      const step = Math.ceil((FONT + 1) / cellH);
       rowLabels.forEach((text, i) => {
         if (i % step === 0)
-          ctx.fillText(text, margin.left - (highlightRows.length ? 8 : 3), margin.top + (i + 0.5) * cell);
+          ctx.fillText(text, margin.left - (highlightRows.length ? 8 : 3), margin.top + (i + 0.5) * cellH);
       });
     }
     if (colLabels) {
@@ -145,7 +163,7 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   };
   overlay.addEventListener("pointermove", (event) => {
     const j = Math.floor((event.offsetX - margin.left) / cell);
-    const i = Math.floor((event.offsetY - margin.top) / cell);
+    const i = Math.floor((event.offsetY - margin.top) / cellH);
     hover(i < 0 || j < 0 || i >= rows || j >= cols ? null : {i, j});
   });
   overlay.addEventListener("pointerleave", () => hover(null));
@@ -160,10 +178,10 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   function drawCrosshair(at: {i: number; j: number} | null): void {
     for (const part of [rowBand, colBand, box]) part.hidden = !at;
     if (!at) return;
-    const [x, y] = [margin.left + at.j * cell, margin.top + at.i * cell];
-    place(rowBand, 0, y, margin.left + cols * cell, cell);
-    place(colBand, x, 0, cell, margin.top + rows * cell);
-    place(box, x, y, cell, cell);
+    const [x, y] = [margin.left + at.j * cell, margin.top + at.i * cellH];
+    place(rowBand, 0, y, margin.left + cols * cell, cellH);
+    place(colBand, x, 0, cell, margin.top + rows * cellH);
+    place(box, x, y, cell, cellH);
   }
 
   const stage = document.createElement("div");
@@ -175,7 +193,8 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   const scroller = document.createElement("div");
   scroller.className = "tg-scroll";
   scroller.append(stage);
-  figure.append(scroller, legend(color, extent, label, masked, Math.min(200, width - 60)), readout);
+  const domain: [number, number] = scale === "sequential" ? [0, extent] : [-extent, extent];
+  figure.append(scroller, legend(color, domain, label, masked, Math.min(200, width - 60)), readout);
   return figure;
 }
 

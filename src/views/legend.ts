@@ -1,9 +1,9 @@
 import * as d3 from "d3";
 
-/** The colour legend: a gradient over [-extent, extent], and a swatch for masked cells when there are any. */
+/** The colour legend: a gradient over the domain ([-extent, extent] or [0, extent]), a swatch for masked cells if any. */
 export function legend(
   color: (v: number) => string,
-  extent: number,
+  [lo, hi]: readonly [number, number],
   label: string,
   masked = false,
   width = 200
@@ -21,17 +21,18 @@ export function legend(
     gradient
       .append("stop")
       .attr("offset", t)
-      .attr("stop-color", color(-extent + 2 * extent * t));
+      .attr("stop-color", color(lo + (hi - lo) * t));
   }
   svg.append("rect").attr("x", pad).attr("y", 4).attr("width", width).attr("height", 10).attr("fill", `url(#${id})`);
-  const x = d3.scaleLinear([-extent, extent], [pad, pad + width]);
+  const x = d3.scaleLinear([lo, hi], [pad, pad + width]);
+  const parts = width < 150 ? 2 : 4;
   svg
     .append("g")
     .attr("transform", "translate(0,14)")
     .call(
       d3
         .axisBottom(x)
-        .tickValues(width < 150 ? [-extent, 0, extent] : [-extent, -extent / 2, 0, extent / 2, extent])
+        .tickValues(d3.range(parts + 1).map((k) => lo + ((hi - lo) * k) / parts))
         .tickFormat(d3.format(".2~g"))
         .tickSize(3)
     )

@@ -9,7 +9,10 @@ export interface FlowStep {
   op?: string;
 }
 
-/** A tensor-shape flow diagram, "(B, T) → (B, T, C) → …": boxes with symbolic and numeric shapes, wrapping to the width. */
+/**
+ * A tensor-shape flow diagram, "(B, T) → (B, T, C) → …": boxes with symbolic and numeric shapes, wrapping to the width.
+ * Each box keeps the operation that leads on from it at its right, so a row never begins with an operation.
+ */
 export function shapeFlow(steps: readonly FlowStep[], {name}: {name?: string} = {}): HTMLElement {
   const figure = document.createElement("figure");
   figure.className = "tg-flow";
@@ -17,6 +20,9 @@ export function shapeFlow(steps: readonly FlowStep[], {name}: {name?: string} = 
   const list = document.createElement("ol");
   steps.forEach((step, i) => {
     const item = document.createElement("li");
+    item.dataset.shape = step.shape.join(",");
+    const box = document.createElement("div");
+    box.className = "tg-flow-box";
     const label = document.createElement("span");
     label.className = "tg-flow-label";
     label.textContent = step.label;
@@ -25,16 +31,16 @@ export function shapeFlow(steps: readonly FlowStep[], {name}: {name?: string} = 
     const shape = document.createElement("span");
     shape.className = "tg-flow-shape";
     shape.textContent = `(${step.shape.join(", ")})`;
-    item.dataset.shape = step.shape.join(",");
-    item.append(label, dims, shape);
-    list.append(item);
+    box.append(label, dims, shape);
+    item.append(box);
     if (i < steps.length - 1) {
-      const arrow = document.createElement("li");
+      const arrow = document.createElement("span");
       arrow.className = "tg-flow-arrow";
       arrow.setAttribute("aria-hidden", "true");
       arrow.textContent = step.op ? `${step.op} →` : "→";
-      list.append(arrow);
+      item.append(arrow);
     }
+    list.append(item);
   });
   figure.append(list);
   return figure;

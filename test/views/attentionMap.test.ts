@@ -19,6 +19,7 @@ describe("attentionMap", () => {
     const map = figure.querySelector<HTMLElement & {matrix: number[][]}>("[data-name=att]")!;
     assert.equal(map.matrix, weights);
     assert.equal(map.dataset.extent, "1");
+    assert.equal(map.dataset.scale, "sequential", "weights are never negative: 0 → 1, no diverging scale");
     assert.equal(figure.querySelectorAll(".tg-strip li").length, 3);
   });
 
@@ -36,5 +37,21 @@ describe("attentionMap", () => {
       figure.querySelector(":scope > figcaption")!.textContent!,
       /query 2 "c" reads key 0 "a" with weight 0.2000/
     );
+  });
+
+  it("attentionMap's scale reaches the largest weight when dropout's rescaling lifts it above 1", () => {
+    const dropped = [
+      [1 / 0.7, 0],
+      [0, 0.5 / 0.7]
+    ];
+    const map = attentionMap(dropped, {tokens: [..."ab"]}).querySelector<HTMLElement>(".tg-heatmap")!;
+    assert.equal(Number(map.dataset.extent), 1 / 0.7);
+  });
+
+  it("attentionMap's row sums line up with the rows, tall or square", () => {
+    const figure = attentionMap(weights, {tokens: [..."abc"], width: 200});
+    const map = figure.querySelector<HTMLElement>(".tg-heatmap")!;
+    const box = figure.querySelector<HTMLElement>(".tg-sums-box")!;
+    assert.equal(box.style.getPropertyValue("--cell"), `${map.dataset.cellHeight}px`);
   });
 });

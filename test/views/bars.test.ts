@@ -34,4 +34,19 @@ describe("bars", () => {
     const ticks = [...figure.querySelectorAll(".tick text")].map((t) => t.textContent);
     assert.equal(ticks.at(-1), "1.0");
   });
+
+  it("bars sets the rule's label in the margin right of the last bar, inside the width", () => {
+    const values = [0.1, 0.2, 0.15, 0.3, 0.25];
+    const figure = bars(values, {width: 320, domain: [0, 0.35], rule: {value: 0.2, label: "uniform 1/T"}});
+    const svg = figure.querySelector("svg")!;
+    const last = [...svg.querySelectorAll("rect.tg-bar")].at(-1)!;
+    const lastRight = Number(last.getAttribute("x")) + Number(last.getAttribute("width"));
+    const label = svg.querySelector(".tg-rule-label")!;
+    assert.equal(label.textContent, "uniform 1/T");
+    assert.ok(Number(label.getAttribute("x")) > lastRight, "the label starts after the last bar ends");
+    assert.equal(label.getAttribute("text-anchor"), null, "and runs rightwards from there");
+    const room = Number(svg.getAttribute("width")) - 40 - Number(label.getAttribute("x"));
+    assert.ok(room >= 6 * "uniform 1/T".length, `${room} px for the label`);
+    assert.ok(Number(svg.getAttribute("width")) <= 320);
+  });
 });

@@ -1,7 +1,7 @@
 import {describe, it} from "node:test";
 import assert from "node:assert/strict";
 import {installDom, ramp} from "../helpers/dom.js";
-import {heatmap} from "../../src/views/heatmap.js";
+import {colorScale, heatmap} from "../../src/views/heatmap.js";
 
 installDom();
 
@@ -75,5 +75,49 @@ describe("heatmap", () => {
     overlay.dispatchEvent(new Event("pointerleave"));
     assert.match(figure.querySelector("figcaption")!.textContent!, /hover a cell/);
     assert.deepEqual(hovered, [{i: 0, j: 1}, {i: 1, j: 1}, null]);
+  });
+
+  it("heatmap's sequential scale runs from 0 to the largest value, white to dark, with a legend from 0", () => {
+    const m = [
+      [0, 0.25],
+      [0.5, 1]
+    ];
+    const figure = heatmap(m, {scale: "sequential"});
+    assert.equal(figure.dataset.scale, "sequential");
+    assert.equal(figure.dataset.extent, "1");
+    const ticks = [...figure.querySelectorAll(".tg-legend .tick text")].map((t) => t.textContent);
+    assert.deepEqual(ticks, ["0", "0.25", "0.5", "0.75", "1"]);
+    const stops = [...figure.querySelectorAll(".tg-legend stop")].map((s) => s.getAttribute("stop-color"));
+    assert.equal(stops[0], colorScale("sequential", 1)(0));
+    assert.equal(stops.at(-1), colorScale("sequential", 1)(1));
+    assert.equal(heatmap(m).dataset.scale, "diverging", "signed is the default");
+  });
+
+  it("colorScale: sequential is white at 0 and darkens with the value; diverging is white at 0, red above, blue below", () => {
+    const lum = (c: string) => {
+      const [r, g, b] = c.match(/\d+/g)!.map(Number);
+      return r + g + b;
+    };
+    const seq = colorScale("sequential", 2);
+    assert.ok(lum(seq(0)) > 740, `0 is near white: ${seq(0)}`);
+    assert.ok(lum(seq(0)) > lum(seq(1)) && lum(seq(1)) > lum(seq(2)), "darker as it grows");
+    assert.equal(seq(-1), seq(0), "a negative value (there should be none) takes 0's colour");
+    const div = colorScale("diverging", 2);
+    const rgb = (c: string) => c.match(/\d+/g)!.map(Number);
+    assert.ok(rgb(div(2))[0] > rgb(div(2))[2], "positive is red");
+    assert.ok(rgb(div(-2))[2] > rgb(div(-2))[0], "negative is blue");
+  });
+
+  it("heatmap keeps labelled rows tall enough for a label each when the matrix is wide; square cells otherwise", () => {
+    const labels = Array.from({length: 16}, (_, i) => String(i));
+    const wide = heatmap(ramp(16, 64), {width: 400, rowLabels: labels});
+    assert.ok(Number(wide.dataset.cell) < 10, "columns are narrow");
+    assert.equal(wide.dataset.cellHeight, "12", "rows stay 12 px: every label fits");
+    const square = heatmap(ramp(16, 16), {width: 400, rowLabels: labels});
+    assert.equal(square.dataset.cellHeight, square.dataset.cell);
+    const unlabelled = heatmap(ramp(16, 64), {width: 400});
+    assert.equal(unlabelled.dataset.cellHeight, unlabelled.dataset.cell);
+    const tall = heatmap(ramp(64, 256), {width: 400, maxHeight: 300, rowLabels: labels});
+    assert.ok(64 * Number(tall.dataset.cellHeight) + Number(tall.dataset.top) <= 300, "maxHeight still holds");
   });
 });
