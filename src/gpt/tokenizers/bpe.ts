@@ -6,9 +6,6 @@ import {TokenizerError, type BpeTokenizerJSON, type Tokenizer} from "./tokenizer
 
 export const BYTES = 256;
 
-/** One number for an ordered pair of ids (ids stay below 2^24, so the key is an exact integer). */
-export const pairKey = (a: number, b: number): number => a * 0x1000000 + b;
-
 /** Chunks of at least this many bytes are merged rank by rank (n log n); shorter ones by scanning (n², no set-up). */
 const LONG = 48;
 /** Chunks remembered by the encoder (GPT-2 chunks repeat: words), cleared when full. */

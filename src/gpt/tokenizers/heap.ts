@@ -1,16 +1,8 @@
-// A binary min-heap of numbers in a Float64Array: BPE's encoder and trainer pack what they order by into one number.
+// A binary min-heap of numbers in a Float64Array: the BPE trainer packs what it orders pairs by into one number.
 
 export class MinHeap {
-  private items: Float64Array;
+  private items = new Float64Array(16);
   private n = 0;
-
-  /** A heap of the given numbers (built in linear time). */
-  constructor(initial: ArrayLike<number> = []) {
-    this.items = new Float64Array(Math.max(16, initial.length));
-    this.items.set(initial);
-    this.n = initial.length;
-    for (let i = (this.n >> 1) - 1; i >= 0; i--) this.down(i, this.items[i]);
-  }
 
   get size(): number {
     return this.n;
