@@ -1,15 +1,15 @@
 /** The data to train on: one of the named choices, or a text the reader gives (file, paste or URL). */
-export interface Source {
-  choice: string;
+export interface Source<C extends string = string> {
+  choice: C;
   text: string | null;
   origin: string | null; // "pasted text", a file name or a URL
 }
 
-export interface DataSourceOptions {
-  choices: readonly string[];
+export interface DataSourceOptions<C extends string> {
+  choices: readonly C[];
   /** The choice that takes the reader's own text. */
-  own: string;
-  value: string;
+  own: C;
+  value: C;
   /** Why a text is refused, or null. */
   check: (text: string) => string | null;
   /** A file's bytes as text, throwing an Error that says why they are not (binary, too large…). */
@@ -20,7 +20,7 @@ export interface DataSourceOptions {
   suggestion?: {label: string; url: string};
 }
 
-export type DataSourceInput = HTMLFormElement & {value: Source};
+export type DataSourceInput<C extends string = string> = HTMLFormElement & {value: Source<C>};
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -34,10 +34,10 @@ function el<K extends keyof HTMLElementTagNameMap>(
  * view(): `.value` changes, with a bubbling "input" event, only once a choice is usable — a text that fails the check
  * or a URL that cannot be fetched is refused in place with the reason, and the value stays what it was.
  */
-export function dataSource(options: DataSourceOptions): DataSourceInput {
+export function dataSource<C extends string>(options: DataSourceOptions<C>): DataSourceInput<C> {
   const {choices, own, check, readText, fetchText, suggestion} = options;
-  let value: Source = {choice: options.value, text: null, origin: null};
-  const form = el("form", {className: "tg-data-source"}) as DataSourceInput;
+  let value: Source<C> = {choice: options.value, text: null, origin: null};
+  const form = el("form", {className: "tg-data-source"}) as DataSourceInput<C>;
   form.addEventListener("submit", (event) => event.preventDefault());
   const radios = el("div", {className: "tg-data-choices"});
   radios.setAttribute("role", "radiogroup");
@@ -80,7 +80,7 @@ export function dataSource(options: DataSourceOptions): DataSourceInput {
     status.textContent = text;
     status.className = refused ? "tg-refused" : "tg-note";
   };
-  const accept = (next: Source) => {
+  const accept = (next: Source<C>) => {
     value = next;
     form.dispatchEvent(new Event("input", {bubbles: true}));
   };
@@ -93,7 +93,7 @@ export function dataSource(options: DataSourceOptions): DataSourceInput {
   let pending: AbortController | null = null;
   radios.addEventListener("change", (event) => {
     event.stopPropagation();
-    const choice = (event.target as HTMLInputElement).value;
+    const choice = (event.target as HTMLInputElement).value as C; // one of the radios made from choices
     panel.hidden = choice !== own;
     if (choice !== own) accept({choice, text: null, origin: null});
     else if (value.choice !== own) say(`Give a text: the model trains on ${describe(value)} until you do.`);
