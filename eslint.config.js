@@ -62,5 +62,22 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", {argsIgnorePattern: "^_", varsIgnorePattern: "^_"}]
     }
   },
-  ...zones
+  ...zones,
+  {
+    // The code of the pages, as scripts/pages/check.ts lints it (one module per page, src/NAME.md.js): TypeScript
+    // checks its names against the DOM and Framework's globals, so no-undef is off as for .ts files.
+    files: ["src/**/*.md.js"],
+    rules: {
+      "no-undef": "off",
+      // a page's first import names the runtime's backend and tf (docs/writing-a-chapter.md), used or not
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        {argsIgnorePattern: "^_", varsIgnorePattern: "^(_.*|backend|tf)$"}
+      ],
+      "no-restricted-imports": [
+        "error",
+        {patterns: [{regex: "^(npm|jsr|https?):", message: "pages import from node_modules: never from another host."}]}
+      ]
+    }
+  }
 );
