@@ -4,6 +4,7 @@ import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import {assertNoCellErrors, badge, type PageLog, shownText, siteSession} from "./harness.js";
+import {readHook} from "./hooks.js";
 
 const session = siteSession({webgpu: true});
 
@@ -31,12 +32,25 @@ async function until(page: Page, name: string, key: string, value: string): Prom
   );
 }
 
-const hooks = (page: Page) =>
-  page.evaluate(() => {
-    const h = (window as unknown as {__tinygpt: {runs: number; memory: {numTensors: number}; model: unknown}})
-      .__tinygpt;
-    return {runs: h.runs, numTensors: h.memory?.numTensors, model: h.model as Record<string, unknown>};
-  });
+/** How many forward passes the page has made (TestHooks.runs). */
+const runs = (page: Page) => readHook(page, "runs");
+/** tf.memory().numTensors after the page's last forward pass (TestHooks.memory). */
+const tensors = async (page: Page) => (await readHook<"memory", {numTensors: number}>(page, "memory"))?.numTensors;
+
+/**
+ * From now on, counts the "input" events the model panel announces: it announces only valid values, in the same
+ * event as the edit that made them, and a refused one never; without an announcement no cell runs again.
+ */
+async function announcements(page: Page): Promise<() => Promise<number>> {
+  const key = `__announced${Math.random().toString(36).slice(2)}`;
+  await page.evaluate((key) => {
+    const w = window as unknown as Record<string, number>;
+    const form = document.querySelector("form.tg-model")!;
+    w[key] = 0;
+    form.addEventListener("input", (event) => event.target === form && w[key]++);
+  }, key);
+  return () => page.evaluate((key) => (window as unknown as Record<string, number>)[key]!, key);
+}
 
 const control = (page: Page, key: string) => page.locator(`form.tg-model [name="${key}"]`);
 
@@ -90,11 +104,12 @@ describe("chapter 2 · embeddings", () => {
     assert.match(waves, /dimension 4 turns by 0\.010, a period of 628 positions/);
     assert.match(page.url(), /nEmbd=8/);
 
-    const runs = (await hooks(page)).runs;
+    const passes = await runs(page);
+    const announced = await announcements(page);
     await set(page, "nEmbd", "7");
     await page.locator(".tg-refused", {hasText: "nEmbd (7) must be divisible by nHead (2)"}).waitFor();
-    await page.waitForTimeout(300);
-    assert.equal((await hooks(page)).runs, runs, "nothing recomputed");
+    assert.equal(await announced(), 0, "the refused value was announced");
+    assert.equal(await runs(page), passes, "nothing recomputed");
     assert.deepEqual(await matrix(page, "wte"), wte, "the previous figures stay");
     assert.match(page.url(), /nEmbd=8/, "the URL keeps the last valid model");
     assert.equal(await control(page, "nEmbd").getAttribute("aria-invalid"), "");
@@ -105,11 +120,13 @@ describe("chapter 2 · embeddings", () => {
     await set(page, "positional", "sinusoidal");
     // nEmbd is still 7 in its box, so the whole form stays refused, now with a second reason.
     await page.locator(".tg-refused", {hasText: "nEmbd (7) must be even for sinusoidal positions"}).waitFor();
+    assert.equal(await announced(), 0, "a form with a refused field announces nothing");
     await set(page, "nEmbd", "8");
     await page.locator(".tg-note", {hasText: "no wpe table"}).waitFor();
     assert.match(await page.locator("main").ariaSnapshot(), /so it has no/);
+    assert.equal(await announced(), 1, "the valid model is announced, once");
     assert.equal(await page.locator("[data-name=wpe]").count(), 0);
-    const settled = (await hooks(page)).numTensors;
+    const settled = await tensors(page);
     const emb = await matrix(page, "emb");
     await set(page, "seed", "5");
     await page.waitForFunction(
@@ -117,7 +134,7 @@ describe("chapter 2 · embeddings", () => {
         JSON.stringify((document.querySelector("[data-name=emb]") as HTMLElement & {matrix: unknown}).matrix) !== old,
       JSON.stringify(emb)
     );
-    assert.equal((await hooks(page)).numTensors, settled, "no tensor leaked across redraws");
+    assert.equal(await tensors(page), settled, "no tensor leaked across redraws");
 
     const url = page.url();
     assert.match(url, /positional=sinusoidal/);
@@ -228,15 +245,17 @@ describe("chapter 4 · the block", () => {
       return out.every((r) => Math.abs(Math.sqrt(r.reduce((a, v) => a + v * v, 0) / r.length) - 1) < 0.01);
     });
 
-    const runs = (await hooks(page)).runs;
+    const passes = await runs(page);
+    const announced = await announcements(page);
     await set(page, "dFF", "0");
     await page.locator(".tg-refused", {hasText: "dFF (0) must be between 1 and 512 here"}).waitFor();
-    await page.waitForTimeout(300);
-    assert.equal((await hooks(page)).runs, runs);
+    assert.equal(await announced(), 0, "the refused value was announced");
+    assert.equal(await runs(page), passes, "nothing recomputed");
     assert.equal(await page.locator("[data-name=mlpAct]").getAttribute("data-cols"), "32");
 
     await page.locator(".tg-reset").click();
     await page.waitForFunction(() => /2 layers/.test(document.querySelector(".tg-model-summary")!.textContent!));
+    assert.equal(await announced(), 1, "the defaults are announced, once");
     assert.equal(await control(page, "dFF").inputValue(), "64");
     assert.match(page.url(), /nLayer=2&dFF=64&positional=learned&activation=gelu&norm=pre/);
     assert.equal(await page.locator(".tg-refused").isHidden(), true);

@@ -4,25 +4,26 @@
 import {before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
+import type {GenSettings} from "../../src/components/generation/generation.js";
 import {badge, type PageLog, shownText, siteSession} from "./harness.js";
+import {readHook, waitForHook} from "./hooks.js";
 
 const session = siteSession({webgpu: true}); // closing its browser closes the page too
 let page: Page;
 let log: PageLog;
-interface GenerationHook {
-  runs: number;
-  text: string;
-}
-const hook = (): Promise<GenerationHook | undefined> =>
-  page.evaluate(() => (window as unknown as {__tinygpt?: {generation?: GenerationHook}}).__tinygpt?.generation);
+const hook = () => readHook(page, "generation");
 let seen = 0;
 
 /** Waits for a generation with these settings to finish after the last one seen, and returns its text. */
-async function done(settings: Record<string, unknown> = {}): Promise<string> {
-  const wanted = JSON.stringify(settings);
-  const condition = `(g => g && g.runs > ${seen} && Object.entries(${wanted}).every(([k, v]) => g.settings[k] === v))(window.__tinygpt?.generation)`;
-  await page.waitForFunction(condition, null, {timeout: 300_000});
-  const {runs, text} = (await hook())!;
+async function done(settings: Partial<GenSettings> = {}): Promise<string> {
+  const {runs, text} = await waitForHook(
+    page,
+    "generation",
+    (g, {seen, settings}) =>
+      g.runs > seen && Object.entries(settings).every(([k, v]) => g.settings[k as keyof typeof settings] === v),
+    {seen, settings},
+    300_000
+  );
   seen = runs;
   await page.locator("[data-name=status][data-done=true]").waitFor();
   return text;

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
 import {assertNoCellErrors, badge, type PageLog, shownText, siteSession} from "./harness.js";
+import {waitForHook} from "./hooks.js";
 
 const PAYLOAD = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 const KEY = `<img src=y onerror="window.__xss=3">`;
@@ -15,9 +16,24 @@ const PAGES = CHAPTERS.filter((c) => c.ready && Number(c.path.slice(0, 2)) <= 7)
 
 const session = siteSession({webgpu: false});
 
-/** Nothing the payload carries ran or became an element, and the page asked for no /x or /y image. */
+/**
+ * Nothing the payload carries ran or became an element, and the page asked for no /x or /y image. An image made from
+ * the payload (even one removed at once) starts loading when it is made, before a sentinel image made now: the checks
+ * run once the sentinel has gone through the page's routing and loaded, not after a guessed delay.
+ */
 async function assertInert(page: Page, log: PageLog): Promise<void> {
-  await page.waitForTimeout(200);
+  await page.route("**/__sentinel-*.svg", (route) =>
+    route.fulfill({contentType: "image/svg+xml", body: `<svg xmlns="http://www.w3.org/2000/svg"/>`})
+  );
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const image = new Image();
+        image.onload = () => resolve();
+        image.onerror = () => reject(new Error("the sentinel image did not load"));
+        image.src = `/__sentinel-${Date.now()}.svg`;
+      })
+  );
   const found = await page.evaluate(() => ({
     xss: (window as unknown as {__xss?: number}).__xss ?? null,
     images: document.querySelectorAll("img[src='x'], img[src='y'], img[onerror]").length,
@@ -40,10 +56,7 @@ describe("reader text is never markup", () => {
       const {page, log} = await session.open(`${path}${query}`);
       await badge(page);
       await page.locator(".tg-model-summary").waitFor({timeout: 120_000});
-      await page.waitForFunction(() => "__tinygpt" in window, null, {timeout: 120_000});
-      const model = await page.evaluate(
-        () => (window as unknown as {__tinygpt: {model: {text: string}}}).__tinygpt.model
-      );
+      const model = await waitForHook<"model", {text: string}>(page, "model", () => true);
       assert.equal(model.text, PAYLOAD, "the model's text is the characters as given");
       const text = page.locator(`form.tg-model [name="text"]`);
       if ((await text.count()) > 0) assert.equal(await text.inputValue(), PAYLOAD, "the text box shows them as typed");

@@ -6,15 +6,13 @@ import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {readFile} from "node:fs/promises";
 import {badge, shownText, siteSession} from "./harness.js";
+import {inPage, waitForHook} from "./hooks.js";
 import {hook, setNumber, tinyRun, until, useInChapter9} from "./trainingPage.js";
 
 const session = siteSession({webgpu: true});
 
-interface Hooks {
-  run: {copied: number | null; step: number};
-  autosave?: {step: number};
-  tf: {backend(): {device: {destroy(): void}}; getBackend(): string};
-}
+/** TF.js as chapter 8 exposes it (TestHooks.tf), as far as these tests reach into it. */
+type Tf = {backend(): {device: {destroy(): void}}; getBackend(): string};
 
 describe("chapter 8 · faults mid-run", () => {
   test("a WebGPU device destroyed mid-run: the run stops, the copied model is restored on webgl, saves and loads", async () => {
@@ -22,14 +20,13 @@ describe("chapter 8 · faults mid-run", () => {
     assert.equal((await badge(page)).backend, "webgpu");
     await tinyRun(page, 200, 4);
     await page.locator("[data-name=run] button[data-action=start]").click();
-    await until(page, "r.copied >= 4 && r.step > r.copied");
-    const lostAt = await page.evaluate(() => {
-      const g = (window as unknown as {__tinygpt: Hooks}).__tinygpt;
-      const {copied, step} = g.run;
-      g.tf.backend().device.destroy();
-      return {copied: copied!, step};
+    await until(page, (r) => r.copied !== null && r.copied >= 4 && r.step > r.copied);
+    const lostAt = await inPage(page, (hooks) => {
+      const {copied, step} = hooks.run as {copied: number; step: number};
+      (hooks.tf as Tf).backend().device.destroy();
+      return {copied, step};
     });
-    await until(page, "r.status === 'stopped' && /device was lost/.test(r.message ?? '')", 120_000);
+    await until(page, (r) => r.status === "stopped" && /device was lost/.test(r.message ?? ""), null, 120_000);
     const run = await hook(page);
     const said =
       /^The webgpu device was lost at step (\d+); the model from step (\d+) is restored on webgl: Save it, or Start to continue\.$/.exec(
@@ -40,10 +37,7 @@ describe("chapter 8 · faults mid-run", () => {
     assert.equal(run.step, kept, "the page shows the restored model's step");
     assert.equal(run.copied, kept, "the restored model is the latest CPU copy");
     assert.ok(kept >= lostAt.copied && kept <= reached && reached >= lostAt.step, JSON.stringify({lostAt, reached}));
-    assert.equal(
-      await page.evaluate(() => (window as unknown as {__tinygpt: Hooks}).__tinygpt.tf.getBackend()),
-      "webgl"
-    );
+    assert.equal(await inPage(page, (hooks) => (hooks.tf as Tf).getBackend()), "webgl");
     await page.locator("[data-name=progress]", {hasText: `the model from step ${kept} is restored on webgl`}).waitFor();
     await page.locator(".tg-notice", {hasText: "The webgpu device was lost"}).waitFor();
 
@@ -59,12 +53,11 @@ describe("chapter 8 · faults mid-run", () => {
     await page
       .locator("[data-name=checkpoints] [role=status]", {hasText: `Loaded ${download.suggestedFilename()}`})
       .waitFor();
-    await until(page, `r.probe !== null && r.step === ${kept} && r.status === 'ready'`);
+    await until(page, (r, kept) => r.probe !== null && r.step === kept && r.status === "ready", kept);
 
     await setNumber(page, "steps N", kept + 2);
     await page.locator("[data-name=run] button[data-action=start]").click();
-    await until(page, `r.status === 'finished' && r.step === ${kept + 2}`);
-    const losses = (await hook(page)).losses;
+    const {losses} = await until(page, (r, end) => r.status === "finished" && r.step === end, kept + 2);
     assert.ok(losses.length === 2 && losses.every(Number.isFinite), `losses on webgl: ${losses}`);
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.external, []);
@@ -76,11 +69,8 @@ describe("chapter 8 · faults mid-run", () => {
     await badge(page);
     await tinyRun(page, 1000, 4);
     await page.locator("[data-name=run] button[data-action=start]").click();
-    const saved = () => page.evaluate(() => (window as unknown as {__tinygpt: Hooks}).__tinygpt.autosave?.step ?? 0);
-    await page.waitForFunction(() => (window as unknown as {__tinygpt: Hooks}).__tinygpt.autosave?.step, null, {
-      timeout: 300_000
-    });
-    const first = await saved();
+    const autosaved = await waitForHook(page, "autosave", (a) => "step" in a && a.step > 0, null, 300_000);
+    const first = "step" in autosaved ? autosaved.step : 0;
     assert.ok(first > 0 && (await hook(page)).status === "running", "autosaved while running");
     await page.reload();
     await badge(page);
@@ -96,7 +86,7 @@ describe("chapter 8 · faults mid-run", () => {
     await page
       .locator("[data-name=checkpoints] [role=status]", {hasText: `Loaded the autosave at step ${step}`})
       .waitFor();
-    await until(page, `r.probe !== null && r.step === ${step}`);
+    await until(page, (r, step) => r.probe !== null && r.step === step, step);
     assert.match(await shownText(page.locator("[data-name=run] button[data-action=start]")), /^Continue to step 1000$/);
 
     await useInChapter9(page, session.site.url, `your last run (autosaved) · step ${step} · the toy sentences`);

@@ -6,33 +6,26 @@ import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import {assertNoCellErrors, badge, shownText, siteSession} from "./harness.js";
+import {waitForHook} from "./hooks.js";
 
 const session = siteSession({webgpu: true});
 
-interface StepHook {
+/** The inspected step (TestHooks.step, set by components/step/stepSession.ts) as these tests read it. */
+type StepHook = {
   t: number;
   draw: number;
   B: number;
+  T: number;
   micro: number;
   loss: number;
   lossAfter: number;
   tensorsBefore: number;
   tensorsAfter: number;
-}
-interface TrainingHook {
-  steps: number;
-  losses: number[];
-  running: boolean;
-  tensorsBefore: number;
-  tensorsAfter: number;
-}
-const hooks = (page: Page) =>
-  page.evaluate(() => (window as unknown as {__tinygpt: {step?: StepHook; training?: TrainingHook}}).__tinygpt);
+};
 
-/** Waits for an inspected step matching the condition, and returns it. */
-async function step(page: Page, condition = "true"): Promise<StepHook> {
-  await page.waitForFunction(`(s => s && (${condition}))(window.__tinygpt?.step)`, null, {timeout: 120_000});
-  return (await hooks(page)).step!;
+/** Waits for an inspected step for which condition(step, arg) holds (it runs in the page), and returns it. */
+function step<A = null>(page: Page, condition: (s: StepHook, arg: A) => unknown = () => true, arg?: A) {
+  return waitForHook<"step", StepHook, A>(page, "step", condition, arg);
 }
 
 /** The stage the stepper is at, and the only stage section on show. */
@@ -115,11 +108,11 @@ describe("chapter 7 · one training step", () => {
     await page.locator(".tg-stepper button[data-action=restart]").click();
     await expectStage(page, 0);
     await page.locator(".tg-stepper button[data-action=batch]").click();
-    const another = await step(page, "s.draw === 1");
+    const another = await step(page, (s) => s.draw === 1);
     assert.notEqual(another.loss, first.loss, "another batch, another loss");
     await expectStage(page, 0);
     await page.keyboard.press("n");
-    await step(page, "s.draw === 2");
+    await step(page, (s) => s.draw === 2);
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
     await page.context().close();
@@ -141,15 +134,10 @@ describe("chapter 7 · one training step", () => {
     assert.doesNotMatch(said, /went up/, "only the verdict that holds is shown");
 
     await page.locator("button", {hasText: "Run 10 more steps"}).click();
-    await page.waitForFunction(
-      () => (window as unknown as {__tinygpt: {training?: {steps: number}}}).__tinygpt.training?.steps === 10,
-      null,
-      {timeout: 120_000}
-    );
-    const {training} = await hooks(page);
-    assert.equal(training!.losses.length, 10);
-    assert.equal(training!.tensorsAfter, training!.tensorsBefore, "tensors left behind by the run");
-    const later = await step(page, "s.t === 11");
+    const training = await waitForHook(page, "training", (t) => t.steps === 10);
+    assert.equal(training.losses.length, 10);
+    assert.equal(training.tensorsAfter, training.tensorsBefore, "tensors left behind by the run");
+    const later = await step(page, (s) => s.t === 11);
     assert.equal(later.tensorsAfter, later.tensorsBefore);
     assert.equal(later.tensorsBefore, first.tensorsBefore, "the session holds as many tensors as before the run");
     await page.locator("[data-name=trend] path.tg-curve").first().waitFor();
@@ -163,10 +151,10 @@ describe("chapter 7 · one training step", () => {
     await badge(page);
     await step(page);
     await page.locator('form:has(> label:text-is("train on")) label:text-is("addition") input').check();
-    const addition = await step(page, "s.T === 11");
+    const addition = await step(page, (s) => s.T === 11);
     assert.equal(await page.locator("[data-name=batch] td.tg-ignored").count(), 7 * 4);
     await page.locator('form:has(> label:text-is("learning rate")) select').selectOption("0.01");
-    const faster = await step(page, `s.loss === ${addition.loss} && s.lossAfter !== ${addition.lossAfter}`);
+    const faster = await step(page, (s, a) => s.loss === a.loss && s.lossAfter !== a.lossAfter, addition);
     assert.equal(faster.t, 1, "the same step from the same weights");
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
@@ -180,7 +168,7 @@ describe("chapter 7 · one training step", () => {
     assert.equal(first.micro, 1);
     const k = page.locator('form:has(> label:text-is("accumulate k")) input[type=number]');
     await k.fill("2"); // one input event: one new setting, one inspection
-    const accumulated = await step(page, "s.micro === 2");
+    const accumulated = await step(page, (s) => s.micro === 2);
     assert.equal(accumulated.B, first.B, "B sequences per micro-batch");
     assert.equal(accumulated.t, 1, "the same update, from the same weights");
     assert.ok(accumulated.lossAfter < accumulated.loss, `loss ${accumulated.loss} → ${accumulated.lossAfter}`);

@@ -1,7 +1,9 @@
 // Driving chapter 8's page in the browser tests: the run's test hook, waiting on it, the settings form, a tiny run.
 import type {Page} from "playwright-core";
+import {readHook, waitForHook} from "./hooks.js";
 
-export interface RunHook {
+/** The run hook (TestHooks.run, set by components/training/trainSession.ts) as these tests read it. */
+export type RunHook = {
   status: string;
   step: number;
   losses: number[];
@@ -10,13 +12,17 @@ export interface RunHook {
   probe: number | null;
   message: string | null;
   copied: number | null;
+};
+
+export async function hook(page: Page): Promise<RunHook> {
+  const run = await readHook<"run", RunHook>(page, "run");
+  if (!run) throw new Error("chapter 8 has not set its run hook yet");
+  return run;
 }
 
-export const hook = (page: Page): Promise<RunHook> =>
-  page.evaluate(() => (window as unknown as {__tinygpt: {run: RunHook}}).__tinygpt.run);
-
-export const until = (page: Page, condition: string, timeout = 300_000) =>
-  page.waitForFunction(`(r => r && (${condition}))(window.__tinygpt?.run)`, null, {timeout});
+/** Waits until condition(run, arg) holds (it runs in the page: pass what it needs as arg); returns that run. */
+export const until = <A = null>(page: Page, condition: (r: RunHook, arg: A) => unknown, arg?: A, timeout = 300_000) =>
+  waitForHook<"run", RunHook, A>(page, "run", condition, arg, timeout);
 
 export async function setNumber(page: Page, label: string, value: number): Promise<void> {
   const input = page.locator(`form:has(> label:text-is("${label}")) input[type=number]`);
@@ -30,18 +36,21 @@ export async function tinyRun(page: Page, steps: number, evalEvery = 8): Promise
   await page.locator('form:has(> label:text-is("model")) select').selectOption({index: 0});
   await page.locator("[data-name=vocab]").filter({hasText: "tokens"}).waitFor();
   // the settings form is made again for text data (recipe(false): batch 12): set the numbers only once it has been
-  const batch = page.locator(`form:has(> label:text-is("batch size B")) input[type=number]`);
-  for (let waited = 0; (await batch.inputValue()) !== "12"; waited += 100) {
-    if (waited > 60_000) throw new Error(`the settings form still shows batch ${await batch.inputValue()}`);
-    await page.waitForTimeout(100);
-  }
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll("form")]
+        .find((form) => [...form.children].some((c) => c.tagName === "LABEL" && c.textContent === "batch size B"))
+        ?.querySelector<HTMLInputElement>("input[type=number]")?.value === "12",
+    null,
+    {timeout: 60_000}
+  );
   await setNumber(page, "steps N", steps);
   await setNumber(page, "batch size B", 4);
   await setNumber(page, "evaluate every", evalEvery);
   await setNumber(page, "sample every", 12);
   await page.locator('form:has(> label:text-is("peak learning rate")) select').selectOption("0.01");
   await page.locator('form:has(> label:text-is("schedule")) label:text-is("constant") input').check();
-  await until(page, "r.status === 'ready'");
+  await until(page, (r) => r.status === "ready");
 }
 
 /**
