@@ -57,6 +57,7 @@ export function typecheckModules(modules: Map<string, string>, root = process.cw
     const source = program.getSourceFile(path);
     if (!source) throw new Error(`${path} was not part of the program`);
     for (const d of [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]) {
+      if (dependsOn(source, d)) continue;
       const {line, character} = source.getLineAndCharacterOfPosition(d.start ?? 0);
       const file = [...modules.keys()].find((name) => resolve(root, name) === path)!;
       diagnostics.push({
@@ -69,4 +70,13 @@ export function typecheckModules(modules: Map<string, string>, root = process.cw
     }
   }
   return diagnostics;
+}
+
+/**
+ * `(name, value)`: a bare name on the left of a comma makes a cell depend on that name, so that it runs again when the
+ * name changes (Framework's idiom); TypeScript calls it an unused expression (2695), which it is not here.
+ */
+function dependsOn(source: ts.SourceFile, d: ts.Diagnostic): boolean {
+  if (d.code !== 2695 || d.start === undefined || d.length === undefined) return false;
+  return /^[A-Za-z_$][\w$]*$/.test(source.text.slice(d.start, d.start + d.length));
 }
