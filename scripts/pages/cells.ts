@@ -26,20 +26,12 @@ export interface Problem {
   source: string;
 }
 
-interface Token {
-  type: string;
-  info: string;
-  content: string;
-  map: [number, number] | null;
-  children: Token[] | null;
-}
-
 const md = createMarkdownIt();
 
 export function extractPieces(text: string): Piece[] {
   const {content} = readFrontMatter(text);
   const offset = text.endsWith(content) ? lineOf(text, text.length - content.length) : 0;
-  const tokens: Token[] = md.parse(content, {code: [], startLine: 0, currentLine: 0, path: "/page"});
+  const tokens = md.parse(content, {code: [], startLine: 0, currentLine: 0, path: "/page"});
   // inline expressions carry no position: find each in the page text, in order, with the fenced code blanked out
   let blanked = content;
   for (const token of tokens)
@@ -117,7 +109,19 @@ export function pageModule(pieces: Piece[]): PageModule {
     }
   }
   const declarer = new Map<string, Parsed>();
-  for (const p of parsed) for (const name of p.declares) if (!declarer.has(name)) declarer.set(name, p);
+  for (const p of parsed) {
+    for (const name of p.declares) {
+      const first = declarer.get(name);
+      if (!first) declarer.set(name, p);
+      else
+        problems.push({
+          line: p.piece.line,
+          column: 1,
+          message: `${name} is defined more than once (first in the cell at line ${first.piece.line})`,
+          source: "framework"
+        });
+    }
+  }
   const readElsewhere = new Set<string>();
   for (const p of parsed)
     for (const name of p.reads) if (declarer.get(name) && declarer.get(name) !== p) readElsewhere.add(name);

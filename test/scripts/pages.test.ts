@@ -45,6 +45,10 @@ const broken = (;
 const long = "${"x".repeat(130)}";
 display(long);
 \`\`\`
+
+\`\`\`js
+const unused = 2;
+\`\`\`
 `;
 
 const CLEAN = `---
@@ -143,6 +147,13 @@ describe("scripts/pages/check.ts: the code of pages is type-checked and linted a
     assert.match(at(35).join("\n"), /framework: Unexpected token/);
   });
 
+  it("a name defined in two cells is reported, as Framework refuses it", () => {
+    assert.ok(
+      at(44).includes("framework: unused is defined more than once (first in the cell at line 30)"),
+      `${at(44)}`
+    );
+  });
+
   it("with a maximum, a longer cell line is reported; without one, it is not", async () => {
     assert.match(at(39).join("\n"), /line-length: line is 146 characters, more than 120/);
     const unchecked = await checkPages([{path: "src/__broken.md", text: BROKEN}], {maxCellLine: null});
@@ -152,7 +163,7 @@ describe("scripts/pages/check.ts: the code of pages is type-checked and linted a
   it("reports nothing else: every problem of the broken page is one of the above", () => {
     assert.deepEqual(
       [...new Set(broken.map((p) => p.line))].sort((a, b) => a - b),
-      [9, 10, 16, 23, 26, 30, 31, 35, 39],
+      [9, 10, 16, 23, 26, 30, 31, 35, 39, 44],
       broken.map(format).join("\n")
     );
   });
