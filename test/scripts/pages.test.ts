@@ -49,6 +49,11 @@ display(long);
 \`\`\`js
 const unused = 2;
 \`\`\`
+
+\`\`\`js
+import {csvParse} from "npm:d3-dsv";
+display(csvParse);
+\`\`\`
 `;
 
 const CLEAN = `---
@@ -154,6 +159,10 @@ describe("scripts/pages/check.ts: the code of pages is type-checked and linted a
     );
   });
 
+  it("an import from another host (npm:, jsr:, http:) is refused", () => {
+    assert.match(at(48).join("\n"), /no-restricted-imports: .*pages import from node_modules: never from another host/);
+  });
+
   it("with a maximum, a longer cell line is reported; without one, it is not", async () => {
     assert.match(at(39).join("\n"), /line-length: line is 146 characters, more than 120/);
     const unchecked = await checkPages([{path: "src/__broken.md", text: BROKEN}], {maxCellLine: null});
@@ -163,7 +172,7 @@ describe("scripts/pages/check.ts: the code of pages is type-checked and linted a
   it("reports nothing else: every problem of the broken page is one of the above", () => {
     assert.deepEqual(
       [...new Set(broken.map((p) => p.line))].sort((a, b) => a - b),
-      [9, 10, 16, 23, 26, 30, 31, 35, 39, 44],
+      [9, 10, 16, 23, 26, 30, 31, 35, 39, 44, 48],
       broken.map(format).join("\n")
     );
   });
