@@ -5,6 +5,7 @@ import {additionTask, type AdditionTask} from "../src/gpt/data/addition.js";
 import {CORPORA, isCorpusName} from "../src/gpt/data/corpora.js";
 import {charCorpus, type Dataset} from "../src/gpt/data/corpus.js";
 import {disposeParams} from "../src/gpt/params.js";
+import type {Tokenizer} from "../src/gpt/tokenizer.js";
 import {CliError, UsageError, readCorpus} from "./args.js";
 
 export interface Source {
@@ -13,17 +14,22 @@ export interface Source {
   addition: AdditionTask | null;
 }
 
-/** The data of exactly one of --task addition, --data FILE.txt and --corpus NAME. */
+/**
+ * The data of exactly one of --task addition, --data FILE.txt and --corpus NAME; a text is read with the tokenizer
+ * tokenizerOf makes for it (default: its characters).
+ */
 export function sourceFrom(
   values: {task?: string; data?: string; corpus?: string},
   blockSize: number,
-  seed: number
+  seed: number,
+  tokenizerOf?: (text: string) => Tokenizer
 ): Source {
   const given = [values.task, values.data, values.corpus].filter((v) => v !== undefined).length;
   if (given !== 1) throw new UsageError("give exactly one of --task addition, --data FILE.txt and --corpus NAME");
   if (values.task !== undefined) {
     if (values.task !== "addition") throw new UsageError(`unknown task ${JSON.stringify(values.task)}; only addition`);
     const addition = additionTask({seed});
+    if (tokenizerOf) throw new UsageError("--tokenizer is for text data: the addition task has its own 12 tokens");
     const describe = {task: "addition", seed, nTrain: addition.train.length, nTest: addition.test.length};
     return {data: addition, describe, addition};
   }
@@ -32,8 +38,9 @@ export function sourceFrom(
   }
   const text =
     values.corpus !== undefined ? CORPORA[values.corpus as keyof typeof CORPORA]() : readCorpus(values.data!);
+  const tokenizer = tokenizerOf?.(text);
   try {
-    const data = charCorpus(text, {blockSize, seed});
+    const data = tokenizer ? charCorpus(text, {blockSize, seed, tokenizer}) : charCorpus(text, {blockSize, seed});
     return {data, describe: values.corpus ? {corpus: values.corpus} : {file: values.data}, addition: null};
   } catch (error) {
     throw new CliError(`${values.data ?? values.corpus}: ${(error as Error).message}`);
@@ -46,8 +53,8 @@ export function checkResume(path: string, resumed: Checkpoint, config: GPTConfig
     disposeParams(resumed.params);
     throw new CliError(`${path}: ${what}`);
   };
-  if (JSON.stringify(resumed.config) !== JSON.stringify(config)) fail("its config differs from the one given");
   if (JSON.stringify(resumed.tokenizer) !== JSON.stringify(data.tokenizer)) {
-    fail("its tokenizer differs from the data's characters");
+    fail("its tokenizer differs from the data's (give the same --tokenizer, or none to keep the checkpoint's)");
   }
+  if (JSON.stringify(resumed.config) !== JSON.stringify(config)) fail("its config differs from the one given");
 }

@@ -50,7 +50,7 @@ function textOf(path: string, {allowEmpty = false} = {}): string {
 }
 
 /** Runs fn, turning a TokenizerError into a usage error that names where the input came from. */
-function checked<T>(where: string, fn: () => T): T {
+export function checked<T>(where: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
@@ -115,7 +115,7 @@ const trainTokenizer: Command = {
 };
 
 /** The tokenizer --tokenizer names: a JSON file, gpt2, or char:FILE. */
-async function tokenizerOf(name: string): Promise<Tokenizer> {
+export async function tokenizerOf(name: string): Promise<Tokenizer> {
   if (name === "gpt2") {
     const {default: ranks} = await import("js-tiktoken/ranks/r50k_base");
     return fromTiktoken(ranks);

@@ -15,6 +15,8 @@ import {CliError, UsageError, configFrom, loadCheckpointFile, parseInteger, pars
 import {reason, required, startBackend} from "./args.js";
 import type {Command} from "./commands.js";
 import {checkResume, sourceFrom, type Source} from "./data.js";
+import {checked, tokenizerOf} from "./tokenizer.js";
+import {trainBpe, type Tokenizer} from "../src/gpt/tokenizer.js";
 import {ProgressBar, clock} from "./progress.js";
 
 const USAGE = `tinygpt train (--preset NAME | --config FILE.json) (--task addition | --data FILE.txt | --corpus NAME)
@@ -37,6 +39,9 @@ const USAGE = `tinygpt train (--preset NAME | --config FILE.json) (--task additi
   --weight-decay X      AdamW's decoupled weight decay on 2-D weights (default 0.01)
   --beta2 X             AdamW's second-moment decay (default 0.999)
   --clip X              clip gradients to global norm X (default 1; 0 turns clipping off)
+  --tokenizer T         the tokens of a text: a TOK.json (tinygpt tokenizer train), bpe:N (a byte-level BPE of N
+                        tokens learned from the text first, GPT-2's pre-split), gpt2, or char (the default: the
+                        text's characters); with --resume, the checkpoint's unless given
   --resume FILE         continue from a checkpoint written by tinygpt train (its config and optimizer)
   --backend NAME        cpu or wasm (default: wasm, else cpu)
   --eval-every N        val loss (and, for addition, held-out accuracy) every N updates (default steps / 10)
@@ -49,7 +54,7 @@ const S = {type: "string"} as const;
 const OPTIONS = {
   ...{preset: S, config: S, task: S, data: S, corpus: S, steps: S, batch: S, lr: S, seed: S, out: S},
   ...{schedule: S, warmup: S, "min-lr": S, "weight-decay": S, beta2: S, clip: S, resume: S, backend: S},
-  ...{recipe: S, "grad-accum": S},
+  ...{recipe: S, "grad-accum": S, tokenizer: S},
   ...{"eval-every": S, "eval-iters": S, "weights-only": {type: "boolean"} as const, "memory-budget": S}
 };
 type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>;
@@ -91,16 +96,45 @@ function settingsFrom(v: Values) {
     ...{steps, batchSize: batch, gradAccum, lr, schedule: kind, warmup, minLr, beta1: r.beta1, beta2, eps: r.eps},
     ...{weightDecay, clip, evalEvery, evalIters, logEvery: 1}
   };
-  const extra = {...(gradAccum > 1 ? {gradAccum} : {}), ...(given ? {recipe: name} : {})};
+  const extra = {
+    ...(gradAccum > 1 ? {gradAccum} : {}),
+    ...(given ? {recipe: name} : {}),
+    ...(v.tokenizer !== undefined ? {tokenizer: v.tokenizer} : {})
+  };
   return {settings, seed, record: {steps, batch, lr, schedule: kind, warmup, minLr, clip, seed}, extra};
 }
 
+/**
+ * What reads the text, from --tokenizer: a file or gpt2 (read now), bpe:N (learned from the text once it is read),
+ * char; without it, a resumed checkpoint's tokenizer, else the text's characters (undefined).
+ */
+async function tokenizerFrom(name: string | undefined, resumed: Checkpoint | null) {
+  if (name === undefined) return resumed?.tokenizer ? () => resumed.tokenizer! : undefined;
+  if (name === "char") return undefined;
+  const bpe = /^bpe:(.*)$/.exec(name);
+  if (!bpe) {
+    const tokenizer = await tokenizerOf(name);
+    return () => tokenizer;
+  }
+  const vocabSize = parseInteger(bpe[1], "--tokenizer bpe:N");
+  if (vocabSize <= 256) throw new UsageError(`--tokenizer bpe:${vocabSize}: N must be more than 256 (the bytes)`);
+  return (text: string) => {
+    const t0 = performance.now();
+    const tokenizer = checked("--tokenizer", () => trainBpe(text, {vocabSize, pattern: "gpt2"}));
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    process.stderr.write(
+      `learned a byte-level BPE of ${vocabSize} tokens from the text in ${seconds} s (pattern gpt2)\n`
+    );
+    return tokenizer;
+  };
+}
+
 /** The model and optimizer to train: fresh ones, or a checkpoint's (which must match the config and data). */
-function modelFrom(v: Values, resumed: Checkpoint | null, seed: number) {
+function modelFrom(v: Values, resumed: Checkpoint | null, seed: number, tokenizerOf?: (text: string) => Tokenizer) {
   const base = resumed && v.preset === undefined && v.config === undefined ? resumed.config : configFrom(v).config;
   const label = v.preset ?? v.config ?? v.resume!;
   if (isPresetName(label) && COUNT_ONLY.has(label)) throw new CliError(`preset ${label} is too large to train here`);
-  const source = sourceFrom(v, base.blockSize, seed);
+  const source = sourceFrom(v, base.blockSize, seed, tokenizerOf);
   if (source.data.blockSize > base.blockSize) {
     throw new CliError(`the task needs blockSize ≥ ${source.data.blockSize}, the config has ${base.blockSize}`);
   }
@@ -117,7 +151,7 @@ export const trainCommand: Command = {
     const path = required(v.out, "--out");
     const backend = await startBackend(v.backend);
     const resumed = v.resume === undefined ? null : loadCheckpointFile(v.resume);
-    const {label, config, source} = modelFrom(v, resumed, seed);
+    const {label, config, source} = modelFrom(v, resumed, seed, await tokenizerFrom(v.tokenizer, resumed));
     const budget = parseNumber(v["memory-budget"], "--memory-budget", MEMORY_BUDGET_BYTES / 1e9, 0, true) * 1e9;
     const tooBig = memoryProblem(config, settings.batchSize, budget);
     if (tooBig) {

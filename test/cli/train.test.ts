@@ -81,6 +81,89 @@ describe("tinygpt train", {concurrency: true}, () => {
     assert.deepEqual(readFileSync(file("resumed.safetensors")), readFileSync(file("straight.safetensors")));
   });
 
+  it("--tokenizer bpe:N learns a BPE from the text first: the checkpoint carries it, sample reads it, --resume keeps it", async () => {
+    const out = file("bpe.safetensors");
+    const r = await tinygpt(
+      "train",
+      ...common,
+      "--corpus",
+      "toy",
+      "--tokenizer",
+      "bpe:290",
+      "--steps",
+      "2",
+      "--out",
+      out
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^learned a byte-level BPE of 290 tokens from the text in [\d.]+ s \(pattern gpt2\)$/m);
+    const loaded = loadCheckpoint(readFileSync(out));
+    const json = loaded.tokenizer!.toJSON();
+    assert.deepEqual([json.type, json.type === "bpe" && json.merges.length, loaded.config.vocabSize], ["bpe", 34, 290]);
+    assert.equal(JSON.parse(loaded.extra.metadata.training).tokenizer, "bpe:290");
+    disposeParams(loaded.params);
+    const sampled = await tinygpt(
+      "sample",
+      "--checkpoint",
+      out,
+      "--prompt",
+      "The dog",
+      "--max-tokens",
+      "5",
+      "--seed",
+      "1"
+    );
+    assert.equal(sampled.status, 0, sampled.stderr);
+    assert.match(sampled.stdout, /^The dog/);
+    const more = file("bpe-more.safetensors");
+    const resumed = await tinygpt(
+      "train",
+      ...common,
+      "--corpus",
+      "toy",
+      "--steps",
+      "4",
+      "--resume",
+      out,
+      "--out",
+      more
+    );
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, /steps 2→4/);
+    const again = loadCheckpoint(readFileSync(more));
+    assert.deepEqual(again.tokenizer!.toJSON(), json);
+    disposeParams(again.params);
+    const asChars = [...common, "--corpus", "toy", "--tokenizer", "char", "--steps", "4", "--resume", out];
+    await fails(["train", ...asChars, "--out", file("x")], 1, /its tokenizer differs from the data's/);
+  });
+
+  it("--tokenizer TOK.json trains on the ids of a tokenizer from tinygpt tokenizer train", async () => {
+    const tok = file("tok.json");
+    const made = await tinygpt("tokenizer", "train", "--corpus", file("toy.txt"), "--vocab-size", "270");
+    assert.equal(made.status, 2); // --pattern and --out are required
+    const trained = await tinygpt(
+      ...["tokenizer", "train", "--corpus", file("toy.txt"), "--vocab-size", "270", "--pattern", "none", "--out", tok]
+    );
+    assert.equal(trained.status, 0, trained.stderr);
+    const out = file("tok.safetensors");
+    const r = await tinygpt(
+      "train",
+      ...common,
+      "--data",
+      file("toy.txt"),
+      "--tokenizer",
+      tok,
+      "--steps",
+      "2",
+      "--out",
+      out
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const loaded = loadCheckpoint(readFileSync(out));
+    assert.deepEqual(loaded.tokenizer!.toJSON(), JSON.parse(readFileSync(tok, "utf-8")));
+    disposeParams(loaded.params);
+  });
+
   it("--weights-only saves no optimizer state, and such a file cannot be resumed", async () => {
     const out = file("weights.safetensors");
     const r = await tinygpt("train", ...common, "--corpus", "toy", "--steps", "2", "--weights-only", "--out", out);
@@ -158,7 +241,11 @@ describe("tinygpt train and eval errors", {concurrency: true}, () => {
     ["an unknown corpus", [...run, "--corpus", "nope"], 2, /unknown corpus "nope"/],
     ["a backend that is not cpu or wasm", [...run, "--corpus", "toy", "--backend", "webgpu"], 2, /--backend/],
     ["a missing text file", [...run, "--data", "/nonexistent.txt"], 1, /no such file/],
-    ["eval without a task or data", ["eval", "--checkpoint", "x.safetensors"], 2, /exactly one of --task/]
+    ["eval without a task or data", ["eval", "--checkpoint", "x.safetensors"], 2, /exactly one of --task/],
+    ["--tokenizer with the addition task", [...run, "--task", "addition", "--tokenizer", "bpe:300"], 2, /text data/],
+    ["--tokenizer bpe:N with N ≤ 256", [...run, "--corpus", "toy", "--tokenizer", "bpe:256"], 2, /more than 256/],
+    ["--tokenizer bpe: without a number", [...run, "--corpus", "toy", "--tokenizer", "bpe:x"], 2, /bpe:N/],
+    ["--tokenizer bpe:N beyond the text", [...run, "--corpus", "toy", "--tokenizer", "bpe:9000"], 2, /--tokenizer/]
   ];
   for (const [what, args, status, message] of cases) {
     it(`rejects ${what} with one line and status ${status}`, () => fails(args, status, message));
