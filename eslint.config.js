@@ -8,6 +8,8 @@ const TFJS = ["@tinygpt/tf", "@tensorflow/*"];
 const DOM = ["htl", "d3", "d3-*", "katex", "@observablehq/*"];
 /** The chapters' folders of src/components: each may import page/, reader/, checkpoints/ and the layers below. */
 const CHAPTERS = ["step", "training", "generation", "tokenizers", "counting", "lora"];
+/** The folders of src/components that chapters share: they never import a chapter's folder. */
+const SHARED = ["page", "reader", "checkpoints"];
 
 const escape = (text) => text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 const folders = (names, prefix = "") => `^(\\.\\./)+${prefix}(${names.map(escape).join("|")})(/|$)`;
@@ -41,6 +43,11 @@ const zones = [
     ["cli/**"],
     {dirs: ["components", "views", "inputs"], under: "src/"},
     "cli/ drives src/gpt only: never src/components, src/views or src/inputs."
+  ),
+  zone(
+    SHARED.map((folder) => `src/components/${folder}/**`),
+    {dirs: CHAPTERS, under: "(components/)?"},
+    "components/page, reader and checkpoints are shared by the chapters: they never import a chapter's folder."
   ),
   ...CHAPTERS.map((chapter) =>
     zone(

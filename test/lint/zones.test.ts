@@ -62,7 +62,14 @@ const CASES: [string, string, string][] = [
   ],
   ["src/components/counting/zone.ts", 'import {x} from "../../components/lora/x.js";', 'import {x} from "./x.js";'],
   ["src/components/lora/deep/zone.ts", 'import {x} from "../../step/x.js";', 'import {x} from "../../page/x.js";'],
-  ["src/components/lora/zone.ts", 'import {x} from "../tokenizers/x.js";', 'import {x} from "../../views/bars.js";']
+  ["src/components/lora/zone.ts", 'import {x} from "../tokenizers/x.js";', 'import {x} from "../../views/bars.js";'],
+  ["src/components/page/zone.ts", 'import {x} from "../training/x.js";', 'import {x} from "../../gpt/backend.js";'],
+  ["src/components/reader/zone.ts", 'import {x} from "../step/x.js";', 'import {x} from "../page/testHooks.js";'],
+  [
+    "src/components/checkpoints/zone.ts",
+    'import {x} from "../generation/x.js";',
+    'import {x} from "../reader/readerModel.js";'
+  ]
 ];
 
 describe("import zones (eslint.config.js, npm run lint)", () => {
