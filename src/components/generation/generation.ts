@@ -4,7 +4,7 @@ import {beamSearch} from "../../gpt/beam.js";
 import type {Distribution} from "../../gpt/distribution.js";
 import {compareDecoding, type Speed} from "../../gpt/kvcache.js";
 import {sample} from "../../gpt/sample.js";
-import type {TrainedModel} from "./generationModels.js";
+import type {TrainedModel} from "../checkpoints/trainedModels.js";
 import {expose} from "../page/testHooks.js";
 
 declare module "../page/testHooks.js" {

@@ -2,7 +2,7 @@
 // the addition model's answer digits named by their column.
 import {answerAttention as readAnswerAttention, inside as readInside, type Inside} from "../../gpt/inside.js";
 import type {SumAnswer} from "../../gpt/evaluate.js";
-import type {TrainedModel} from "./generationModels.js";
+import type {TrainedModel} from "../checkpoints/trainedModels.js";
 
 /** One traced forward pass over the last blockSize ids, with the tokens read. */
 export function inside(model: TrainedModel, ids: readonly number[]): Promise<Inside & {tokens: string[]}> {

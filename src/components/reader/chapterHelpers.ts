@@ -6,6 +6,7 @@ import {seededNormal} from "../../gpt/random.js";
 import {ACTIVATIONS, makeDropout} from "../../gpt/layers.js";
 import {readTensors} from "../../gpt/readback.js";
 import type {Matrix, ModelData} from "./modelData.js";
+import {PROMPT_LENGTH} from "../../gpt/data/addition.js";
 
 /**
  * Why attention divides by √hs: for a query and T keys with unit-variance entries (seeded), the raw dot products,
@@ -75,4 +76,65 @@ export function streamStages(data: ModelData): {title: string; matrix: Matrix}[]
       {title: `block ${i} · after MLP`, matrix: l.out}
     ])
   ];
+}
+
+/** Root mean square of all of a matrix's numbers: the typical size of one entry. */
+export const rms = (m: Matrix): number => {
+  const n = m.reduce((a, row) => a + row.length, 0);
+  return Math.sqrt(m.reduce((a, row) => a + row.reduce((b, v) => b + v * v, 0), 0) / Math.max(1, n));
+};
+
+/** Cosine similarity of every pair of rows (1 on the diagonal; 0 for a row of zeros). */
+export function cosineSimilarity(m: Matrix): Matrix {
+  const norms = m.map((row) => Math.hypot(...row));
+  return m.map((a, i) =>
+    m.map((b, j) => (norms[i] && norms[j] ? a.reduce((s, v, k) => s + v * b[k], 0) / (norms[i] * norms[j]) : 0))
+  );
+}
+
+/** The k rows most similar to row i, most similar first (ties: lower index). */
+export function nearest(similarity: Matrix, i: number, k: number): {index: number; similarity: number}[] {
+  return similarity[i]
+    .map((s, index) => ({index, similarity: s}))
+    .filter((r) => r.index !== i)
+    .sort((a, b) => b.similarity - a.similarity || a.index - b.index)
+    .slice(0, k);
+}
+
+/**
+ * What each head's rows do on average, over the rows that have a previous token: the weight on the previous token,
+ * on the token itself, and on the row's favourite key (its peak), beside the peak a uniform row would have; and the
+ * sharpest head (largest peak) and the head that reads the previous token most.
+ */
+export function headStats(att: readonly Matrix[]) {
+  const T = att[0]?.length ?? 0;
+  const rows = Array.from({length: Math.max(0, T - 1)}, (_, r) => r + 1);
+  const mean = (f: (i: number) => number) => rows.reduce((a, i) => a + f(i), 0) / Math.max(1, rows.length);
+  const heads = att.map((m, head) => ({
+    head,
+    previous: mean((i) => m[i][i - 1]),
+    self: mean((i) => m[i][i]),
+    peak: mean((i) => Math.max(...m[i].slice(0, i + 1)))
+  }));
+  const most = (f: (h: (typeof heads)[number]) => number) => heads.reduce((a, b) => (f(b) > f(a) ? b : a));
+  return {
+    heads,
+    uniformPeak: mean((i) => 1 / (i + 1)),
+    sharpest: most((h) => h.peak),
+    previous: most((h) => h.previous)
+  };
+}
+
+/**
+ * How an addition model's heads read the sum "ABC+DEF=…": the rows from "=" on write the answer, units first, so row
+ * PROMPT_LENGTH − 1 + k adds the k-th digits from the right, at positions 2 − k and 6 − k (k = 0, 1, 2). For each
+ * head, the mean weight those rows put on their pair of digits (best: the head that puts the most), beside what
+ * uniform rows would put there.
+ */
+export function additionReads(att: readonly Matrix[]) {
+  const rows = [0, 1, 2].map((k) => ({row: PROMPT_LENGTH - 1 + k, keys: [2 - k, 6 - k]}));
+  const mean = (f: (r: (typeof rows)[number]) => number) => rows.reduce((a, r) => a + f(r), 0) / rows.length;
+  const heads = att.map((m, head) => ({head, pair: mean(({row, keys}) => m[row][keys[0]] + m[row][keys[1]])}));
+  const best = heads.reduce((a, b) => (b.pair > a.pair ? b : a));
+  return {rows, heads, best, uniform: mean(({row}) => 2 / (row + 1))};
 }

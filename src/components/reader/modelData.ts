@@ -7,7 +7,9 @@ import {disposeTrace, forwardTraced} from "../../gpt/model.js";
 import {MASKED, causalMask} from "../../gpt/attention.js";
 import {sinusoidalPositions} from "../../gpt/layers.js";
 import {readAtOnce} from "../../gpt/readback.js";
-import {contextOf, toConfig, type ReaderModel} from "./readerModel.js";
+import {toConfig, type ReaderModel} from "./readerModel.js";
+import {readerContext, trainedContext, type Context} from "./context.js";
+import type {TrainedModel} from "../checkpoints/trainedModels.js";
 import {expose} from "../page/testHooks.js";
 
 export type Matrix = number[][];
@@ -35,9 +37,17 @@ export interface LayerData {
   cProj: Matrix; // (C, C)
 }
 
+/** The trained model a page shows instead of the reader's fresh one, in words. */
+export interface TrainedInfo {
+  label: string; // "shakespeare · shipped · 4 layers × 128, trained on …"
+  addition: boolean;
+  unknown: string | null; // the reader's text's first character outside its vocabulary (a passage is shown instead)
+}
+
 export interface ModelData {
   config: GPTConfig;
   causal: boolean;
+  trained: TrainedInfo | null; // null: the reader's fresh model
   tokens: string[]; // the context: the text's first T characters
   ids: number[];
   vocab: string[];
@@ -77,12 +87,34 @@ export function paramsOf(model: ReaderModel): Params {
 const unmask = (m: Matrix): Matrix => m.map((row) => row.map((v) => (v <= MASKED / 2 ? -Infinity : v)));
 const transpose = (m: Matrix): Matrix => (m[0] ?? []).map((_, j) => m.map((row) => row[j]));
 
-/** One traced forward pass of the reader's model over its context, every intermediate read back; leaks nothing. */
-export async function runModel(model: ReaderModel, {causal = true}: {causal?: boolean} = {}): Promise<ModelData> {
+export interface RunOptions {
+  causal?: boolean;
+  /** A trained model to run instead of the reader's fresh one (weightsChoice.ts). */
+  trained?: TrainedModel | null;
+}
+
+/** The weights a run uses and what they read: the reader's model and its text, or a trained model's context. */
+export function sourceOf(model: ReaderModel, trained: TrainedModel | null = null): {params: Params; context: Context} {
+  if (!trained) return {params: paramsOf(model), context: readerContext(model)};
+  return {params: trained.params, context: trainedContext(trained, model.text)};
+}
+
+/** What a page says about the trained model it shows; null for the reader's fresh model. */
+export const trainedInfo = (trained: TrainedModel | null, context: Context): TrainedInfo | null =>
+  trained && {label: trained.label, addition: trained.addition, unknown: context.unknown};
+
+/**
+ * One traced forward pass over the context, every intermediate read back; leaks nothing. The reader's fresh model by
+ * default, or the trained one given.
+ */
+export async function runModel(
+  model: ReaderModel,
+  {causal = true, trained = null}: RunOptions = {}
+): Promise<ModelData> {
   const start = performance.now();
-  const params = paramsOf(model);
+  const {params, context} = sourceOf(model, trained);
   const {config} = params;
-  const {tokenizer, tokens, ids} = contextOf(model);
+  const {tokenizer, tokens, ids} = context;
   const T = ids.length;
   const idx = tf.tensor2d([ids], [1, T], "int32");
   const {trace} = forwardTraced(params, idx, {causal, checkIds: false});
@@ -114,7 +146,7 @@ export async function runModel(model: ReaderModel, {causal = true}: {causal?: bo
       };
     });
     return {
-      ...{config, causal, tokens, ids, vocab: [...tokenizer.vocab]},
+      ...{config, causal, trained: trainedInfo(trained, context), tokens, ids, vocab: [...tokenizer.vocab]},
       ...{wte: w.wte, wpe: w.wpe[0] ?? null, sinusoids: w.sinusoids},
       ...{tokEmb: t.tokEmb[0], posEmb: t.posEmb, emb: t.emb[0], mask: unmask(w.mask)},
       ...{layers, lnF: t.lnF ? t.lnF[0] : null}

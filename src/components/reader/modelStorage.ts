@@ -1,9 +1,17 @@
 // The reader's model in the URL query and localStorage: loaded at page load (the URL over the saved model over the
-// defaults), and written back as a query string and a saved JSON object. Pure: no DOM here.
+// defaults), and written back as a query string and a saved JSON object; and the same for the choice of weights
+// chapters 2–5 show (weightsChoice.ts). Pure: no DOM here.
 import {DEFAULT_MODEL, FIELDS, checkModel, parseField, type ModelKey, type ReaderModel} from "./readerModel.js";
 
+/** The URL key of the weights chapters 2–5 show (weightsChoice.ts): the fresh model's, or a trained checkpoint's. */
+export const WEIGHTS_KEY = "weights";
+
+export const WEIGHTS_STORAGE_KEY = "tinygpt.weights";
+/** The weights of the reader's fresh model (the other choices are the shipped checkpoints' names). */
+export const FRESH = "fresh";
+
 /** URL keys the reader's model leaves alone (they belong to other parts of the site). */
-export const FOREIGN_KEYS: readonly string[] = ["backend"];
+export const FOREIGN_KEYS: readonly string[] = ["backend", WEIGHTS_KEY];
 
 export const STORAGE_KEY = "tinygpt.model";
 
@@ -82,3 +90,18 @@ export function modelQuery(model: ReaderModel, search = ""): string {
 /** The saved form: a JSON object of the fields. */
 export const serialiseModel = (model: ReaderModel): string =>
   JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f.key, model[f.key]])));
+
+/** The choice at page load: the URL's, else the saved one, else the fresh model; an unknown name counts as none. */
+export function loadWeights(search: string, stored: string | null, choices: readonly string[]): string {
+  const fromUrl = new URLSearchParams(search).get(WEIGHTS_KEY);
+  return [fromUrl, stored].find((c): c is string => c !== null && choices.includes(c)) ?? FRESH;
+}
+
+/** The query string with the choice set (or removed, for the fresh model), every other key kept in place. */
+export function weightsQuery(search: string, choice: string): string {
+  const params = new URLSearchParams(search);
+  if (choice === FRESH) params.delete(WEIGHTS_KEY);
+  else params.set(WEIGHTS_KEY, choice);
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}

@@ -6,16 +6,19 @@ import {disposeTrace, forwardTraced} from "../../gpt/model.js";
 import {namedParams} from "../../gpt/params.js";
 import {countParams} from "../../gpt/count.js";
 import {readTensors} from "../../gpt/readback.js";
-import {paramsOf} from "./modelData.js";
-import {contextOf, toConfig, type ReaderModel} from "./readerModel.js";
+import {sourceOf, trainedInfo, type TrainedInfo} from "./modelData.js";
+import type {ReaderModel} from "./readerModel.js";
+import type {TrainedModel} from "../checkpoints/trainedModels.js";
 import type {GPTConfig} from "../../gpt/config.js";
 import type {FlowStep} from "../../views/shapeFlow.js";
 
 export interface OutputData {
+  config: GPTConfig;
+  trained: TrainedInfo | null; // null: the reader's fresh model
   tokens: string[]; // the context: the text's first T characters
   ids: number[];
   vocab: string[];
-  targets: (number | null)[]; // the id of the character after each position; null after the text's end
+  targets: (number | null)[]; // the id of the character after each position it is scored on; null elsewhere
   logits: number[][]; // (T, V)
   probs: number[][]; // (T, V) softmax of each row
   losses: (number | null)[]; // −log p(target) per position; null without a target
@@ -28,13 +31,14 @@ export interface OutputData {
   total: number; // parameters of the model (tied as configured)
 }
 
-/** One forward pass of the reader's model over its context, with the loss on the following characters. */
-export async function runOutput(model: ReaderModel): Promise<OutputData> {
-  const config = toConfig(model);
-  const params = paramsOf(model);
-  const {tokenizer, tokens, ids} = contextOf(model);
-  const text = [...model.text];
-  const targets = ids.map((_, t) => (t + 1 < text.length ? tokenizer.encode(text[t + 1])[0] : null));
+/**
+ * One forward pass over the context, with the loss on the characters it is scored on: the reader's fresh model, or
+ * the trained one given.
+ */
+export async function runOutput(model: ReaderModel, trained: TrainedModel | null = null): Promise<OutputData> {
+  const {params, context} = sourceOf(model, trained);
+  const {config} = params;
+  const {tokenizer, tokens, ids, targets} = context;
   const idx = tf.tensor2d([ids], [1, ids.length], "int32");
   const y = tf.tensor2d([targets.map((id) => id ?? IGNORE_INDEX)], [1, ids.length], "int32");
   const {trace} = forwardTraced(params, idx, {checkIds: false});
@@ -64,7 +68,8 @@ export async function runOutput(model: ReaderModel): Promise<OutputData> {
     const losses = r.losses.map((l, t) => (targets[t] === null ? null : l));
     const supervised = losses.filter((l): l is number => l !== null);
     return {
-      ...{tokens, ids, vocab: [...tokenizer.vocab], targets, logits: r.logits, probs: r.probs, losses},
+      ...{config, trained: trainedInfo(trained, context), tokens, ids, vocab: [...tokenizer.vocab], targets},
+      ...{logits: r.logits, probs: r.probs, losses},
       loss: supervised.length ? supervised.reduce((a, b) => a + b, 0) / supervised.length : null,
       lnV: Math.log(config.vocabSize),
       weightNames,

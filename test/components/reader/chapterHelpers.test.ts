@@ -5,7 +5,11 @@ import {runModel} from "../../../src/components/reader/modelData.js";
 import {
   activationCurves,
   attentionStats,
+  cosineSimilarity,
   dropoutDemo,
+  headStats,
+  nearest,
+  rms,
   rowRms,
   scaleDemo,
   streamStages
@@ -63,5 +67,47 @@ describe("chapter helpers", () => {
     assert.ok(dropped.every((v) => v === 0 || v === 2));
     assert.ok(dropped.some((v) => v === 0) && dropped.some((v) => v === 2));
     assert.deepEqual((await dropoutDemo(m, 0.5, true, 1))[0], dropped, "the seed replays the mask");
+  });
+
+  it("rms, cosineSimilarity and nearest: sizes and directions of rows", () => {
+    assert.equal(
+      rms([
+        [3, -4],
+        [0, 0]
+      ]),
+      Math.sqrt(25 / 4)
+    );
+    const sim = cosineSimilarity([
+      [1, 0],
+      [2, 0],
+      [0, 3],
+      [-1, 0],
+      [0, 0]
+    ]);
+    assert.deepEqual(sim[0], [1, 1, 0, -1, 0], "same direction 1, orthogonal 0, opposite −1, a zero row 0");
+    assert.deepEqual(
+      nearest(sim, 0, 3).map((n) => n.index),
+      [1, 2, 4],
+      "most similar first, ties to the lower index, itself left out"
+    );
+  });
+
+  it("headStats measures each head's weight on the previous token, on itself and on its favourite key", () => {
+    const previous = [
+      [1, 0, 0],
+      [1, 0, 0],
+      [0, 1, 0]
+    ];
+    const uniform = [
+      [1, 0, 0],
+      [0.5, 0.5, 0],
+      [1 / 3, 1 / 3, 1 / 3]
+    ];
+    const {heads, uniformPeak, sharpest, previous: reader} = headStats([previous, uniform]);
+    assert.deepEqual([sharpest.head, reader.head], [0, 0], "the previous-token head is both");
+    assert.deepEqual(heads[0], {head: 0, previous: 1, self: 0, peak: 1});
+    assert.equal(heads[1].previous, (0.5 + 1 / 3) / 2);
+    assert.equal(heads[1].peak, uniformPeak, "a uniform head's peak is the uniform peak");
+    assert.equal(uniformPeak, (1 / 2 + 1 / 3) / 2);
   });
 });

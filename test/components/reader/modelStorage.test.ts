@@ -1,7 +1,14 @@
 import {describe, it} from "node:test";
 import assert from "node:assert/strict";
 import {DEFAULT_MODEL, FIELDS} from "../../../src/components/reader/readerModel.js";
-import {loadModel, modelQuery, serialiseModel} from "../../../src/components/reader/modelStorage.js";
+import {
+  FRESH,
+  loadModel,
+  loadWeights,
+  modelQuery,
+  serialiseModel,
+  weightsQuery
+} from "../../../src/components/reader/modelStorage.js";
 
 describe("reader model: URL and storage", () => {
   it("modelQuery writes every field and keeps only the foreign keys it knows (backend)", () => {
@@ -57,5 +64,27 @@ describe("reader model: URL and storage", () => {
     const partly = loadModel("", JSON.stringify({nEmbd: "x", nHead: 4, extra: 1}));
     assert.deepEqual(partly.model, {...DEFAULT_MODEL, nHead: 4});
     assert.deepEqual(partly.notices, ['Ignored from your saved model: nEmbd ("x") must be a whole number.']);
+  });
+
+  it("loadWeights takes the URL's choice, else the stored one, else the fresh model; unknown names count as none", () => {
+    const choices = [FRESH, "shakespeare", "addition"];
+    assert.equal(loadWeights("?weights=addition", "shakespeare", choices), "addition");
+    assert.equal(loadWeights("?nEmbd=8", "shakespeare", choices), "shakespeare");
+    assert.equal(loadWeights("?weights=gpt5", "addition", choices), "addition");
+    assert.equal(loadWeights("", "nonsense", choices), FRESH);
+    assert.equal(loadWeights("", null, choices), FRESH);
+  });
+
+  it("weightsQuery sets or removes the weights key and leaves the reader's model in the URL alone", () => {
+    const search = modelQuery({...DEFAULT_MODEL, nEmbd: 32}, "?backend=wasm");
+    const trained = weightsQuery(search, "shakespeare");
+    const params = new URLSearchParams(trained);
+    assert.equal(params.get("weights"), "shakespeare");
+    assert.equal(params.get("nEmbd"), "32");
+    assert.equal(params.get("backend"), "wasm");
+    assert.equal(loadModel(trained, null).notices.length, 0, "the reader's model reads past the weights key");
+    assert.deepEqual(loadModel(trained, null).model, {...DEFAULT_MODEL, nEmbd: 32});
+    assert.equal(new URLSearchParams(modelQuery(DEFAULT_MODEL, trained)).get("weights"), "shakespeare", "kept");
+    assert.equal(weightsQuery(trained, FRESH), search, "the fresh model needs no key");
   });
 });

@@ -1,13 +1,14 @@
-// The trained models chapter 9 can use: the checkpoints this site ships (data/checkpoints, copied and attached by
+// The trained models a page can load: the checkpoints this site ships (data/checkpoints, copied and attached by
 // scripts/vendor.mjs), the one the reader last saved in chapter 8 and that chapter's last autosaved run (IndexedDB).
+// Chapter 9 generates with them; chapters 2–5 show them beside the reader's fresh model.
 import {loadCheckpoint} from "../../gpt/checkpoint.js";
 import {checkpointInfo, isAdditionModel, readCheckpointInfo, trainedOn} from "../../gpt/checkpointInfo.js";
 import type {GPTConfig} from "../../gpt/config.js";
 import {disposeParams, type Params} from "../../gpt/params.js";
 import {CharTokenizer} from "../../gpt/tokenizer.js";
 import {SHIPPED} from "../../vendor/checkpoints/index.js";
-import {lastCheckpoint, type SavedCheckpoint} from "../checkpoints/checkpointStore.js";
-import {describeSaved} from "../checkpoints/describe.js";
+import {lastCheckpoint, type SavedCheckpoint} from "./checkpointStore.js";
+import {describeSaved} from "./describe.js";
 
 export interface ModelEntry {
   key: string;
@@ -67,9 +68,9 @@ export class TrainedModel {
 
 const shape = (c: Record<string, unknown> | null) => (c ? `${c.nLayer} layers × ${c.nEmbd}` : "");
 
-/** The shipped checkpoints, then the reader's saved one and the last run's autosave (if any). */
-export async function modelEntries(): Promise<ModelEntry[]> {
-  const shipped: ModelEntry[] = SHIPPED.map((s) => ({
+/** The checkpoints this site ships, fetched only when opened. */
+export const shippedEntries = (): ModelEntry[] =>
+  SHIPPED.map((s) => ({
     key: `shipped:${s.name}`,
     label: `${s.name} · shipped · ${shape(s.config)}, trained on ${trainedOn(s.training) ?? "unknown data"}`,
     addition: isAdditionModel(s),
@@ -79,6 +80,10 @@ export async function modelEntries(): Promise<ModelEntry[]> {
       return new Uint8Array(await response.arrayBuffer());
     }
   }));
+
+/** The shipped checkpoints, then the reader's saved one and the last run's autosave (if any). */
+export async function modelEntries(): Promise<ModelEntry[]> {
+  const shipped = shippedEntries();
   const [saved, autosaved] = await Promise.all([lastCheckpoint("last"), lastCheckpoint("autosave")]);
   const own = (key: string, who: string, c: SavedCheckpoint): ModelEntry => ({
     key,
