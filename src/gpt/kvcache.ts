@@ -10,6 +10,7 @@ import {forward, forwardCached} from "./model.js";
 import type {Params} from "./params.js";
 import {readTensors, type Read} from "./readback.js";
 import {argmax} from "./distribution.js";
+import {breathe} from "./breathe.js";
 
 export class KVCache {
   /** Per block, the keys and values of the cached positions, (B, nh, T, hs) each; empty when nothing is cached. */
@@ -98,25 +99,6 @@ export async function nextLogits(params: Params, seqs: number[][], cache: KVCach
   last.dispose();
   await breathe();
   return {logits: seqs.map((_, b) => data.slice(b * V, (b + 1) * V)), ran: n - start};
-}
-
-/**
- * Lets the page paint and handle input between tokens, at most once per frame (~16 ms). In a page the turn is a
- * MessageChannel message, not setTimeout(0), which browsers clamp to 4 ms once timeouts nest (a quarter of the
- * frame, at every turn of a fast decoding loop); both end the task, so the page paints and reads input alike.
- */
-let lastTurn = 0;
-let channel: MessageChannel | null = null;
-async function breathe(): Promise<void> {
-  if (performance.now() - lastTurn < 16) return;
-  if (typeof window !== "undefined" && typeof MessageChannel !== "undefined") {
-    const port = (channel ??= new MessageChannel()).port1;
-    await new Promise<void>((resolve) => {
-      port.onmessage = () => resolve();
-      channel!.port2.postMessage(null);
-    });
-  } else await new Promise((resolve) => setTimeout(resolve, 0));
-  lastTurn = performance.now();
 }
 
 export interface Speed {
