@@ -64,5 +64,11 @@ export const CHAPTERS: readonly Chapter[] = [
     title: "10 · Tokenizers",
     summary: "Byte-pair encoding learned from your text, and GPT-2's own tokenizer reproduced.",
     ready: true
+  },
+  {
+    path: "11-lora",
+    title: "11 · Fine-tuning with LoRA",
+    summary: "Adapt the trained Shakespeare model to a new text with a few thousand parameters.",
+    ready: true
   }
 ];

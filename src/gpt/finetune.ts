@@ -1,7 +1,9 @@
 // Fine-tuning a trained model on a new text: the text put into the base's vocabulary, and one training session that
 // trains either a LoRA adapter (every base weight frozen) or every weight (full fine-tuning), on the same data.
 import {countParams} from "./count.js";
-import type {Dataset} from "./data/corpus.js";
+import type {Batch, Dataset} from "./data/corpus.js";
+import {draw, random, softmax} from "./distribution.js";
+import {KVCache, nextLogits} from "./kvcache.js";
 import {adapterWeights, attachLora, detachLora, type Adapter, type LoraConfig} from "./lora.js";
 import {namedParams, type Params} from "./params.js";
 import type {TrainSettings} from "./recipes.js";
@@ -97,4 +99,35 @@ export class Finetune {
     this.session.dispose();
     if (this.adapter) detachLora(this.adapter);
   }
+}
+
+/**
+ * rows sequences the model writes itself after the start token, length tokens each (temperature 1, seeded): text
+ * distributed as the model's own, on which its loss is its own entropy. A fine-tuned copy's loss on it is higher
+ * by how far it moved away from the base (the KL divergence): what it forgot.
+ */
+export async function modelText(
+  params: Params,
+  {rows, length, start, seed}: {rows: number; length: number; start: number; seed: number}
+): Promise<number[][]> {
+  const uniform = random(seed);
+  const cache = new KVCache();
+  const seqs = Array.from({length: rows}, () => [start]);
+  try {
+    for (let i = 0; i < length; i++) {
+      const {logits} = await nextLogits(params, seqs, cache);
+      logits.forEach((row, b) => seqs[b].push(draw(softmax(row), uniform())));
+    }
+  } finally {
+    cache.clear();
+  }
+  return seqs;
+}
+
+/** Sequences of T + 1 tokens as one batch: each predicts its last T tokens from the ones before. */
+export function sequenceBatch(seqs: readonly (readonly number[])[]): Batch {
+  const [B, T] = [seqs.length, seqs[0].length - 1];
+  const x = Int32Array.from(seqs.flatMap((seq) => seq.slice(0, T))); // (B, T)
+  const y = Int32Array.from(seqs.flatMap((seq) => seq.slice(1))); // (B, T)
+  return {x, y, B, T};
 }

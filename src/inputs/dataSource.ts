@@ -14,8 +14,8 @@ export interface DataSourceOptions<C extends string> {
   check: (text: string) => string | null;
   /** A file's bytes as text, throwing an Error that says why they are not (binary, too large…). */
   readText: (bytes: Uint8Array, name: string) => string;
-  /** Fetches a URL's text, throwing an Error that says what went wrong. */
-  fetchText: (url: string, signal: AbortSignal) => Promise<string>;
+  /** Fetches a URL's text, throwing an Error that says what went wrong; without it, no URL field. */
+  fetchText?: (url: string, signal: AbortSignal) => Promise<string>;
   /** A URL offered with one click (never fetched until the reader asks). */
   suggestion?: {label: string; url: string};
 }
@@ -71,7 +71,7 @@ export function dataSource<C extends string>(options: DataSourceOptions<C>): Dat
     el("legend", {textContent: "your text"}),
     row("a file", file),
     row("or paste", paste, usePaste),
-    urlRow,
+    ...(fetchText ? [urlRow] : []),
     status
   );
   form.append(radios, panel);
@@ -115,7 +115,7 @@ export function dataSource<C extends string>(options: DataSourceOptions<C>): Dat
     const controller = (pending = new AbortController());
     say(`Fetching ${url.value}…`);
     try {
-      const text = await fetchText(url.value, controller.signal);
+      const text = await fetchText!(url.value, controller.signal);
       if (pending === controller) offer(text, url.value);
     } catch (error) {
       if (pending === controller) say(`Not used: ${url.value}: ${(error as Error).message}.`, true);

@@ -4,7 +4,7 @@ import * as tf from "@tinygpt/tf";
 import {makeConfig, type GPTConfig} from "../../src/gpt/config.js";
 import {TOY_SENTENCES} from "../../src/gpt/data/corpora.js";
 import {charCorpus} from "../../src/gpt/data/corpus.js";
-import {Finetune, fitText} from "../../src/gpt/finetune.js";
+import {Finetune, fitText, modelText, sequenceBatch} from "../../src/gpt/finetune.js";
 import {linear} from "../../src/gpt/layers.js";
 import {attachLora, adapterWeights, checkLoraConfig, deltaWeight, detachLora, loraCount} from "../../src/gpt/lora.js";
 import {
@@ -320,6 +320,25 @@ describe("fine-tuning", () => {
     );
     tuning.dispose();
     assert.equal(tf.memory().numTensors, start);
+  });
+
+  it("modelText: the model writes rows of its own text after the start token, the same for the same seed", async () => {
+    const params = model();
+    await noLeak(async () => {
+      const write = (seed: number) => modelText(params, {rows: 3, length: 7, start: 2, seed});
+      const rows = await write(5);
+      assert.deepEqual(
+        rows.map((row) => [row.length, row[0]]),
+        Array(3).fill([8, 2])
+      );
+      assert.ok(rows.flat().every((id) => Number.isInteger(id) && id >= 0 && id < V));
+      assert.deepEqual(await write(5), rows);
+      assert.notDeepEqual(await write(6), rows);
+      const batch = sequenceBatch(rows);
+      assert.deepEqual([batch.B, batch.T], [3, 7]);
+      assert.deepEqual(Array.from(batch.y.subarray(0, 6)), Array.from(batch.x.subarray(1, 7)), "y is x shifted by one");
+    });
+    disposeParams(params);
   });
 
   it("fitText puts a text into a character vocabulary: stand-ins for quotes and dashes, other characters dropped", () => {
