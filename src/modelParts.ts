@@ -64,7 +64,8 @@ export const CHAPTER_FOCUS: Readonly<Record<string, readonly string[]>> = {
   "07-training-step": ["loss", ...WEIGHTS],
   "08-training": ["loss", ...WEIGHTS],
   "09-generation": ["probs", "sample"],
-  "10-tokenizers": ["text", "idx"]
+  "10-tokenizers": ["text", "idx"],
+  "11-lora": ["attn", "mlp"] // the Linear layers an adapter adapts
 };
 
 /** A part as a page's map draws it: where it links (null: not written yet, or this very page) and whether it is lit. */
