@@ -193,6 +193,12 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   const scroller = document.createElement("div");
   scroller.className = "tg-scroll";
   scroller.append(stage);
+  if (w > width) {
+    // wider than the page: the keyboard can reach it and scroll it with the arrow keys
+    scroller.tabIndex = 0;
+    scroller.setAttribute("role", "group");
+    scroller.setAttribute("aria-label", `${label}, ${rows} × ${cols}: scrolls sideways`);
+  }
   const domain: [number, number] = scale === "sequential" ? [0, extent] : [-extent, extent];
   figure.append(scroller, legend(color, domain, label, masked, Math.min(200, width - 60)), readout);
   return figure;

@@ -42,6 +42,10 @@ describe("heatmap", () => {
     assert.equal(wide.querySelector<HTMLElement>(".tg-scroll")!.className, "tg-scroll");
     const stage = wide.querySelector<HTMLElement>(".tg-heatmap-stage")!;
     assert.ok(parseFloat(stage.style.width) > 640, "wider than the page: its scroller scrolls");
+    const scroller = wide.querySelector<HTMLElement>(".tg-scroll")!;
+    assert.equal(scroller.tabIndex, 0, "and the keyboard can reach it to scroll");
+    assert.match(scroller.getAttribute("aria-label")!, /8 × 512: scrolls sideways/);
+    assert.equal(heatmap(ramp(4, 8), {width: 640}).querySelector(".tg-scroll")!.hasAttribute("tabindex"), false);
   });
 
   it("heatmap fits tall matrices into maxHeight", () => {
