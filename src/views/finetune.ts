@@ -72,6 +72,7 @@ export function samples(items: readonly {key: string; caption: string; text: str
     title.textContent = caption;
     const pre = document.createElement("pre");
     pre.dataset.name = `sample-${key}`;
+    pre.style.whiteSpace = "pre-wrap"; // long lines wrap: nothing to scroll
     pre.textContent = text;
     figure.append(title, pre);
     root.append(figure);

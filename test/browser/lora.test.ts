@@ -1,7 +1,8 @@
 // Chapter 11 through the built site: the counts follow the formula; LoRA and full fine-tuning of the shipped model
 // run side by side and LoRA lowers the held-out loss of the new text; ΔW has rank r; the merged logits equal the
 // adapted ones; a downloaded adapter reloads with identical outputs and a file that is not an adapter is refused;
-// a second run leaves as many tensors as the first; every section works on wasm, cpu and webgpu.
+// a second run leaves as many tensors as the first; axe finds nothing serious; every section works on wasm, cpu and
+// webgpu.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {mkdtempSync, readFileSync} from "node:fs";
@@ -78,6 +79,19 @@ async function reload(page: Page, path: string): Promise<{result: string; text: 
   return {result: (await box.getAttribute("data-result")) ?? "", text: text.replace(/\s+/g, " ").trim()};
 }
 
+/** axe-core's serious and critical violations on the page as it is now: "id: n nodes" each. */
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({path: "node_modules/axe-core/axe.min.js"}); // inline: no request
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as {axe: {run: (root: Document) => Promise<AxeResult>}}).axe;
+    type AxeResult = {violations: {id: string; impact: string | null; nodes: unknown[]}[]};
+    const {violations} = await axe.run(document);
+    return violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.length} nodes`);
+  });
+}
+
 const memory = (page: Page) =>
   page.evaluate(() => (globalThis as {__tinygpt?: {memory?: {numTensors: number}}}).__tinygpt?.memory?.numTensors);
 
@@ -116,6 +130,7 @@ describe("chapter 11 · LoRA", () => {
     assert.equal(await act(page, "merge"), "done");
     const merged = await data(page, "mergeResult");
     assert.ok(Number(merged.relative) <= 1e-5, `merged vs adapted: ${merged.relative}`);
+    assert.deepEqual(await axeProblems(page), [], "axe: every section drawn");
 
     const [download] = await Promise.all([page.waitForEvent("download"), act(page, "downloadAdapter")]);
     const path = join(dir, download.suggestedFilename());
