@@ -192,12 +192,6 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   stage.append(base, overlay);
   const scroller = document.createElement("div");
   scroller.className = "tg-scroll";
-  if (w > width) {
-    // wider than its room: a region the keyboard can reach and scroll (axe's scrollable-region-focusable)
-    Object.assign(scroller, {tabIndex: 0});
-    scroller.setAttribute("role", "region");
-    scroller.setAttribute("aria-label", `${label}, ${rows} × ${cols}: scroll sideways`);
-  }
   scroller.append(stage);
   if (w > width) {
     // wider than the page: the keyboard can reach it and scroll it with the arrow keys

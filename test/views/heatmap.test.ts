@@ -17,16 +17,6 @@ describe("heatmap", () => {
     assert.match(figure.querySelector("canvas")!.getAttribute("aria-label")!, /W: 4 × 8 heatmap/);
   });
 
-  it("a heatmap wider than its width scrolls in a region the keyboard reaches; one that fits is no tab stop", () => {
-    const wide = heatmap(ramp(4, 300), {width: 200, label: "W"}).querySelector<HTMLElement>(".tg-scroll")!;
-    assert.equal(wide.tabIndex, 0);
-    assert.equal(wide.getAttribute("role"), "region");
-    assert.equal(wide.getAttribute("aria-label"), "W, 4 × 300: scroll sideways");
-    const fits = heatmap(ramp(4, 8), {width: 200}).querySelector<HTMLElement>(".tg-scroll")!;
-    assert.equal(fits.getAttribute("tabindex"), null);
-    assert.equal(fits.getAttribute("role"), null);
-  });
-
   it("heatmap's legend spans [-extent, extent], given or found", () => {
     const ticks = (f: HTMLElement) => [...f.querySelectorAll(".tg-legend .tick text")].map((t) => t.textContent);
     assert.deepEqual(ticks(heatmap(ramp(2, 3))), ["−2", "−1", "0", "1", "2"]);
