@@ -34,3 +34,14 @@ export function makeSchedule(partial: Partial<Schedule> & {lr: number; decayStep
   if (!(s.decaySteps >= 0)) throw new Error(`decaySteps (${s.decaySteps}) must be non-negative`);
   return s;
 }
+
+/**
+ * The learning rate at about `points` evenly spaced updates of a run of `steps`, and at its last: for drawing a
+ * schedule before training. step counts updates from 1 (the rate the step-th update uses).
+ */
+export function scheduleCurve(s: Schedule, steps: number, points = 240): {step: number; lr: number}[] {
+  const stride = Math.max(1, Math.floor(steps / points));
+  const at = Array.from({length: Math.ceil(steps / stride)}, (_, i) => i * stride);
+  if (at.at(-1) !== steps - 1) at.push(steps - 1);
+  return at.map((i) => ({step: i + 1, lr: learningRate(i, s)}));
+}

@@ -1,6 +1,6 @@
 import {describe, it} from "node:test";
 import assert from "node:assert/strict";
-import {learningRate, makeSchedule} from "../../src/gpt/schedule.js";
+import {learningRate, makeSchedule, scheduleCurve} from "../../src/gpt/schedule.js";
 
 const near = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} ≠ ${expected}`);
@@ -43,5 +43,19 @@ describe("learning-rate schedules", () => {
     assert.throws(() => makeSchedule({lr: 0, decaySteps: 10}), /lr/);
     assert.throws(() => makeSchedule({lr: 1e-3, warmup: 1.5, decaySteps: 10}), /warmup/);
     assert.throws(() => makeSchedule({lr: 1e-3, minLr: 1e-2, decaySteps: 10}), /minLr/);
+  });
+
+  it("scheduleCurve samples a run evenly and at its last update, numbering updates from 1", () => {
+    const s = makeSchedule({kind: "cosine", lr: 1e-3, minLr: 1e-4, warmup: 100, decaySteps: 1000});
+    const curve = scheduleCurve(s, 1000, 240); // every 4th update, then the last
+    assert.equal(curve.length, 251);
+    assert.deepEqual(curve[0], {step: 1, lr: learningRate(0, s)});
+    assert.deepEqual(curve[25], {step: 101, lr: 1e-3}, "the peak, after the warmup");
+    assert.deepEqual(curve.at(-1), {step: 1000, lr: learningRate(999, s)});
+    assert.ok(curve.every((p, i) => i === 0 || p.step > curve[i - 1].step));
+    assert.deepEqual(
+      scheduleCurve(makeSchedule({lr: 1e-3, decaySteps: 3}), 3).map((p) => p.step),
+      [1, 2, 3]
+    );
   });
 });

@@ -19,20 +19,20 @@ async function sampleText(
 }
 
 /** Chapter 8's accuracy at a step: 200 held-out sums answered greedily, whole answers and per digit. */
-export async function heldOutAccuracy(params: Params, run: TrainData, step: number): Promise<AccuracyPoint> {
-  const score = await additionAccuracy(params, run.addition!.test.slice(0, 200), 200);
+export async function heldOutAccuracy(params: Params, data: TrainData, step: number): Promise<AccuracyPoint> {
+  const score = await additionAccuracy(params, data.addition!.test.slice(0, 200), 200);
   return {step, exact: score.exact, digits: score.perPosition};
 }
 
 /** Chapter 8's sample at a step: four held-out sums as the model answers them, or 60 characters of text. */
-export async function trainingSample(params: Params, run: TrainData, step: number): Promise<Sample> {
-  if (run.addition) {
-    const sums = await answerSums(params, run.addition.test.slice(0, 4));
+export async function trainingSample(params: Params, data: TrainData, step: number): Promise<Sample> {
+  if (data.addition) {
+    const sums = await answerSums(params, data.addition.test.slice(0, 4));
     return {
       step,
       lines: sums.map((s) => ({text: `${s.a} + ${s.b} = ${[...s.written].reverse().join("")}`, ok: s.right}))
     };
   }
-  const {prompt, text} = await sampleText(params, run.data.tokenizer, run.prompt, {length: 60, seed: step});
+  const {prompt, text} = await sampleText(params, data.dataset.tokenizer, data.prompt, {length: 60, seed: step});
   return {step, lines: [{prompt, text}]};
 }

@@ -1,8 +1,8 @@
-// Chapter 8's save and load buttons, wired to a training session and the browser's storage.
+// Chapter 8's save and load buttons, wired to the trainer and the browser's storage.
 import type {CheckpointActions} from "../../inputs/checkpointControls.js";
 import {downloadBytes, fileBytes, storeCheckpoint, type SavedCheckpoint} from "../checkpoints/checkpointStore.js";
 import {describeSaved} from "../checkpoints/describe.js";
-import type {TrainSession} from "./trainSession.js";
+import type {Trainer} from "./trainer.js";
 
 /** "Resume the run from step 240 (the toy sentences), autosaved 16:05". */
 function describeAutosaved(saved: SavedCheckpoint): string {
@@ -10,38 +10,39 @@ function describeAutosaved(saved: SavedCheckpoint): string {
   return `Resume the run from step ${saved.step.toLocaleString("en-US")} (${saved.label}), autosaved ${when}`;
 }
 
-export function sessionActions(
-  session: TrainSession,
+/** Save, load a file, and load what this browser kept (the reader's save, the last run's autosave). */
+export function checkpointActions(
+  trainer: Trainer,
   saved: SavedCheckpoint | null,
   autosaved: SavedCheckpoint | null = null
 ): CheckpointActions {
   return {
     save: async () => {
-      const {bytes, name, step} = await session.save();
+      const {bytes, name, step} = await trainer.save();
       downloadBytes(bytes, name);
       const size = `${(bytes.length / 1024).toFixed(0)} KB`;
       try {
-        await storeCheckpoint({bytes, name, step, savedAt: new Date().toISOString(), label: session.run.label});
+        await storeCheckpoint({bytes, name, step, savedAt: new Date().toISOString(), label: trainer.data.label});
         return `Downloaded ${name} (${size}) and kept it in this browser: it is offered here and in chapter 9.`;
       } catch (error) {
         return `Downloaded ${name} (${size}); this browser would not keep a copy (${(error as Error).message}).`;
       }
     },
     loadFile: async (file) => {
-      await session.load(await fileBytes(file), file.name);
+      await trainer.load(await fileBytes(file), file.name);
       return `Loaded ${file.name}.`;
     },
     saved: saved && {
       label: describeSaved(saved),
       load: async () => {
-        await session.load(saved.bytes, `${saved.name} (kept in this browser)`);
+        await trainer.load(saved.bytes, `${saved.name} (kept in this browser)`);
         return `Loaded ${saved.name}.`;
       }
     },
     autosaved: autosaved && {
       label: describeAutosaved(autosaved),
       load: async () => {
-        await session.load(autosaved.bytes, `the autosave of ${autosaved.label}`);
+        await trainer.load(autosaved.bytes, `the autosave of ${autosaved.label}`);
         return `Loaded the autosave at step ${autosaved.step}: Start continues the run.`;
       }
     }

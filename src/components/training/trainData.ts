@@ -65,7 +65,7 @@ export async function fetchText(address: string, signal?: AbortSignal): Promise<
 
 /** A dataset ready for the training loop, with what the page shows about it. */
 export interface TrainData {
-  data: Dataset;
+  dataset: Dataset;
   addition: AdditionTask | null;
   vocab: string[];
   T: number; // the sequence length of every batch
@@ -82,7 +82,7 @@ export function trainData(source: DataSource, blockSize: number, seed: number): 
     const addition = additionTask({seed});
     const T = addition.blockSize;
     return {
-      ...{data: addition, addition, vocab: [...addition.tokenizer.vocab], T},
+      ...{dataset: addition, addition, vocab: [...addition.tokenizer.vocab], T},
       sizes: {train: addition.train.length, val: addition.test.length, unit: "sums"},
       describe: {task: "addition", seed, nTrain: addition.train.length, nTest: addition.test.length},
       ...{label: "the addition task", prompt: [], note: null}
@@ -97,7 +97,7 @@ export function trainData(source: DataSource, blockSize: number, seed: number): 
   const corpus = charCorpus(text, {blockSize: T, seed});
   const label = source.choice === "your text" ? (source.origin ?? "your text") : `the ${source.choice}`;
   return {
-    ...{data: corpus, addition: null, vocab: [...corpus.tokenizer.vocab], T},
+    ...{dataset: corpus, addition: null, vocab: [...corpus.tokenizer.vocab], T},
     sizes: {train: corpus.train.length, val: corpus.val.length, unit: "characters"},
     describe: source.choice === "your text" ? {text: source.origin ?? "your text"} : {corpus: source.choice},
     ...{label, prompt: Array.from(corpus.val.subarray(0, 8))},
@@ -115,16 +115,16 @@ function corpusText(source: DataSource): string {
 let cachedFables: string | null = null;
 
 /** Why a checkpoint cannot go on training on this data (another vocabulary, too short a context), or null. */
-export function fitProblem(checkpoint: Checkpoint, run: TrainData): string | null {
+export function fitProblem(checkpoint: Checkpoint, data: TrainData): string | null {
   const tokenizer = checkpoint.tokenizer;
   const vocab = tokenizer ? Array.from({length: tokenizer.vocabSize}, (_, id) => tokenizer.tokenString(id)) : [];
-  if (vocab.join("\u0000") !== run.vocab.join("\u0000")) {
-    const data = trainedOn(checkpointInfo(checkpoint.extra.metadata).training);
-    const said = data ? ` (it was trained on ${data})` : "";
-    return `its ${vocab.length}-token vocabulary is not that of ${run.label}${said}: choose that data above, then load it`;
+  if (vocab.join("\u0000") !== data.vocab.join("\u0000")) {
+    const trained = trainedOn(checkpointInfo(checkpoint.extra.metadata).training);
+    const said = trained ? ` (it was trained on ${trained})` : "";
+    return `its ${vocab.length}-token vocabulary is not that of ${data.label}${said}: choose that data above, then load it`;
   }
   const T = checkpoint.config.blockSize;
-  return T < run.T ? `it reads ${T} tokens at most; this data needs ${run.T}` : null;
+  return T < data.T ? `it reads ${T} tokens at most; this data needs ${data.T}` : null;
 }
 
 /** "tinygpt-the-toy-sentences-step24.safetensors". */

@@ -1,4 +1,4 @@
-// What chapter 8's views show of a training session: plain arrays, appended to as the steps come in.
+// What chapter 8's views show of its training: plain arrays, appended to as the steps come in.
 import type {Progress} from "../../gpt/session.js";
 import type {TrainData} from "./trainData.js";
 
@@ -45,9 +45,9 @@ export interface TrainState {
   probe: number | null; // loss on one fixed validation batch, after a run or a load
 }
 
-export function emptyState(run: TrainData, origin: string): TrainState {
+export function emptyState(data: TrainData, origin: string): TrainState {
   return {
-    ...{status: "ready", step: 0, steps: 0, message: null, origin, lnV: Math.log(run.vocab.length)},
+    ...{status: "ready", step: 0, steps: 0, message: null, origin, lnV: Math.log(data.vocab.length)},
     ...{train: [], val: [], lr: [], gradNorm: [], accuracy: [], samples: [], speed: null, memory: [], probe: null}
   };
 }
@@ -60,6 +60,13 @@ export function record(state: TrainState, p: Progress, speed: Speed): Partial<Tr
   if (p.loss !== null) fields.lr = [...state.lr, {step: p.step, value: p.lr}];
   if (p.valLoss !== null) fields.val = [...state.val, {step: p.step, value: p.valLoss}];
   return fields;
+}
+
+/** A run's speed at a Progress: updates since the first over the seconds it has been training, and the time left. */
+export function speed(p: Progress, first: number, seconds: number): Speed {
+  const stepsPerSecond = seconds > 0 ? (p.step - first) / seconds : 0;
+  const etaSeconds = stepsPerSecond > 0 ? (p.steps - p.step) / stepsPerSecond : null;
+  return {stepsPerSecond, tokensPerSecond: p.tokensPerSecond, etaSeconds};
 }
 
 /** The status and message a run's last Progress leaves. */

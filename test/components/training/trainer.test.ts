@@ -3,33 +3,31 @@ import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {loadCheckpoint} from "../../../src/gpt/checkpoint.js";
 import {disposeParams, namedParams} from "../../../src/gpt/params.js";
+import {recipe} from "../../../src/gpt/recipes.js";
 import {checkText, trainData, type DataSource} from "../../../src/components/training/trainData.js";
-import {
-  lrCurve,
-  modelShape,
-  MODEL_CHOICES,
-  RUN_DEFAULTS,
-  trainConfig
-} from "../../../src/components/training/trainSetup.js";
+import {modelShape, MODEL_CHOICES, trainConfig} from "../../../src/components/training/modelChoice.js";
+import {formOf, lrCurve, runPlan, type RunForm} from "../../../src/components/training/runSettings.js";
 import {autosave} from "../../../src/components/training/autosave.js";
 import type {SavedCheckpoint} from "../../../src/components/checkpoints/checkpointStore.js";
-import {TrainSession} from "../../../src/components/training/trainSession.js";
+import {Trainer} from "../../../src/components/training/trainer.js";
 import {useCpu} from "../../helpers/tf.js";
-import {until} from "../../helpers/session.js";
+import {until} from "../../helpers/trainer.js";
 
 before(useCpu);
 
 const toy: DataSource = {choice: "toy sentences", text: null, origin: null};
 const addition: DataSource = {choice: "addition", text: null, origin: null};
 const tiny = {nLayer: 1, nHead: 2, nEmbd: 16, dFF: 32, blockSize: 16};
-const quick = {...RUN_DEFAULTS, steps: 12, batchSize: 8, lr: 1e-2, warmup: 2, evalEvery: 4, sampleEvery: 6};
+const course = formOf(recipe("course-addition"));
+const quick: RunForm = {...course, steps: 12, batchSize: 8, lr: 1e-2, warmup: 2, evalEvery: 4, sampleEvery: 6};
+const plan = (form: RunForm) => runPlan(form, "course-addition");
 
-function session(source: DataSource, seed = 3): TrainSession {
+function session(source: DataSource, seed = 3): Trainer {
   const data = trainData(source, tiny.blockSize, seed);
-  return new TrainSession(data, trainConfig(tiny, data, 0), seed);
+  return new Trainer(data, trainConfig(tiny, data, 0), seed);
 }
 
-describe("trainData and trainSetup", () => {
+describe("trainData and the model choice", () => {
   it("trainData sizes the splits and caps the window by the validation split", () => {
     const data = trainData(toy, 64, 1);
     assert.equal(data.sizes.unit, "characters");
@@ -51,24 +49,24 @@ describe("trainData and trainSetup", () => {
   });
 
   it("lrCurve draws warmup then cosine down to lr / 10", () => {
-    const curve = lrCurve({...RUN_DEFAULTS, schedule: "warmup + cosine", steps: 1000, warmup: 100, lr: 1e-3});
+    const curve = lrCurve(plan({...course, schedule: "warmup + cosine", steps: 1000, warmup: 100, lr: 1e-3}).settings);
     const peak = Math.max(...curve.map((p) => p.lr));
     assert.ok(Math.abs(peak - 1e-3) < 2e-5);
     assert.ok(Math.abs(curve.at(-1)!.lr - 1e-4) < 1e-6);
     assert.ok(curve[0].lr < 2e-5);
-    const cosine = lrCurve({...RUN_DEFAULTS, schedule: "cosine", steps: 1000, lr: 1e-3});
+    const cosine = lrCurve(plan({...course, schedule: "cosine", steps: 1000, lr: 1e-3}).settings);
     assert.equal(cosine[0].lr, 1e-3);
     assert.ok(cosine.at(-1)!.lr < 1e-7, "plain cosine decays to 0");
     assert.equal(modelShape(MODEL_CHOICES[0]).nLayer, 1);
   });
 });
 
-describe("TrainSession", () => {
+describe("Trainer", () => {
   it("a short run lowers the loss, evaluates, samples and leaves no tensors behind", async () => {
     const start = tf.memory().numTensors;
     const s = session(toy);
     const held = tf.memory().numTensors;
-    s.configure(quick);
+    s.configure(plan(quick));
     s.start();
     const done = await until(s, (state) => state.status === "finished" && state.probe !== null);
     assert.equal(done.step, 12);
@@ -93,7 +91,7 @@ describe("TrainSession", () => {
 
   it("pause holds the step, resume continues, stop ends the run and a later start goes on from there", async () => {
     const s = session(addition);
-    s.configure({...quick, steps: 40});
+    s.configure(plan({...quick, steps: 40}));
     s.start();
     await until(s, (state) => state.step >= 3);
     await assert.rejects(s.save(), /pause or stop training first/);
@@ -110,7 +108,7 @@ describe("TrainSession", () => {
     const stopped = await until(s, (state) => state.status === "stopped" && state.probe !== null);
     assert.ok(stopped.step < 40);
     assert.ok(stopped.accuracy.length >= 1 && stopped.accuracy[0].digits.length === 4);
-    s.configure({...quick, steps: stopped.step + 2});
+    s.configure(plan({...quick, steps: stopped.step + 2}));
     s.start();
     const more = await until(s, (state) => state.status === "finished");
     assert.equal(more.step, stopped.step + 2);
@@ -119,7 +117,7 @@ describe("TrainSession", () => {
 
   it("save and load give back the same model; a bad file or another vocabulary is refused and the model kept", async () => {
     const a = session(toy);
-    a.configure(quick);
+    a.configure(plan(quick));
     a.start();
     const trained = await until(a, (state) => state.status === "finished" && state.probe !== null);
     const {bytes, name, step} = await a.save();
@@ -138,7 +136,7 @@ describe("TrainSession", () => {
 
   it("a loss that blows up (lr 10,000) fails the run with a message and keeps the last finite step, savable", async () => {
     const s = session(toy);
-    s.configure({...quick, steps: 30, lr: 1e4, warmup: 0, clip: 0, schedule: "constant"});
+    s.configure(plan({...quick, steps: 30, lr: 1e4, warmup: 0, clip: 0, schedule: "constant"}));
     s.start();
     const failed = await until(s, (state) => state.status === "failed" && state.probe !== null);
     const {step} = failed;
@@ -162,7 +160,7 @@ describe("TrainSession", () => {
 
   it("a run whose training memory is over the budget is not started, with the estimate", async () => {
     const s = session(toy);
-    s.configure({...quick, batchSize: 1_000_000});
+    s.configure(plan({...quick, batchSize: 1_000_000}));
     s.start();
     const state = await until(s, () => true);
     assert.equal(state.status, "ready");
@@ -181,7 +179,7 @@ describe("TrainSession", () => {
       const s = session(toy);
       const stored: SavedCheckpoint[] = [];
       const stop = autosave(s, {everyMs, store: async (saved) => void stored.push(saved)});
-      s.configure(quick);
+      s.configure(plan(quick));
       s.start();
       const done = await until(s, (state) => state.status === "finished" && state.probe !== null);
       await new Promise((resolve) => setTimeout(resolve, 20));
