@@ -39,7 +39,12 @@ export async function inside(params: Params, ids: readonly number[]): Promise<In
 export interface AnswerAttention {
   keys: string[]; // the tokens the answer digits can read: the prompt and the digits already written
   maps: number[][][][]; // [layer][head][answer digit, units first][key]
+  means: number[][][]; // [layer][answer digit][key]: the mean over the layer's heads
 }
+
+/** The element-wise mean of equally shaped matrices. */
+const mean = (matrices: number[][][]): number[][] =>
+  matrices[0].map((row, i) => row.map((_, j) => matrices.reduce((s, m) => s + m[i][j], 0) / matrices.length));
 
 /**
  * Where the addition model looks while it writes each answer digit: digit k is predicted at position 7 + k (the
@@ -52,5 +57,6 @@ export async function answerAttention(params: Params, sum: SumAnswer): Promise<A
     keys.map((c) => ADDITION_VOCAB.indexOf(c))
   );
   const rows = Array.from({length: ANSWER_LENGTH}, (_, k) => PROMPT_LENGTH - 1 + k);
-  return {keys, maps: att.map((layer) => layer.map((head) => rows.map((q) => head[q])))};
+  const maps = att.map((layer) => layer.map((head) => rows.map((q) => head[q])));
+  return {keys, maps, means: maps.map(mean)};
 }

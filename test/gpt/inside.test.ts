@@ -57,7 +57,7 @@ describe("inside", () => {
 });
 
 describe("answerAttention", () => {
-  it("gives, per layer and head, the attention rows of the positions that predict each answer digit", async () => {
+  it("gives, per layer and head and as each layer's mean, the attention rows of the positions that predict each digit", async () => {
     const params = model(5);
     const [sum] = await answerSums(params, [[375, 648]]);
     const read = await noLeak(() => answerAttention(params, sum));
@@ -70,6 +70,9 @@ describe("answerAttention", () => {
       read.maps,
       whole.att.map((layer) => layer.map((head) => [7, 8, 9, 10].map((q) => head[q])))
     );
+    const [l, d, k] = [1, 2, 5];
+    assert.ok(Math.abs(read.means[l][d][k] - (read.maps[l][0][d][k] + read.maps[l][1][d][k]) / 2) < 1e-12);
+    assert.deepEqual([read.means.length, read.means[0].length, read.means[0][0].length], [2, 4, 11]);
     disposeParams(params);
   });
 });
