@@ -1,18 +1,9 @@
 // Driving chapter 8's page in the browser tests: the run's test hook, waiting on it, the settings form, a tiny run.
 import type {Page} from "playwright-core";
-import {readHook, waitForHook} from "./hooks.js";
+import {readHook, waitForHook, type Hook} from "./hooks.js";
 
-/** The run hook (TestHooks.run, set by components/training/trainSession.ts) as these tests read it. */
-export type RunHook = {
-  status: string;
-  step: number;
-  losses: number[];
-  valLosses: number[];
-  memory: {step: number; numTensors: number}[];
-  probe: number | null;
-  message: string | null;
-  copied: number | null;
-};
+/** The run hook (TestHooks.run, set by components/training/trainer.ts). */
+export type RunHook = Hook<"run">;
 
 export async function hook(page: Page): Promise<RunHook> {
   const run = await readHook<"run", RunHook>(page, "run");
@@ -35,7 +26,7 @@ export async function tinyRun(page: Page, steps: number, evalEvery = 8): Promise
   await page.locator(".tg-data-source input[value='toy sentences']").check();
   await page.locator('form:has(> label:text-is("model")) select').selectOption({index: 0});
   await page.locator("[data-name=vocab]").filter({hasText: "tokens"}).waitFor();
-  // the settings form is made again for text data (recipe(false): batch 12): set the numbers only once it has been
+  // the settings form is made again for text data (the baby-shakespeare recipe: batch 12): set the numbers once it is
   await page.waitForFunction(
     () =>
       [...document.querySelectorAll("form")]

@@ -17,11 +17,25 @@ import {expose} from "../page/testHooks.js";
 import {heldOutAccuracy, trainingSample} from "./probes.js";
 import {defaultRecipe, recipePlan, type RunPlan} from "./runSettings.js";
 import {fileName, fitProblem, type TrainData} from "./trainData.js";
-import {emptyState, finished, record, speed, upTo, type TrainState} from "./trainState.js";
+import {emptyState, finished, record, speed, upTo, type AccuracyPoint, type Status} from "./trainState.js";
+import type {TrainState} from "./trainState.js";
+
+/** window.__tinygpt.run: what the browser tests read of the training (see the top of this file). */
+export interface RunHook {
+  status: Status;
+  step: number;
+  losses: number[];
+  valLosses: number[];
+  accuracy: AccuracyPoint[];
+  memory: {step: number; numTensors: number}[];
+  probe: number | null;
+  message: string | null;
+  copied: number | null;
+}
 
 declare module "../page/testHooks.js" {
   interface TestHooks {
-    run?: Record<string, unknown>;
+    run?: RunHook;
   }
 }
 
