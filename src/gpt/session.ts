@@ -285,7 +285,7 @@ export class TrainingSession {
         const result = this.update(guard);
         lr = result.lr;
         const {loss, gradNorm} = result;
-        const last = this.optimizer.step === steps;
+        const last = steps === this.optimizer.step;
         const read = last || this.optimizer.step % logEvery === 0;
         const fields: Partial<Progress> = {};
         if (read) {

@@ -22,7 +22,7 @@ export function autosave(
   let last = Date.now();
   let writing: Promise<void> = Promise.resolve();
   return trainer.onSnapshot((snapshot, why) => {
-    if (why === "initial" || snapshot.optimizer.step === 0) return;
+    if (why === "initial" || !snapshot.optimizer.step) return;
     if (why === "progress" && Date.now() - last < everyMs) return;
     last = Date.now();
     const {bytes, name, step} = trainer.checkpoint(snapshot);
