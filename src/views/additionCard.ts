@@ -1,3 +1,5 @@
+import {viewFigure} from "./figure.js";
+
 /** A sum as the addition model answered it (see components/probes.ts). */
 export interface Answered {
   a: number;
@@ -19,9 +21,12 @@ export const DIGIT_NAMES = ["units", "tens", "hundreds", "thousands"];
  * each and whether each is right, the answer read back in the usual order, and the verdict.
  */
 export function additionCard(sum: Answered, options: {name?: string} = {}): HTMLElement {
-  const card = document.createElement("figure");
-  card.className = "tg-sum";
-  if (options.name) card.dataset.name = options.name;
+  const verdictText = sum.right ? "right" : `wrong, the sum is ${sum.truth}`;
+  const card = viewFigure(
+    "tg-sum",
+    {title: `${sum.a} + ${sum.b}`, shows: `the model wrote ${[...sum.written].reverse().join("")}, ${verdictText}`},
+    options.name
+  );
   Object.assign(card.dataset, {a: sum.a, b: sum.b, answer: sum.answer, truth: sum.truth, right: sum.right});
   const line = document.createElement("div");
   line.className = "tg-sum-line";

@@ -1,5 +1,6 @@
 import {finiteMax, heatmap, type HeatmapFigure} from "./heatmap.js";
 import {tokenStrip, visible} from "./tokenStrip.js";
+import {count, spokenRange, viewFigure} from "./figure.js";
 
 export interface AttentionMapOptions {
   width?: number;
@@ -15,8 +16,8 @@ export interface AttentionMapOptions {
  */
 export function attentionMap(weights: readonly (readonly number[])[], options: AttentionMapOptions): HTMLElement {
   const {width = 640, tokens, label = "attention", name} = options;
-  const figure = document.createElement("figure");
-  figure.className = "tg-attention";
+  const shows = `each of ${count(weights.length, "query", "queries")} weighs the tokens up to it, ${spokenRange(weights.flat())}`;
+  const figure = viewFigure("tg-attention", {title: label, shows});
   const strip = tokenStrip(tokens);
   const caption = document.createElement("figcaption");
   caption.className = "tg-readout";

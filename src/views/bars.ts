@@ -1,4 +1,5 @@
 import * as d3 from "d3";
+import {count, spokenRange, viewFigure} from "./figure.js";
 
 export interface BarsOptions {
   width?: number;
@@ -84,9 +85,11 @@ export function bars(values: readonly number[], options: BarsOptions = {}): HTML
       .attr("y", height - 6)
       .text(({text}) => text);
   }
-  const figure = document.createElement("figure");
-  figure.className = "tg-bars";
-  if (name) figure.dataset.name = name;
+  const figure = viewFigure(
+    "tg-bars",
+    {title: label, shows: `${count(values.length, "bar")}, ${spokenRange(values)}`},
+    name
+  );
   figure.dataset.values = JSON.stringify(values.map((v) => +v.toPrecision(6)));
   const scroller = document.createElement("div");
   scroller.className = "tg-scroll";

@@ -1,4 +1,5 @@
 import {visible} from "./tokenStrip.js";
+import {count, viewFigure} from "./figure.js";
 
 export interface BatchRow {
   x: readonly number[]; // the input ids
@@ -28,9 +29,8 @@ export function batchView(rows: readonly BatchRow[], options: BatchViewOptions):
   const {vocab, ignoreIndex = -100, maxRows = 8, marked, name} = options;
   const size = Math.min(options.microBatch ?? rows.length, rows.length);
   const micro = Math.max(1, Math.ceil(rows.length / size));
-  const figure = document.createElement("figure");
-  figure.className = "tg-batch";
-  if (name) figure.dataset.name = name;
+  const shows = `${count(rows.length, "example")} of ${count(rows[0]?.x.length ?? 0, "token")}, inputs over targets`;
+  const figure = viewFigure("tg-batch", {title: "batch", shows}, name);
   figure.dataset.rows = String(rows.length);
   figure.dataset.micro = String(micro);
   const table = document.createElement("table");

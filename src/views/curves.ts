@@ -1,4 +1,5 @@
 import * as d3 from "d3";
+import {count, spokenRange, viewFigure} from "./figure.js";
 
 export interface Series {
   name: string;
@@ -89,9 +90,8 @@ export function curves(series: readonly Series[], options: CurvesOptions = {}): 
     .attr("stroke-width", (s) => (s.name === emphasis ? 3 : 1.5))
     .attr("stroke-opacity", (s) => (emphasis && s.name !== emphasis ? 0.45 : 1))
     .attr("d", (s) => line(s.values as number[]));
-  const figure = document.createElement("figure");
-  figure.className = "tg-curves";
-  if (name) figure.dataset.name = name;
+  const shows = `${count(series.length, "curve")} against ${xLabel || "x"}, ${spokenRange(all)}`;
+  const figure = viewFigure("tg-curves", {title: series.map((s) => s.name).join(", "), shows}, name);
   const keys = document.createElement("div");
   keys.className = "tg-keys";
   for (const s of series) {

@@ -1,5 +1,6 @@
 import {bars} from "./bars.js";
 import {heatmap} from "./heatmap.js";
+import {count, viewFigure} from "./figure.js";
 
 export interface AtlasEntry {
   name: string;
@@ -61,9 +62,8 @@ export function gradAtlas(entries: readonly AtlasEntry[], options: AtlasOptions 
   const {width = 640, maxRows = 64, maxCols = 64, selected, label = "grad", name} = options;
   const columns = Math.max(1, Math.min(4, Math.floor(width / 220)));
   const tileWidth = Math.floor(width / columns) - 12;
-  const figure = document.createElement("figure");
-  figure.className = "tg-atlas";
-  if (name) figure.dataset.name = name;
+  const shows = `${count(entries.length, "tensor")}: ${entries.map((e) => e.name).join(", ")}`;
+  const figure = viewFigure("tg-atlas", {title: "gradients", shows}, name);
   figure.style.setProperty("--columns", String(columns));
   for (const entry of entries) {
     const tile = document.createElement("div");

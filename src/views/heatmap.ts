@@ -1,6 +1,7 @@
 import * as d3 from "d3";
 import {inkColor, layer} from "./canvas.js";
 import {legend} from "./legend.js";
+import {spokenRange, viewFigure} from "./figure.js";
 
 /** A labelled run of columns [start, end), e.g. the q, k and v thirds of c_attn or one head's slice. */
 export interface Group {
@@ -80,8 +81,8 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   const h = margin.top + rows * cellH + 2;
   const ink = inkColor();
 
-  const figure = document.createElement("figure") as unknown as HeatmapFigure;
-  figure.className = "tg-heatmap";
+  const shows = `${rows} × ${cols} heatmap, ${spokenRange(matrix.flat())}`;
+  const figure = viewFigure("tg-heatmap", {title: label, shows}) as HeatmapFigure;
   figure.matrix = matrix;
   Object.assign(figure.dataset, {rows, cols, extent, scale, cell, cellHeight: cellH, label});
   Object.assign(figure.dataset, {top: margin.top, left: margin.left});

@@ -1,4 +1,5 @@
 import * as d3 from "d3";
+import {count, spoken, viewFigure} from "./figure.js";
 
 export interface HistogramOptions {
   width?: number;
@@ -44,9 +45,8 @@ export function histogram(values: readonly number[], options: HistogramOptions =
   svg.append("g").attr("transform", `translate(${margin.left},0)`).call(d3.axisLeft(y).ticks(3));
   const mean = d3.mean(values) ?? 0;
   const std = Math.sqrt(d3.mean(values, (v) => (v - mean) ** 2) ?? 0);
-  const figure = document.createElement("figure");
-  figure.className = "tg-histogram";
-  if (name) figure.dataset.name = name;
+  const shows = `histogram of ${count(values.length, "value")}, mean ${spoken(mean)}, standard deviation ${spoken(std)}`;
+  const figure = viewFigure("tg-histogram", {title: label, shows}, name);
   Object.assign(figure.dataset, {mean, std, n: values.length});
   const caption = document.createElement("figcaption");
   caption.textContent = `${label}: mean ${fmt(mean)} · std ${fmt(std)} · ${values.length} numbers`;

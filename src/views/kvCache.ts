@@ -1,5 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import {visible} from "./tokenStrip.js";
+import {count, viewFigure} from "./figure.js";
 
 export interface CacheGridOptions {
   layers: number;
@@ -20,9 +21,8 @@ export interface CacheGridOptions {
  */
 export function cacheGrid(options: CacheGridOptions): HTMLElement {
   const {layers, blockSize, cached, ran, tokens, name} = options;
-  const figure = document.createElement("figure");
-  figure.className = "tg-cache";
-  if (name) figure.dataset.name = name;
+  const shows = `${count(cached, "position")} of ${blockSize} held in each of ${count(layers, "layer")}, ${ran} run at this step`;
+  const figure = viewFigure("tg-cache", {title: "KV cache", shows}, name);
   figure.dataset.cached = String(cached);
   const grid = document.createElement("div");
   grid.className = "tg-cache-grid";
@@ -76,9 +76,12 @@ export function ranChart(
     color: {domain: ["with the KV cache", "without it"], range: ["#2f9e44", "#c92a2a"], legend: true},
     marks: [Plot.lineY(data, {x: "token", y: "value", stroke: "series", z: "series", marker: "circle"})]
   });
-  const figure = document.createElement("figure");
-  figure.className = "tg-chart";
-  if (options.name) figure.dataset.name = options.name;
+  const last = steps.at(-1);
+  const shows = last
+    ? `for new token ${last.index + 1}, ${count(last.ran, "position")} with the cache, ${last.read} without`
+    : "no tokens yet";
+  const figure = viewFigure("tg-chart", {title: "positions run per new token", shows}, options.name);
+  chart.setAttribute("aria-hidden", "true"); // Plot's marks carry labels of their own; the figure says what it shows
   figure.append(chart);
   return figure;
 }

@@ -1,5 +1,6 @@
 import * as d3 from "d3";
 import {visible} from "./tokenStrip.js";
+import {count, viewFigure} from "./figure.js";
 
 export interface MaskViewOptions {
   width?: number;
@@ -62,10 +63,9 @@ export function maskView(mask: readonly (readonly number[])[], options: MaskView
         .text(visible(t));
     });
   }
-  const figure = document.createElement("figure");
-  figure.className = "tg-mask";
-  if (name) figure.dataset.name = name;
   const allowed = cells.filter((d) => d.open).length;
+  const shows = `${T} × ${T}, ${count(allowed, "open pair")}`;
+  const figure = viewFigure("tg-mask", {title: "attention mask", shows}, name);
   figure.dataset.open = String(allowed);
   const caption = document.createElement("figcaption");
   caption.textContent = `${allowed} of ${T * T} query–key pairs open; row i may read keys 0…i`;

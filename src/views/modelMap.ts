@@ -1,3 +1,5 @@
+import {viewFigure} from "./figure.js";
+
 /** One box of the model map: a part of the model and the chapter that builds it. */
 export interface MapBox {
   id: string;
@@ -43,9 +45,11 @@ const item = (...nodes: Node[]) => {
  * builds or looks at are highlighted.
  */
 export function modelMap(parts: readonly MapBox[], {name}: {name?: string} = {}): HTMLElement {
-  const figure = document.createElement("figure");
-  figure.className = "tg-modelmap";
-  if (name) figure.dataset.name = name;
+  const figure = viewFigure(
+    "tg-modelmap",
+    {title: "the whole model", shows: parts.map((p) => p.label).join(", ")},
+    name
+  );
   const nav = document.createElement("nav");
   nav.setAttribute("aria-label", "The whole model, by chapter");
   const line = document.createElement("ol");

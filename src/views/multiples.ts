@@ -1,5 +1,6 @@
 import * as d3 from "d3";
 import {finiteMax, heatmap, type HeatmapOptions} from "./heatmap.js";
+import {count, viewFigure} from "./figure.js";
 
 export interface Panel {
   title: string;
@@ -23,9 +24,8 @@ export function multiples(panels: readonly Panel[], options: MultiplesOptions = 
   const perRow = Math.max(1, Math.min(columns, panels.length, Math.floor(width / minWidth)));
   const panelWidth = Math.floor(width / perRow) - 12;
   const extent = options.extent ?? (d3.max(panels, (p) => finiteMax(p.matrix)) || 1);
-  const figure = document.createElement("figure");
-  figure.className = "tg-multiples";
-  if (name) figure.dataset.name = name;
+  const shows = `${count(panels.length, "heatmap")}: ${panels.map((p) => p.title).join(", ")}`;
+  const figure = viewFigure("tg-multiples", {title: "", shows}, name);
   figure.style.setProperty("--columns", String(perRow));
   for (const [k, panel] of panels.entries()) {
     const cell = document.createElement("div");

@@ -1,4 +1,5 @@
 import {visible} from "./tokenStrip.js";
+import {count, viewFigure} from "./figure.js";
 
 /** One candidate for the next token, before and after each sampling rule. */
 export interface CandidateRow {
@@ -47,9 +48,11 @@ function mark(kept: boolean | null): HTMLTableCellElement {
  */
 export function nextTokenTable(rows: readonly CandidateRow[], options: NextTokenOptions): HTMLElement {
   const {kept, vocabSize, name} = options;
-  const figure = document.createElement("figure");
-  figure.className = "tg-next";
-  if (name) figure.dataset.name = name;
+  const figure = viewFigure(
+    "tg-next",
+    {title: "next token", shows: `${count(rows.length, "candidate")} and their probabilities`},
+    name
+  );
   figure.dataset.kept = String(kept);
   const table = document.createElement("table");
   const head = table.createTHead().insertRow();

@@ -24,7 +24,10 @@ export function pair(items: readonly (PairItem | null | false)[], {width}: {widt
       continue;
     }
     const column = document.createElement("div");
-    const heading = document.createElement("h4");
+    column.setAttribute("role", "group");
+    column.setAttribute("aria-label", item.title.replaceAll("`", ""));
+    const heading = document.createElement("div");
+    heading.className = "tg-pair-title";
     heading.append(...withCode(item.title));
     column.append(heading, figure);
     root.append(column);

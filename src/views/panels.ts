@@ -1,4 +1,5 @@
 import {heatmap, type HeatmapOptions} from "./heatmap.js";
+import {count, viewFigure} from "./figure.js";
 
 export interface PanelItem {
   title: string;
@@ -23,13 +24,16 @@ export interface PanelsOptions extends Omit<HeatmapOptions, "label" | "name" | "
 export function panels(items: readonly PanelItem[], options: PanelsOptions = {}): HTMLElement {
   const {width = 640, columns = 3, name, ...rest} = options;
   const perRow = Math.max(1, Math.min(columns, items.length, Math.floor(width / 220)));
-  const figure = document.createElement("figure");
-  figure.className = "tg-panels";
-  if (name) figure.dataset.name = name;
+  const figure = viewFigure(
+    "tg-panels",
+    {title: "", shows: `${count(items.length, "panel")}: ${items.map((i) => i.title).join(", ")}`},
+    name
+  );
   figure.style.setProperty("--columns", String(perRow));
   for (const item of items) {
     const cell = document.createElement("div");
-    const title = document.createElement("h4");
+    const title = document.createElement("div");
+    title.className = "tg-panel-title";
     title.textContent = item.title;
     const map = heatmap(item.matrix, {
       ...rest,

@@ -1,3 +1,5 @@
+import {viewFigure} from "./figure.js";
+
 export interface FlowStep {
   /** What the tensor is, e.g. "idx" or "tokEmb". */
   label: string;
@@ -14,9 +16,10 @@ export interface FlowStep {
  * Each box keeps the operation that leads on from it at its right, so a row never begins with an operation.
  */
 export function shapeFlow(steps: readonly FlowStep[], {name}: {name?: string} = {}): HTMLElement {
-  const figure = document.createElement("figure");
-  figure.className = "tg-flow";
-  if (name) figure.dataset.name = name;
+  const shows = steps
+    .map((s) => `${s.label} (${s.dims}) = (${s.shape.join(", ")})${s.op ? `, ${s.op}` : ""}`)
+    .join(", ");
+  const figure = viewFigure("tg-flow", {title: "shapes", shows}, name);
   const list = document.createElement("ol");
   steps.forEach((step, i) => {
     const item = document.createElement("li");

@@ -1,4 +1,5 @@
 import * as d3 from "d3";
+import {viewFigure} from "./figure.js";
 
 export interface Share {
   label: string;
@@ -54,9 +55,8 @@ export function shares(parts: readonly Share[], options: SharesOptions = {}): HT
     .attr("font-size", 11)
     .attr("fill", "white")
     .text((s) => `${s.label} ${percent(s.value, total)}`);
-  const figure = document.createElement("figure");
-  figure.className = "tg-shares";
-  if (name) figure.dataset.name = name;
+  const shows = parts.map((p) => `${p.label} ${percent(p.value, total)}`).join(", ");
+  const figure = viewFigure("tg-shares", {title: "shares", shows}, name);
   figure.dataset.total = String(total);
   const keys = document.createElement("div");
   keys.className = "tg-keys";

@@ -1,3 +1,5 @@
+import {count, viewFigure} from "./figure.js";
+
 /** One column: how to show a row's cell. A number is written with thousands separators and kept in data-value. */
 export interface Column<R> {
   key: string;
@@ -35,9 +37,7 @@ export function table<R>(
   options: TableOptions<R> = {}
 ): HTMLElement {
   const {rowKey, marked, total, caption, name} = options;
-  const figure = document.createElement("figure");
-  figure.className = "tg-table";
-  if (name) figure.dataset.name = name;
+  const figure = viewFigure("tg-table", {title: caption ?? "", shows: `table of ${count(rows.length, "row")}`}, name);
   const element = document.createElement("table");
   const head = element.createTHead().insertRow();
   const right = (column: Column<R>, value: unknown) =>

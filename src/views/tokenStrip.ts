@@ -1,3 +1,5 @@
+import {count, viewFigure} from "./figure.js";
+
 const SHOWN: Readonly<Record<string, string>> = {" ": "␣", "\n": "↵", "\t": "⇥"};
 
 /** A token as it is shown: each space, line break, tab and control character made visible (a BPE token has many). */
@@ -29,9 +31,7 @@ export type TokenStrip = HTMLElement & {
  */
 export function tokenStrip(tokens: readonly string[], options: TokenStripOptions = {}): TokenStrip {
   const {ids, context = tokens.length, marked = [], label, name} = options;
-  const figure = document.createElement("figure") as unknown as TokenStrip;
-  figure.className = "tg-strip";
-  if (name) figure.dataset.name = name;
+  const figure = viewFigure("tg-strip", {title: "tokens", shows: count(tokens.length, "token")}, name) as TokenStrip;
   figure.dataset.tokens = String(tokens.length);
   if (label) {
     const caption = document.createElement("figcaption");

@@ -1,4 +1,5 @@
 import {visible} from "./tokenStrip.js";
+import {count, viewFigure} from "./figure.js";
 
 export interface TokenPiece {
   /** The stretch of text the piece covers. */
@@ -21,9 +22,7 @@ export interface TokenTextOptions {
  */
 export function tokenText(pieces: readonly TokenPiece[], options: TokenTextOptions = {}): HTMLElement {
   const {label, name} = options;
-  const figure = document.createElement("figure");
-  figure.className = "tg-tokentext";
-  if (name) figure.dataset.name = name;
+  const figure = viewFigure("tg-tokentext", {title: "text as tokens", shows: count(pieces.length, "token")}, name);
   figure.dataset.tokens = String(pieces.reduce((n, p) => n + p.ids.length, 0));
   figure.dataset.pieces = String(pieces.length);
   const body = document.createElement("p");

@@ -1,6 +1,7 @@
 // Chapter 8's live charts, drawn with Observable Plot from plain {step, value} arrays.
 import * as Plot from "@observablehq/plot";
 import {DIGIT_NAMES} from "./additionCard.js";
+import {viewFigure} from "./figure.js";
 
 export interface Point {
   step: number;
@@ -21,9 +22,8 @@ const rows = (points: readonly Point[], series: string): Row[] => points.map((p)
 
 /** A titled figure around a Plot chart, with data-name and how many points it drew. */
 function figure(title: string, chart: Element, count: number, name?: string): HTMLElement {
-  const element = document.createElement("figure");
-  element.className = "tg-chart";
-  if (name) element.dataset.name = name;
+  const element = viewFigure("tg-chart", {title, shows: `${count} point${count === 1 ? "" : "s"} so far`}, name);
+  chart.setAttribute("aria-hidden", "true"); // Plot's marks carry labels of their own; the figure says what it shows
   element.dataset.points = String(count);
   const caption = document.createElement("figcaption");
   caption.textContent = title;

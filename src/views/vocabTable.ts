@@ -1,4 +1,5 @@
 import {visible} from "./tokenStrip.js";
+import {count, viewFigure} from "./figure.js";
 
 export interface VocabTableOptions {
   /** How often each token occurs in the text. */
@@ -12,9 +13,7 @@ export interface VocabTableOptions {
  */
 export function vocabTable(vocab: readonly string[], options: VocabTableOptions = {}): HTMLElement {
   const {counts, name} = options;
-  const figure = document.createElement("figure");
-  figure.className = "tg-vocab";
-  if (name) figure.dataset.name = name;
+  const figure = viewFigure("tg-vocab", {title: "vocabulary", shows: count(vocab.length, "token")}, name);
   figure.dataset.size = String(vocab.length);
   const list = document.createElement("ol");
   list.start = 0;

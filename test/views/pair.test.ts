@@ -27,8 +27,18 @@ describe("pair", () => {
     assert.equal(halfWidth(800), 384);
     const columns = [...root.children];
     assert.equal(columns.length, 2);
-    assert.equal(columns[0].querySelector("h4")!.innerHTML, "learned <code>wpe</code>");
-    assert.equal(columns[1].querySelector("h4")!.textContent, "sinusoidal <b>P</b>", "a title is text, not HTML");
+    assert.equal(columns[0].querySelector(".tg-pair-title")!.innerHTML, "learned <code>wpe</code>");
+    const second = columns[1].querySelector(".tg-pair-title")!;
+    assert.equal(second.textContent, "sinusoidal <b>P</b>", "a title is text, not HTML");
+    assert.deepEqual(
+      columns.map((c) => [c.getAttribute("role"), c.getAttribute("aria-label")]),
+      [
+        ["group", "learned wpe"],
+        ["group", "sinusoidal <b>P</b>"]
+      ],
+      "each column is a group named by its title"
+    );
+    assert.equal(root.querySelectorAll("h1, h2, h3, h4, h5, h6").length, 0, "no headings in the page's outline");
     assert.deepEqual(
       [...root.querySelectorAll<HTMLElement>("figure")].map((f) => [f.dataset.name, f.dataset.width]),
       [

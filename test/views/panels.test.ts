@@ -25,7 +25,7 @@ describe("panels", () => {
       ["a", "b", ""]
     );
     assert.deepEqual(
-      [...figure.querySelectorAll("h4")].map((h) => h.textContent),
+      [...figure.querySelectorAll(".tg-panel-title")].map((h) => h.textContent),
       ["small", "large", "fixed"]
     );
     assert.equal(figure.style.getPropertyValue("--columns"), "3");
