@@ -5,6 +5,7 @@ import {additionTask, type AdditionTask} from "../src/gpt/data/addition.js";
 import {CORPORA, isCorpusName} from "../src/gpt/data/corpora.js";
 import {charCorpus, type Dataset} from "../src/gpt/data/corpus.js";
 import {disposeParams} from "../src/gpt/params.js";
+import {textBytes} from "../src/gpt/perByte.js";
 import type {Tokenizer} from "../src/gpt/tokenizer.js";
 import {CliError, UsageError, readCorpus} from "./args.js";
 
@@ -12,6 +13,7 @@ export interface Source {
   data: Dataset;
   describe: Record<string, unknown>; // saved as "data" in the training metadata
   addition: AdditionTask | null;
+  valText: {tokens: number; bytes: number} | null; // a text's val split: its tokens and the UTF-8 bytes they stand for
 }
 
 /**
@@ -31,7 +33,7 @@ export function sourceFrom(
     const addition = additionTask({seed});
     if (tokenizerOf) throw new UsageError("--tokenizer is for text data: the addition task has its own 12 tokens");
     const describe = {task: "addition", seed, nTrain: addition.train.length, nTest: addition.test.length};
-    return {data: addition, describe, addition};
+    return {data: addition, describe, addition, valText: null};
   }
   if (values.corpus !== undefined && !isCorpusName(values.corpus)) {
     throw new UsageError(`unknown corpus ${JSON.stringify(values.corpus)}; one of ${Object.keys(CORPORA).join(", ")}`);
@@ -41,7 +43,8 @@ export function sourceFrom(
   const tokenizer = tokenizerOf?.(text);
   try {
     const data = tokenizer ? charCorpus(text, {blockSize, seed, tokenizer}) : charCorpus(text, {blockSize, seed});
-    return {data, describe: values.corpus ? {corpus: values.corpus} : {file: values.data}, addition: null};
+    const valText = {tokens: data.val.length, bytes: textBytes(data.tokenizer, data.val)};
+    return {data, describe: values.corpus ? {corpus: values.corpus} : {file: values.data}, addition: null, valText};
   } catch (error) {
     throw new CliError(`${values.data ?? values.corpus}: ${(error as Error).message}`);
   }

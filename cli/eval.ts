@@ -3,6 +3,7 @@ import {ADDITION_VOCAB, additionPairs, pairKeys} from "../src/gpt/data/addition.
 import {charCorpus} from "../src/gpt/data/corpus.js";
 import {additionAccuracy, sequenceLoss} from "../src/gpt/evaluate.js";
 import {disposeParams} from "../src/gpt/params.js";
+import {bits, lossPerByte, textBytes} from "../src/gpt/perByte.js";
 import {CharTokenizer, TokenizerError} from "../src/gpt/tokenizer.js";
 import {
   CliError,
@@ -22,8 +23,8 @@ const USAGE = `tinygpt eval --checkpoint FILE.safetensors (--task addition [--n 
   --task addition    exact-match accuracy and accuracy per answer position (units digit first), greedy decoding
   --n N              held-out pairs to score (default 1000); never pairs the model was trained on
   --seed S           which held-out pairs (default: the training seed recorded in the checkpoint, else 0)
-  --data FILE.txt    val loss (nats per character) and bits per character on the text's last 10%
-                     (with a BPE tokenizer: nats per token and bits per byte)
+  --data FILE.txt    val loss (nats per token) on the text's last 10%, and bits per byte: loss × tokens / bytes / ln 2
+                     (the bytes of the split's UTF-8 text; a character model also gives bits per character)
   --backend NAME     cpu or wasm (default: wasm, else cpu)
   --json             print one JSON object instead of text`;
 
@@ -99,19 +100,24 @@ export const evalCommand: Command = {
         );
       }
       const loss = await sequenceLoss(params, val);
+      const bytes = textBytes(tokenizer, val);
+      const bitsPerByte = bits(lossPerByte(loss, val.length, bytes));
+      const size = `${val.length.toLocaleString("en-US")} ${unit}, ${bytes.toLocaleString("en-US")} bytes (last 10%)`;
       if (!(tokenizer instanceof CharTokenizer)) {
-        const bytes = new TextEncoder().encode(tokenizer.decode(val)).length;
-        const bitsPerByte = (loss * val.length) / bytes / Math.LN2;
         if (v.json) return out(JSON.stringify({data: v.data, tokens: val.length, bytes, valLoss: loss, bitsPerByte}));
         return out(
-          `${v.data}: val split ${val.length.toLocaleString("en-US")} tokens, ${bytes.toLocaleString("en-US")} bytes ` +
-            `(last 10%)\nval loss ${loss.toFixed(4)} nats/token  (${bitsPerByte.toFixed(4)} bits/byte)`
+          `${v.data}: val split ${size}\nval loss ${loss.toFixed(4)} nats/token  (${bitsPerByte.toFixed(4)} bits/byte)`
         );
       }
-      const bitsPerChar = loss / Math.LN2;
-      if (v.json) return out(JSON.stringify({data: v.data, characters: val.length, valLoss: loss, bitsPerChar}));
+      const bitsPerChar = bits(loss);
+      if (v.json) {
+        return out(
+          JSON.stringify({data: v.data, characters: val.length, bytes, valLoss: loss, bitsPerChar, bitsPerByte})
+        );
+      }
       out(
-        `${v.data}: val split ${val.length.toLocaleString("en-US")} characters (last 10%)\nval loss ${loss.toFixed(4)} nats/char  (${bitsPerChar.toFixed(4)} bits/char)`
+        `${v.data}: val split ${size}\nval loss ${loss.toFixed(4)} nats/char  ` +
+          `(${bitsPerChar.toFixed(4)} bits/char, ${bitsPerByte.toFixed(4)} bits/byte)`
       );
     } finally {
       disposeParams(params);

@@ -16,6 +16,7 @@ import {reason, required, startBackend} from "./args.js";
 import type {Command} from "./commands.js";
 import {checkResume, sourceFrom, type Source} from "./data.js";
 import {checked, tokenizerOf} from "./tokenizer.js";
+import {bits, lossPerByte} from "../src/gpt/perByte.js";
 import {trainBpe, type Tokenizer} from "../src/gpt/tokenizer.js";
 import {ProgressBar, clock} from "./progress.js";
 
@@ -158,7 +159,11 @@ export const trainCommand: Command = {
       if (resumed) disposeParams(resumed.params);
       throw new CliError(`${tooBig} (or raise --memory-budget)`);
     }
-    const {data, addition} = source;
+    const {data, addition, valText} = source;
+    const perByte = (loss: number | null) =>
+      valText && loss !== null
+        ? ` (${bits(lossPerByte(loss, valText.tokens, valText.bytes)).toFixed(4)} bits/byte)`
+        : "";
     if (addition) settings.evalIters = Math.ceil(addition.test.length / settings.batchSize); // the whole held-out set
     if (resumed) checkResume(v.resume!, resumed, config, data);
     const session = resumed
@@ -197,7 +202,7 @@ export const trainCommand: Command = {
         if (p.valLoss !== null) {
           val = p.valLoss;
           score = addition ? await scoreAddition(session.params, addition) : "";
-          bar.log(`${bar.plain(line)}  val loss ${p.valLoss.toFixed(4)}${score}`);
+          bar.log(`${bar.plain(line)}  val loss ${p.valLoss.toFixed(4)}${perByte(p.valLoss)}${score}`);
           if (p.step > start) await save();
         } else if (!bar.tty && (p.step - start) % every === 0) bar.log(bar.plain(line));
         bar.update(line, p.done !== null);
@@ -214,7 +219,7 @@ export const trainCommand: Command = {
     }
     const wall = clock((performance.now() - t0) / 1000);
     const speed = `${Math.round(last?.tokensPerSecond ?? 0).toLocaleString("en-US")} tokens/s on ${backend}`;
-    const losses = `train loss ${loss?.toFixed(4) ?? "?"}, val loss ${val?.toFixed(4) ?? "?"}${score}`;
+    const losses = `train loss ${loss?.toFixed(4) ?? "?"}, val loss ${val?.toFixed(4) ?? "?"}${perByte(val)}${score}`;
     out(
       `${last?.done?.reason ?? "finished"} at step ${last?.step ?? start} in ${wall} (${speed}): ${losses}; wrote ${path}`
     );

@@ -43,11 +43,16 @@ describe("tinygpt train", {concurrency: true}, () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(
       r.stdout,
-      /^finished at step 6 in \d+:\d\d \([\d,]+ tokens\/s on cpu\): train loss [\d.]+, val loss [\d.]+; wrote /
+      /^finished at step 6 in \d+:\d\d \([\d,]+ tokens\/s on cpu\): train loss [\d.]+, val loss [\d.]+ \([\d.]+ bits\/byte\); wrote /
     );
     assert.equal(r.stdout.trim().split("\n").length, 1);
     assert.match(r.stderr, /^training .*steps 0→6, batch 4, 12 tokens per sequence$/m);
-    assert.match(r.stderr, /^step 3\/6 .* val loss [\d.]+$/m); // plain lines: stderr is not a terminal
+    const val = /^step 3\/6 .* val loss ([\d.]+) \(([\d.]+) bits\/byte\)$/m.exec(r.stderr); // plain lines: no terminal
+    assert.ok(val, r.stderr);
+    assert.ok(
+      Math.abs(Number(val[2]) - Number(val[1]) / Math.LN2) < 1e-3,
+      "ASCII: a byte per token, bits = nats / ln 2"
+    );
     assert.doesNotMatch(r.stderr, /\r/);
     const loaded = loadCheckpoint(readFileSync(out));
     assert.deepEqual(loaded.tokenizer!.toJSON(), {type: "char", vocab: [...new Set(TOY_SENTENCES)].sort()});
@@ -180,7 +185,7 @@ describe("tinygpt train", {concurrency: true}, () => {
 });
 
 describe("tinygpt eval", {concurrency: true}, () => {
-  it("--data reports an untrained model's val loss as about ln(vocabulary), and bits per character", async () => {
+  it("--data reports an untrained model's val loss as about ln(vocabulary), bits per character and per byte", async () => {
     const out = file("init.safetensors");
     const init = await tinygpt(
       "init",
@@ -196,10 +201,12 @@ describe("tinygpt eval", {concurrency: true}, () => {
     assert.equal(init.status, 0, init.stderr);
     const r = await tinygpt("eval", "--checkpoint", out, "--data", file("toy.txt"), "--json", "--backend", "cpu");
     assert.equal(r.status, 0, r.stderr);
-    const {valLoss, bitsPerChar, characters} = JSON.parse(r.stdout);
+    const {valLoss, bitsPerChar, bitsPerByte, characters, bytes} = JSON.parse(r.stdout);
     assert.equal(characters, TOY_SENTENCES.length - Math.floor(0.9 * TOY_SENTENCES.length));
+    assert.equal(bytes, characters, "the toy sentences are ASCII: one byte per character");
     assert.ok(Math.abs(valLoss - Math.log(23)) < 0.05, `val loss ${valLoss} vs ln 23 = ${Math.log(23)}`); // weights ~0.02
     assert.ok(Math.abs(bitsPerChar - valLoss / Math.LN2) < 1e-9);
+    assert.ok(Math.abs(bitsPerByte - (valLoss * characters) / bytes / Math.LN2) < 1e-9);
   });
 
   it("--task addition scores held-out pairs, overall and per answer position", async () => {

@@ -1,5 +1,5 @@
 // What chapter 8 asks its model while it trains: held-out accuracy on sums, and a short sample.
-import {additionAccuracy, answerSums} from "../../gpt/evaluate.js";
+import {additionAccuracy, answerSums, type SumAnswer} from "../../gpt/evaluate.js";
 import type {Params} from "../../gpt/params.js";
 import {generate} from "../../gpt/sample.js";
 import type {Tokenizer} from "../../gpt/tokenizer.js";
@@ -24,14 +24,19 @@ export async function heldOutAccuracy(params: Params, data: TrainData, step: num
   return {step, exact: score.exact, digits: score.perPosition};
 }
 
+/** "426 + 512 = 938" when the model wrote that, else "426 + 512 = 938, model wrote 1110" (its digits read back). */
+export function sumLine(s: SumAnswer): string {
+  const line = `${s.a} + ${s.b} = ${s.truth}`;
+  if (s.right) return line;
+  const wrote = Number.isNaN(s.answer) ? [...s.written].reverse().join("") : String(s.answer);
+  return `${line}, model wrote ${wrote}`;
+}
+
 /** Chapter 8's sample at a step: four held-out sums as the model answers them, or 60 characters of text. */
 export async function trainingSample(params: Params, data: TrainData, step: number): Promise<Sample> {
   if (data.addition) {
     const sums = await answerSums(params, data.addition.test.slice(0, 4));
-    return {
-      step,
-      lines: sums.map((s) => ({text: `${s.a} + ${s.b} = ${[...s.written].reverse().join("")}`, ok: s.right}))
-    };
+    return {step, lines: sums.map((s) => ({text: sumLine(s), ok: s.right}))};
   }
   const {prompt, text} = await sampleText(params, data.dataset.tokenizer, data.prompt, {length: 60, seed: step});
   return {step, lines: [{prompt, text}]};
