@@ -5,10 +5,12 @@ import {loadCheckpoint} from "../../gpt/checkpoint.js";
 import {checkpointInfo, isAdditionModel, readCheckpointInfo, trainedOn} from "../../gpt/checkpointInfo.js";
 import type {GPTConfig} from "../../gpt/config.js";
 import {disposeParams, type Params} from "../../gpt/params.js";
-import {CharTokenizer} from "../../gpt/tokenizer.js";
 import {SHIPPED} from "../../vendor/checkpoints/index.js";
 import {lastCheckpoint, type SavedCheckpoint} from "./checkpointStore.js";
+import {listed, type ModelTokenizer} from "./modelTokenizer.js";
 import {describeSaved} from "./describe.js";
+
+export type {ModelTokenizer} from "./modelTokenizer.js";
 
 export interface ModelEntry {
   key: string;
@@ -32,7 +34,7 @@ export class TrainedModel {
     readonly label: string,
     readonly params: Params,
     readonly config: GPTConfig,
-    readonly tokenizer: CharTokenizer,
+    readonly tokenizer: ModelTokenizer,
     readonly addition: boolean // an addition model, as its metadata says
   ) {}
 
@@ -119,10 +121,6 @@ export async function openModel(entry: ModelEntry): Promise<TrainedModel> {
     throw new Error(`${entry.label} has no tokenizer: it cannot turn text into ids`);
   }
   const {params, config, tokenizer, extra} = checkpoint;
-  if (!(tokenizer instanceof CharTokenizer)) {
-    disposeParams(params);
-    throw new Error(`${entry.label} has a BPE tokenizer: this chapter generates with character models only`);
-  }
   const addition = isAdditionModel({...checkpointInfo(extra.metadata), tokenizer: tokenizer.toJSON()});
-  return new TrainedModel(entry.key, entry.label, params, config, tokenizer, addition);
+  return new TrainedModel(entry.key, entry.label, params, config, listed(tokenizer), addition);
 }

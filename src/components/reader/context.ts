@@ -1,13 +1,12 @@
 // What a chapter's forward pass reads: the tokens of the context, and the character after each that the model is
 // scored on. The reader's fresh model reads the sample text; a trained model reads it too when its vocabulary covers
 // it (else a passage it does), and the addition model reads a sum, as it was trained to.
-import type {TrainedModel} from "../checkpoints/trainedModels.js";
+import type {ModelTokenizer, TrainedModel} from "../checkpoints/trainedModels.js";
 import {PROMPT_LENGTH, formatAddition} from "../../gpt/data/addition.js";
-import type {CharTokenizer} from "../../gpt/tokenizer.js";
 import {contextOf, type ReaderModel} from "./readerModel.js";
 
 export interface Context {
-  tokenizer: CharTokenizer;
+  tokenizer: ModelTokenizer;
   tokens: string[]; // the characters the model reads
   ids: number[];
   /** The id of the character after each position, where the model is scored on it; null elsewhere. */
@@ -22,7 +21,7 @@ export const PASSAGE = "ROMEO:\nBut soft, what light through yonder window break
 /** The sum the addition model reads: 456 + 789 carries at every digit. */
 export const SUM = [456, 789] as const;
 
-const nextIds = (tokenizer: CharTokenizer, text: string[], n: number) =>
+const nextIds = (tokenizer: ModelTokenizer, text: string[], n: number) =>
   Array.from({length: n}, (_, t) => (t + 1 < text.length ? tokenizer.encode(text[t + 1])[0] : null));
 
 /** The reader's model reads the sample text's first blockSize characters and is scored on each next one. */
