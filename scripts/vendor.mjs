@@ -1,6 +1,7 @@
 // Builds what the site needs from node_modules and is not committed:
 // - vendor/tf/dist/tf.browser.js: tfjs-core, its gradients and its four browser backends as one ESM module;
-// - vendor/tf/dist/tf.node.js: tfjs-core, its gradients, the cpu and wasm backends for Node (+ the .wasm files);
+// - vendor/tf/dist/tf.node.js: tfjs-core, its gradients, the cpu and wasm backends for Node (+ the .wasm files, and
+//   the threaded module's worker and main script as files, which Node's workers load by path);
 // - src/vendor/wasm/*.wasm: the wasm backend's binaries, served by the site;
 // - src/vendor/katex/: KaTeX's stylesheet without its @font-face rules, its woff2 fonts, and fonts.js, which
 //   attaches each font with FileAttachment so Framework copies it (src/components/page/tex.ts declares the faces);
@@ -12,6 +13,7 @@
 import {build} from "esbuild";
 import {copyFileSync, mkdirSync, readdirSync, rmSync, existsSync, readFileSync, writeFileSync} from "node:fs";
 import {createHash} from "node:crypto";
+import {createRequire} from "node:module";
 import {fileURLToPath} from "node:url";
 import {dirname, join} from "node:path";
 
@@ -20,12 +22,78 @@ const out = join(root, "vendor/tf/dist/tf.browser.js");
 const hash = () => (existsSync(out) ? createHash("sha256").update(readFileSync(out)).digest("hex") : "");
 const before = hash();
 const common = {bundle: true, format: "esm", target: ["es2022"], legalComments: "none", logLevel: "warning"};
+const wasmOut = join(root, "node_modules/@tensorflow/tfjs-backend-wasm/wasm-out");
+
+/**
+ * tfjs-backend-wasm 4.22's threads, mended at bundling time (each text must be found exactly once, or the build stops:
+ * a new version of the backend needs this looked at again):
+ * - it gives XNNPACK at most half the logical cores Emscripten reports, even when setThreadsCount asks for more (it
+ *   assumes two hardware threads per core): the report is doubled, so that setThreadsCount(n) gets n threads;
+ * - Emscripten starts 8 workers whatever the thread count: the pool is the thread count asked for (8 if none);
+ * - in Node (node: true) the backend turns threads off, since it hands Emscripten a Blob URL for the worker and the
+ *   main script, which Node's workers cannot load: they are files beside the bundle instead, and a running pthread no
+ *   longer keeps Node alive at exit (entry.node.js turns threads on).
+ */
+function wasmThreadEdits(node) {
+  return {
+    "wasm-out/tfjs-backend-wasm-threaded-simd.js": [
+      [
+        'function _emscripten_num_logical_cores(){if(ENVIRONMENT_IS_NODE)return require("os").cpus().length;return navigator["hardwareConcurrency"]}',
+        'function _emscripten_num_logical_cores(){return 2*(ENVIRONMENT_IS_NODE?require("os").cpus().length:navigator["hardwareConcurrency"])}'
+      ],
+      ["var pthreadPoolSize=8;", 'var pthreadPoolSize=Module["tinygptPoolSize"]||8;'],
+      ...(node ? [["worker.ref()", "void worker"]] : [])
+    ],
+    "dist/backend_wasm.js": [
+      [
+        "wasm = wasmFactoryThreadedSimd(factoryConfig);",
+        "factoryConfig.tinygptPoolSize = threadsCount > 0 ? threadsCount : 8;\n            wasm = wasmFactoryThreadedSimd(factoryConfig);"
+      ],
+      ...(node
+        ? [
+            [
+              "const response = wasmWorkerContents",
+              'return __dirname + "/tfjs-backend-wasm-threaded-simd.worker.cjs";\n                const response = wasmWorkerContents'
+            ],
+            [
+              "factoryConfig.mainScriptUrlOrBlob = new Blob(",
+              'factoryConfig.mainScriptUrlOrBlob = __dirname + "/tfjs-backend-wasm-threaded-simd.main.js";\n            void new Blob('
+            ]
+          ]
+        : [])
+    ]
+  };
+}
+
+function wasmThreads({node}) {
+  const edits = wasmThreadEdits(node);
+  return {
+    name: "wasm-threads",
+    setup(b) {
+      b.onLoad({filter: /tfjs-backend-wasm[\\/](wasm-out|dist)[\\/][\w.-]+\.js$/}, ({path}) => {
+        const key = Object.keys(edits).find((k) => path.replace(/\\/g, "/").endsWith(k));
+        if (!key) return undefined;
+        return {contents: patched(readFileSync(path, "utf-8"), edits[key], key), loader: "js"};
+      });
+    }
+  };
+}
+
+function patched(text, edits, where) {
+  for (const [from, to] of edits) {
+    if (text.split(from).length !== 2)
+      throw new Error(`tfjs-backend-wasm changed (${where}): update scripts/vendor.mjs`);
+    text = text.replace(from, () => to);
+  }
+  return text;
+}
 
 await build({
   ...common,
   entryPoints: [join(root, "vendor/tf/entry.browser.js")],
   outfile: out,
   platform: "browser",
+  plugins: [wasmThreads({node: false})],
   minify: true,
   define: {"process.env.NODE_ENV": '"production"'}
 });
@@ -36,6 +104,7 @@ await build({
   entryPoints: [join(root, "vendor/tf/entry.node.js")],
   outfile: join(root, "vendor/tf/dist/tf.node.js"),
   platform: "node",
+  plugins: [wasmThreads({node: true})],
   mainFields: ["module", "main"],
   banner: {
     js: [
@@ -54,6 +123,18 @@ for (const name of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tf
   copyFileSync(join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist", name), join(wasmDir, name));
   copyFileSync(join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist", name), join(root, "vendor/tf/dist", name));
 }
+// Node's wasm workers (see wasmThreads): the worker script, escaped as the backend escapes it for its Blob, and the
+// threaded module's main script, mended as the bundle's copy is.
+const {wasmWorkerContents} = createRequire(import.meta.url)(join(wasmOut, "tfjs-backend-wasm-threaded-simd.worker.js"));
+writeFileSync(
+  join(root, "vendor/tf/dist/tfjs-backend-wasm-threaded-simd.worker.cjs"),
+  wasmWorkerContents.replace(/\n/g, "\\n")
+);
+const mainScript = readFileSync(join(wasmOut, "tfjs-backend-wasm-threaded-simd.js"), "utf-8");
+writeFileSync(
+  join(root, "vendor/tf/dist/tfjs-backend-wasm-threaded-simd.main.js"),
+  patched(mainScript, wasmThreadEdits(true)["wasm-out/tfjs-backend-wasm-threaded-simd.js"], "its main script")
+);
 const inputsCss = readFileSync(
   join(root, "node_modules/@observablehq/framework/dist/client/stdlib/inputs.css"),
   "utf-8"

@@ -11,10 +11,19 @@ export interface PageLog {
 const SILENT_FAILURE =
   /webgpu|wgsl|storage buffer|pipeline|GPUValidationError|Invalid (ShaderModule|BindGroup|ComputePipeline)/i;
 
-/** Opens url in a fresh context; requests outside origin (and data:/blob:) are aborted and logged as external. */
-export async function openPage(browser: Browser, url: string, origin: string): Promise<{page: Page; log: PageLog}> {
+/**
+ * Opens url in a fresh context; requests outside origin (and data:/blob:) are aborted and logged as external.
+ * initScript runs in the page before any of its own scripts (a test's stand-in for what the browser offers).
+ */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  origin: string,
+  {initScript}: {initScript?: string} = {}
+): Promise<{page: Page; log: PageLog}> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  if (initScript) await page.addInitScript(initScript);
   const log: PageLog = {errors: [], external: [], requests: []};
   page.on("console", (message: ConsoleMessage) => {
     const text = message.text();
@@ -40,12 +49,15 @@ export async function openPage(browser: Browser, url: string, origin: string): P
 }
 
 /** Waits until the header badge shows the backend this page runs on; returns its data attributes. */
-export async function badge(page: Page): Promise<{backend: string; fellBack: string; text: string}> {
+export async function badge(
+  page: Page
+): Promise<{backend: string; fellBack: string; threads: string | null; text: string}> {
   const element = page.locator(".tg-badge");
   await element.waitFor({timeout: 120_000});
   return element.evaluate((node: HTMLElement) => ({
     backend: node.dataset.backend ?? "",
     fellBack: node.dataset.fellBack ?? "",
+    threads: node.dataset.threads ?? null,
     text: node.textContent ?? ""
   }));
 }

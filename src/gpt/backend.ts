@@ -3,7 +3,15 @@ import * as tf from "@tinygpt/tf";
 export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
 export const BROWSER_ORDER: readonly BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
+/**
+ * The browser's order when its WebGPU adapter is software (a CPU rasteriser such as SwiftShader): there WebGPU is the
+ * slowest backend (bench/README.md: a baby training step 14 s against 0.46 s on wasm; a forward pass 80 ms against 6),
+ * and plain JavaScript beats it too, so it comes last. The reader can still choose it.
+ */
+export const SOFTWARE_GPU_ORDER: readonly BackendName[] = ["wasm", "webgl", "cpu", "webgpu"];
 export const NODE_ORDER: readonly BackendName[] = ["wasm", "cpu"];
+/** Emscripten's pool of workers for the wasm backend holds at most this many threads. */
+export const MAX_WASM_THREADS = 8;
 
 export interface BackendAttempt {
   name: BackendName;
@@ -21,8 +29,20 @@ export interface BackendStatus {
   attempts: BackendAttempt[];
   /** True when the first choice (the requested one, else the first of the order) could not be used. */
   fellBack: boolean;
-  /** For WebGPU: the adapter's description, e.g. "swiftshader" for a software adapter. */
+  /** For WebGPU: the adapter's description, e.g. "google swiftshader" for a software adapter. */
   adapter: string | null;
+  /** A backend the default order puts after the others here, and why (a software WebGPU adapter); else null. */
+  demoted: {name: BackendName; reason: string} | null;
+  /** The wasm backend's threads (when it is active), else null. */
+  threads: number | null;
+}
+
+/** What a WebGPU adapter says of itself (GPUAdapterInfo), as far as the choice of a backend reads it. */
+export interface AdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
 }
 
 export interface BackendOptions {
@@ -52,27 +72,69 @@ export function backendStatus(): BackendStatus | null {
   return current;
 }
 
+/** Why this WebGPU adapter is software rather than a GPU, or null when nothing says it is. */
+export function softwareAdapter(info: AdapterInfo | null): string | null {
+  if (!info) return null;
+  const words = describeAdapter(info);
+  if (info.isFallbackAdapter) return `its WebGPU adapter${words ? ` (${words})` : ""} is a software fallback`;
+  if (words && /swiftshader|llvmpipe|lavapipe|software|basic render/i.test(words))
+    return `its WebGPU adapter (${words}) is software`;
+  return null;
+}
+
+/**
+ * The browser's default order, from what the WebGPU adapter says of itself (null: no adapter): webgpu first on a GPU,
+ * SOFTWARE_GPU_ORDER on a software adapter, with why.
+ */
+export function browserOrder(info: AdapterInfo | null): {
+  order: readonly BackendName[];
+  demoted: BackendStatus["demoted"];
+} {
+  const software = softwareAdapter(info);
+  if (!software) return {order: BROWSER_ORDER, demoted: null};
+  return {
+    order: SOFTWARE_GPU_ORDER,
+    demoted: {name: "webgpu", reason: `${software}: WebGPU would run on the CPU, slower than WebAssembly`}
+  };
+}
+
+/** The threads the wasm backend asks for: every logical core where threads may run (Node; an isolated page). */
+export function wasmThreadCount(): number {
+  const isolated = !isBrowser() || (globalThis as {crossOriginIsolated?: boolean}).crossOriginIsolated === true;
+  return isolated ? Math.max(1, Math.min(MAX_WASM_THREADS, tf.logicalCores())) : 1;
+}
+
 /** Chooses a TF.js backend, trying each in order; resolves once tf.ready() has. */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendStatus> {
-  const base = options.order ?? (isBrowser() ? BROWSER_ORDER : NODE_ORDER);
   const requested = options.prefer ?? null;
+  let base = options.order ?? (isBrowser() ? BROWSER_ORDER : NODE_ORDER);
+  let demoted: BackendStatus["demoted"] = null;
+  let adapter: string | null = null;
+  let webgpu: string | {adapter: string | null} | null = null; // what checking the adapter found
+  if (!options.order && isBrowser()) {
+    const found = await webgpuAdapter();
+    webgpu = typeof found === "string" ? found : {adapter: found.info ? describeAdapter(found.info) || null : null};
+    if (typeof found !== "string") ({order: base, demoted} = browserOrder(found.info));
+  }
   const order = requested ? [requested, ...base.filter((name) => name !== requested)] : [...base];
   if (options.wasmPaths) tf.setWasmPaths(options.wasmPaths);
   const attempts: BackendAttempt[] = [];
-  let adapter: string | null = null;
   for (const name of order) {
-    const reason = await unavailable(name);
+    const reason = name === "webgpu" && webgpu ? webgpu : await unavailable(name);
     if (typeof reason === "string") {
       attempts.push({name, ok: false, reason});
       continue;
     }
     if (name === "webgpu") adapter = reason.adapter;
+    if (name === "wasm") tf.setThreadsCount(wasmThreadCount()); // read when the backend first starts
     try {
       if (!(await tf.setBackend(name))) throw new Error("initialisation failed");
       await tf.ready();
       await probe();
       attempts.push({name, ok: true});
-      current = {active: name, requested, attempts, fellBack: attempts.length > 1, adapter};
+      const threads = name === "wasm" ? tf.getThreadsCount() : null;
+      const fellBack = attempts.length > 1;
+      current = {active: name, requested, attempts, fellBack, adapter, demoted, threads};
       currentOrder = order;
       if (name === "webgpu")
         watchDeviceLost((tf.backend() as {device?: {lost?: Promise<{message?: string}>}}).device?.lost);
@@ -105,17 +167,33 @@ async function unavailable(name: BackendName): Promise<string | {adapter: string
 }
 
 interface GPULike {
-  requestAdapter(): Promise<{info?: {vendor?: string; architecture?: string; description?: string}} | null>;
+  requestAdapter(): Promise<{info?: AdapterInfo; isFallbackAdapter?: boolean} | null>;
 }
 
-async function webgpuCheck(): Promise<string | {adapter: string | null}> {
+const describeAdapter = (info: AdapterInfo): string =>
+  [info.vendor, info.architecture, info.description].filter((w) => w).join(" ");
+
+/** The WebGPU adapter's own description (isFallbackAdapter from the adapter where its info lacks it), or why none. */
+async function webgpuAdapter(): Promise<string | {info: AdapterInfo | null}> {
   const gpu = (globalThis.navigator as {gpu?: GPULike} | undefined)?.gpu;
   if (!gpu) return "navigator.gpu is missing: this browser has WebGPU disabled or does not support it";
   const adapter = await gpu.requestAdapter().catch(() => null);
   if (!adapter) return "the browser offers WebGPU but found no GPU adapter";
-  const info = adapter.info ?? {};
-  const words = [info.vendor, info.architecture, info.description].filter((w) => w);
-  return {adapter: words.length ? words.join(" ") : null};
+  const info = adapter.info;
+  const fallback = info?.isFallbackAdapter ?? adapter.isFallbackAdapter;
+  return {info: info || fallback ? {...pick(info), isFallbackAdapter: fallback === true} : null};
+}
+
+const pick = (info: AdapterInfo | undefined): AdapterInfo => ({
+  vendor: info?.vendor,
+  architecture: info?.architecture,
+  description: info?.description
+});
+
+async function webgpuCheck(): Promise<string | {adapter: string | null}> {
+  const found = await webgpuAdapter();
+  if (typeof found === "string") return found;
+  return {adapter: found.info ? describeAdapter(found.info) || null : null};
 }
 
 /** Calls listener after every backendLost (a page shows a notice); returns a function that unsubscribes it. */
@@ -152,7 +230,8 @@ export async function backendLost(reason: string): Promise<BackendStatus> {
   const rest = currentOrder.slice(currentOrder.indexOf(lost) + 1);
   const failed: BackendAttempt = {name: lost, ok: false, reason: `device lost: ${reason}`};
   const next = await initBackend({order: rest});
-  current = {...next, requested, attempts: [...attempts.slice(0, -1), failed, ...next.attempts], fellBack: true};
+  const all = [...attempts.slice(0, -1), failed, ...next.attempts];
+  current = {...next, requested, attempts: all, fellBack: true, demoted: current.demoted};
   for (const listener of listeners) listener(current, lost, reason);
   return current;
 }

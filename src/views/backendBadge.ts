@@ -5,6 +5,8 @@ export interface BadgeData {
   fellBack: boolean;
   adapter: string | null;
   attempts: readonly {name: string; ok: boolean; reason?: string}[];
+  demoted: {name: string; reason: string} | null;
+  threads: number | null;
 }
 
 /** The header badge: which backend every tensor on this page lives on. */
@@ -13,10 +15,37 @@ export function backendBadge(status: BadgeData): HTMLElement {
   badge.className = "tg-badge";
   badge.dataset.backend = status.active;
   badge.dataset.fellBack = String(status.fellBack);
-  const software = status.adapter && /swiftshader/i.test(status.adapter) ? " · software" : "";
-  badge.textContent = `backend: ${status.active}${software}`;
-  badge.title = status.attempts.map((a) => (a.ok ? `${a.name}: active` : `${a.name}: ${a.reason}`)).join("\n");
+  if (status.threads !== null) badge.dataset.threads = String(status.threads);
+  const software = status.active === "webgpu" && status.demoted ? " · software" : "";
+  const threads = status.threads === null ? "" : ` · ${status.threads} ${status.threads === 1 ? "thread" : "threads"}`;
+  badge.textContent = `backend: ${status.active}${software}${threads}`;
+  const tried = status.attempts.map((a) => (a.ok ? `${a.name}: active` : `${a.name}: ${a.reason}`));
+  badge.title = [...tried, ...(status.demoted ? [`${status.demoted.name} last: ${status.demoted.reason}`] : [])].join(
+    "\n"
+  );
   return badge;
+}
+
+/**
+ * The notice shown when the default order put a backend last (WebGPU on a software adapter) and the page, left to
+ * choose, runs on another: which, why, and how to choose it anyway.
+ */
+export function demotedNotice(status: BadgeData): HTMLElement | null {
+  const {demoted} = status;
+  if (!demoted || status.requested || status.active === demoted.name) return null;
+  const name = demoted.name === "webgpu" ? "WebGPU" : demoted.name;
+  const notice = document.createElement("div");
+  notice.className = "tg-notice";
+  notice.setAttribute("role", "status");
+  notice.dataset.demoted = demoted.name;
+  const lead = document.createElement("strong");
+  lead.textContent = `This page runs on ${status.active} rather than ${name}.`;
+  const why = document.createElement("div");
+  why.textContent = `This browser offers ${name}, but ${demoted.reason}.`;
+  const hint = document.createElement("div");
+  hint.textContent = `To use ${name} anyway, choose ${demoted.name} with the backend control in the header.`;
+  notice.append(lead, why, hint);
+  return notice;
 }
 
 /** The notice shown when the first choice could not be used, listing why each earlier backend failed. */

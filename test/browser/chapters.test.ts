@@ -1,9 +1,9 @@
-// Chapters 1–4 through the built site on WebGPU (SwiftShader): the reader's model panel drives the figures, refuses
+// Chapters 1–4 through the built site on its own pick (SITE_PICK): the reader's model panel drives the figures, refuses
 // invalid values in place, persists in the URL and localStorage; attention rows sum to 1; the mask toggle leaks.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
-import {assertNoCellErrors, badge, type PageLog, shownText, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, SITE_PICK, type PageLog, shownText, siteSession} from "./harness.js";
 import {readHook} from "./hooks.js";
 
 const session = siteSession({webgpu: true});
@@ -12,7 +12,7 @@ type Matrix = number[][];
 
 async function open(path: string): Promise<{page: Page; log: PageLog}> {
   const opened = await session.open(path);
-  assert.equal((await badge(opened.page)).backend, "webgpu");
+  assert.equal((await badge(opened.page)).backend, SITE_PICK);
   return opened;
 }
 

@@ -1,18 +1,18 @@
-// Chapter 5 through the built site on WebGPU (SwiftShader): the shape flow follows the reader's config, the tied head
+// Chapter 5 through the built site on its own pick (SITE_PICK): the shape flow follows the reader's config, the tied head
 // is the token embedding, the logits cover every position and token, and the untrained loss sits near ln V.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {DEFAULT_MODEL, toConfig} from "../../src/components/reader/readerModel.js";
 import {paramSpecs} from "../../src/gpt/params.js";
 import {countParams} from "../../src/gpt/count.js";
-import {assertNoCellErrors, badge, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, SITE_PICK, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
 
 describe("chapter 5 · the full model", () => {
   test("flow, tied head, logits, top-5 and the untrained loss follow the reader's model", async () => {
     const {page, log} = await session.open("05-model");
-    assert.equal((await badge(page)).backend, "webgpu");
+    assert.equal((await badge(page)).backend, SITE_PICK);
     const config = toConfig(DEFAULT_MODEL);
     const logits = page.locator('figure.tg-heatmap[data-name="logits"]');
     await logits.waitFor({timeout: 120_000});

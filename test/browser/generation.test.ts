@@ -1,11 +1,11 @@
-// Chapter 9 through the built site on WebGPU (SwiftShader), with the shipped addition model: it answers sums
+// Chapter 9 through the built site on its own pick (SITE_PICK), with the shipped addition model: it answers sums
 // correctly, greedy text is the same with and without the KV cache, the sampling controls change what can be
 // drawn, a prompt the model cannot read is refused in place, and its attention maps are drawn.
 import {before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import type {GenSettings} from "../../src/components/generation/generation.js";
-import {badge, type PageLog, shownText, siteSession} from "./harness.js";
+import {badge, SITE_PICK, type PageLog, shownText, siteSession} from "./harness.js";
 import {readHook, waitForHook} from "./hooks.js";
 
 const session = siteSession({webgpu: true}); // closing its browser closes the page too
@@ -41,7 +41,7 @@ describe("chapter 9 · generation", () => {
   // In the suite, not at the top level: there Node 20 starts it beside siteSession's hook, not after it.
   before(async () => {
     ({page, log} = await session.open("09-generation"));
-    assert.equal((await badge(page)).backend, "webgpu");
+    assert.equal((await badge(page)).backend, SITE_PICK);
     const select = page.locator('form:has(> label:text-is("model")) select');
     await select.locator("option").first().waitFor({state: "attached", timeout: 120_000});
     const labels = await select.locator("option").allInnerTexts();

@@ -9,6 +9,27 @@ export {launch} from "../../scripts/browser/chromium.js";
 export {badge, openPage, type PageLog} from "../../scripts/browser/page.js";
 export {serveSite, type Site} from "../../scripts/browser/serve.js";
 
+/**
+ * The backend the site picks itself in the browser that launch({webgpu: true}) starts: its WebGPU adapter is
+ * SwiftShader's, software, so WebGPU goes last and wasm is first (src/gpt/backend.ts, SOFTWARE_GPU_ORDER). A test that
+ * needs WebGPU asks for it with ?backend=webgpu.
+ */
+export const SITE_PICK = "wasm";
+
+/**
+ * An init script under which the browser's WebGPU adapter describes itself as a GPU's (NVIDIA's, not a fallback),
+ * whatever it is: for the real-GPU path of the backend choice on a machine without one. The adapter still computes.
+ */
+export const FAKE_GPU_ADAPTER = `(() => {
+  const request = GPU.prototype.requestAdapter;
+  GPU.prototype.requestAdapter = async function (...args) {
+    const adapter = await request.apply(this, args);
+    const info = {vendor: "nvidia", architecture: "ampere", device: "", description: "", isFallbackAdapter: false};
+    if (adapter) Object.defineProperty(adapter, "info", {value: info});
+    return adapter;
+  };
+})();`;
+
 /** A test file's site and browser, set by the hooks that siteSession registers; read them inside tests. */
 export interface SiteSession {
   readonly site: Site;

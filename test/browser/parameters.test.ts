@@ -1,4 +1,4 @@
-// Chapter 6 through the built site on WebGPU (SwiftShader): every displayed total is the library's count, computed
+// Chapter 6 through the built site on its own pick (SITE_PICK): every displayed total is the library's count, computed
 // here in the test process; the formula equals the weights actually built for every preset small enough to build.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
@@ -7,7 +7,7 @@ import {withSwitches} from "../../src/components/counting/presetCounts.js";
 import {DEFAULT_MODEL, toConfig} from "../../src/components/reader/readerModel.js";
 import {COUNT_ONLY, PRESETS, type PresetName} from "../../src/gpt/presets.js";
 import {countParams} from "../../src/gpt/count.js";
-import {assertNoCellErrors, badge, shownText, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, SITE_PICK, shownText, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
 
@@ -32,7 +32,7 @@ const radio = (page: Page, label: string, value: string) =>
 describe("chapter 6 · counting parameters", () => {
   test("the presets table shows countParams' total and count without positions for every preset", async () => {
     const {page, log} = await session.open("06-parameters");
-    assert.equal((await badge(page)).backend, "webgpu");
+    assert.equal((await badge(page)).backend, SITE_PICK);
     await page.locator("[data-name=presets] tbody tr").first().waitFor({timeout: 60_000});
     for (const name of NAMES) {
       const row = page.locator(`[data-name=presets] tr[data-id="${name}"]`);

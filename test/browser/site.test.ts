@@ -2,7 +2,7 @@ import {after, before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Browser} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
-import {badge, launch, openPage, serveSite, shownText, type Site} from "./harness.js";
+import {FAKE_GPU_ADAPTER, SITE_PICK, badge, launch, openPage, serveSite, shownText, type Site} from "./harness.js";
 
 const PAGES = ["", ...CHAPTERS.filter((c) => c.ready).map((c) => c.path)];
 
@@ -10,17 +10,44 @@ let site: Site;
 before(async () => (site = await serveSite()));
 after(async () => site.close());
 
-describe("with WebGPU available (SwiftShader)", () => {
+describe("with WebGPU available (SwiftShader: a software adapter)", () => {
   let browser: Browser;
   before(async () => (browser = await launch({webgpu: true})));
   after(async () => browser.close());
 
   for (const path of PAGES) {
-    test(`/${path} runs on webgpu, renders its formulas and requests nothing from other hosts`, async () => {
+    test(`/${path} runs on wasm with a thread per core, says why not WebGPU, renders its formulas and requests nothing from other hosts`, async () => {
       const {page, log} = await openPage(browser, site.url + path, site.url);
       const shown = await badge(page);
-      assert.equal(shown.backend, "webgpu", `badge: ${shown.text}`);
+      assert.equal(shown.backend, SITE_PICK, `badge: ${shown.text}`);
       assert.equal(shown.fellBack, "false");
+      const cores = await page.evaluate(() => (crossOriginIsolated ? Math.min(8, navigator.hardwareConcurrency) : 0));
+      assert.ok(cores > 0, "npm start's headers (COOP/COEP) make the page cross-origin isolated");
+      assert.equal(shown.threads, String(cores));
+      assert.match(shown.text, new RegExp(`^backend: wasm · ${cores} threads?$`));
+      const notice = page.locator(".tg-notice[data-demoted='webgpu']");
+      assert.match(
+        await shownText(notice),
+        /^This page runs on wasm rather than WebGPU\.\s+This browser offers WebGPU, but its WebGPU adapter \(google swiftshader\) is a software fallback: WebGPU would run on the CPU, slower than WebAssembly\.\s+To use WebGPU anyway, choose webgpu with the backend control in the header\.$/
+      );
+      await assertFormulaRendered(page);
+      await page.waitForLoadState("networkidle");
+      const wasm = log.requests.filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
+      assert.deepEqual(wasm, [wasm[0]], "one wasm binary");
+      assert.match(wasm[0] ?? "", /^tfjs-backend-wasm-threaded-simd\.[\w-]+\.wasm$/, "the threaded build");
+      assert.deepEqual(log.external, [], "requests to other hosts");
+      assert.deepEqual(log.errors, [], "console or page errors");
+      await page.context().close();
+    });
+  }
+
+  for (const path of PAGES) {
+    test(`/${path} runs on webgpu when asked, marked software, without the notice`, async () => {
+      const {page, log} = await openPage(browser, `${site.url}${path}?backend=webgpu`, site.url);
+      const shown = await badge(page);
+      assert.equal(shown.backend, "webgpu", `badge: ${shown.text}`);
+      assert.equal(shown.text, "backend: webgpu · software");
+      assert.equal(await page.locator(".tg-notice[data-demoted]").count(), 0);
       await assertFormulaRendered(page);
       await page.waitForLoadState("networkidle");
       assert.deepEqual(log.external, [], "requests to other hosts");
@@ -29,12 +56,25 @@ describe("with WebGPU available (SwiftShader)", () => {
     });
   }
 
+  test("on a GPU (the adapter described as NVIDIA's) the site keeps webgpu first and shows no notice", async () => {
+    const {page, log} = await openPage(browser, site.url, site.url, {initScript: FAKE_GPU_ADAPTER});
+    const shown = await badge(page);
+    assert.equal(shown.backend, "webgpu", `badge: ${shown.text}`);
+    assert.equal(shown.text, "backend: webgpu");
+    assert.equal(shown.fellBack, "false");
+    const caption = page.locator("p", {hasText: "on webgpu"});
+    await caption.waitFor({timeout: 120_000});
+    assert.equal(await page.locator(".tg-notice").count(), 0);
+    assert.deepEqual(log.errors, []);
+    await page.context().close();
+  });
+
   test("the home page's live cell draws a random tensor made on the active backend", async () => {
     const {page, log} = await openPage(browser, site.url, site.url);
     await badge(page);
-    const caption = page.locator("p", {hasText: "on webgpu"});
+    const caption = page.locator("p", {hasText: `on ${SITE_PICK}`});
     await caption.waitFor({timeout: 120_000});
-    assert.match(await shownText(caption), /Shape \[8, 16\] on webgpu: 128 numbers/);
+    assert.match(await shownText(caption), new RegExp(`Shape \\[8, 16\\] on ${SITE_PICK}: 128 numbers`));
     const canvas = page.locator("figure.tg-heatmap canvas");
     await canvas.waitFor();
     const box = await canvas.boundingBox();
@@ -57,6 +97,7 @@ describe("with WebGPU available (SwiftShader)", () => {
     assert.equal(shown.backend, "cpu");
     assert.equal(shown.fellBack, "false");
     assert.equal(await page.locator(".tg-picker select").inputValue(), "cpu");
+    assert.equal(await page.locator(".tg-notice[data-demoted]").count(), 0, "the reader chose: no notice");
     assert.deepEqual(log.errors, []);
     await page.context().close();
   });
@@ -64,18 +105,18 @@ describe("with WebGPU available (SwiftShader)", () => {
   test("the header control switches the backend and the choice is remembered", async () => {
     const {page} = await openPage(browser, site.url, site.url);
     await badge(page);
-    await Promise.all([page.waitForURL(/backend=wasm/), page.locator(".tg-picker select").selectOption("wasm")]);
-    assert.equal((await badge(page)).backend, "wasm");
-    await page.goto(site.url);
-    assert.equal((await badge(page)).backend, "wasm", "choice kept in localStorage");
-    await Promise.all([page.waitForURL(/backend=auto/), page.locator(".tg-picker select").selectOption("auto")]);
+    await Promise.all([page.waitForURL(/backend=webgpu/), page.locator(".tg-picker select").selectOption("webgpu")]);
     assert.equal((await badge(page)).backend, "webgpu");
+    await page.goto(site.url);
+    assert.equal((await badge(page)).backend, "webgpu", "choice kept in localStorage");
+    await Promise.all([page.waitForURL(/backend=auto/), page.locator(".tg-picker select").selectOption("auto")]);
+    assert.equal((await badge(page)).backend, SITE_PICK);
     await page.context().close();
   });
 
   test("an unknown ?backend value is ignored with a notice", async () => {
     const {page, log} = await openPage(browser, `${site.url}?backend=quantum`, site.url);
-    assert.equal((await badge(page)).backend, "webgpu");
+    assert.equal((await badge(page)).backend, SITE_PICK);
     await page.locator(".tg-notice", {hasText: "Unknown backend “quantum”"}).waitFor();
     assert.deepEqual(log.errors, []);
     await page.context().close();

@@ -11,7 +11,7 @@ import {countParams} from "../../src/gpt/count.js";
 import {fables} from "../../src/gpt/data/corpora.js";
 import {chunksOf, mergePair, pairCounts, textChunks, trainBpe} from "../../src/gpt/tokenizer.js";
 import {DEFAULT_MODEL, toConfig} from "../../src/components/reader/readerModel.js";
-import {assertNoCellErrors, badge, shownText, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, SITE_PICK, shownText, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
 
@@ -35,7 +35,7 @@ describe("chapter 10 · tokenizers", () => {
   test("the merge loop steps with the button and the keys: the marked pair is merged, the text shrinks", async () => {
     const text = "aaabdaaabac";
     const {page, log} = await session.open(`10-tokenizers?text=${text}`);
-    assert.equal((await badge(page)).backend, "webgpu");
+    assert.equal((await badge(page)).backend, SITE_PICK);
     await until(page, "mergeStatus", "step", "0");
     // The expectation, from the library's recount: the winning pair of each step and the sequence after it.
     let chunks = textChunks(text, "none");
@@ -112,7 +112,8 @@ describe("chapter 10 · tokenizers", () => {
     await page.context().close();
   });
 
-  for (const backend of ["wasm", "cpu"]) {
+  for (const backend of ["webgpu", "cpu"]) {
+    // wasm: the tests above (SITE_PICK)
     test(`every section works on ${backend}`, async () => {
       const {page, log} = await session.open(`10-tokenizers?backend=${backend}`);
       assert.equal((await badge(page)).backend, backend);

@@ -1,6 +1,6 @@
-// Chapter 8 when things go wrong mid-run, through the built site on WebGPU (SwiftShader): the real GPUDevice is
-// destroyed while training (the run stops, the page goes on on webgl with the model of the last CPU copy, which
-// saves and loads), and the tab is reloaded mid-run (the run's autosave is offered and loads at its step, and chapter
+// Chapter 8 when things go wrong mid-run, through the built site on WebGPU (SwiftShader, asked for): the real GPUDevice
+// is destroyed while training (the run stops, the page goes on on wasm, next in the order for a software adapter, with
+// the model of the last CPU copy, which saves and loads), and the tab is reloaded mid-run (the run's autosave is offered and loads at its step, and chapter
 // 9 offers it too).
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
@@ -15,8 +15,8 @@ const session = siteSession({webgpu: true});
 type Tf = {backend(): {device: {destroy(): void}}; getBackend(): string};
 
 describe("chapter 8 · faults mid-run", () => {
-  test("a WebGPU device destroyed mid-run: the run stops, the copied model is restored on webgl, saves and loads", async () => {
-    const {page, log} = await session.open("08-training");
+  test("a WebGPU device destroyed mid-run: the run stops, the copied model is restored on wasm, saves and loads", async () => {
+    const {page, log} = await session.open("08-training?backend=webgpu");
     assert.equal((await badge(page)).backend, "webgpu");
     await tinyRun(page, 200, 4);
     await page.locator("[data-name=run] button[data-action=start]").click();
@@ -29,7 +29,7 @@ describe("chapter 8 · faults mid-run", () => {
     await until(page, (r) => r.status === "stopped" && /device was lost/.test(r.message ?? ""), null, 120_000);
     const run = await hook(page);
     const said =
-      /^The webgpu device was lost at step (\d+); the model from step (\d+) is restored on webgl: Save it, or Start to continue\.$/.exec(
+      /^The webgpu device was lost at step (\d+); the model from step (\d+) is restored on wasm: Save it, or Start to continue\.$/.exec(
         run.message ?? ""
       );
     assert.ok(said, `the message: ${run.message}`);
@@ -37,8 +37,8 @@ describe("chapter 8 · faults mid-run", () => {
     assert.equal(run.step, kept, "the page shows the restored model's step");
     assert.equal(run.copied, kept, "the restored model is the latest CPU copy");
     assert.ok(kept >= lostAt.copied && kept <= reached && reached >= lostAt.step, JSON.stringify({lostAt, reached}));
-    assert.equal(await inPage(page, (hooks) => (hooks.tf as Tf).getBackend()), "webgl");
-    await page.locator("[data-name=progress]", {hasText: `the model from step ${kept} is restored on webgl`}).waitFor();
+    assert.equal(await inPage(page, (hooks) => (hooks.tf as Tf).getBackend()), "wasm");
+    await page.locator("[data-name=progress]", {hasText: `the model from step ${kept} is restored on wasm`}).waitFor();
     await page.locator(".tg-notice", {hasText: "The webgpu device was lost"}).waitFor();
 
     const [download] = await Promise.all([
@@ -58,7 +58,7 @@ describe("chapter 8 · faults mid-run", () => {
     await setNumber(page, "steps N", kept + 2);
     await page.locator("[data-name=run] button[data-action=start]").click();
     const {losses} = await until(page, (r, end) => r.status === "finished" && r.step === end, kept + 2);
-    assert.ok(losses.length === 2 && losses.every(Number.isFinite), `losses on webgl: ${losses}`);
+    assert.ok(losses.length === 2 && losses.every(Number.isFinite), `losses on wasm: ${losses}`);
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.external, []);
     await page.context().close();

@@ -1,11 +1,11 @@
-// Chapter 7 through the built site on WebGPU (SwiftShader), and on wasm and cpu: the stepper walks the seven stages
+// Chapter 7 through the built site on its own pick (SITE_PICK), and on wasm and cpu: the stepper walks the seven stages
 // by keyboard and by click, its chips are the stage sections' headings, the default step lowers the loss on its
 // batch, accumulating k = 2 micro-batches shows and trains on 2·B sequences, and every tensor a step or a run
 // allocates is released.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
-import {assertNoCellErrors, badge, shownText, siteSession} from "./harness.js";
+import {assertNoCellErrors, badge, SITE_PICK, shownText, siteSession} from "./harness.js";
 import {waitForHook} from "./hooks.js";
 
 const session = siteSession({webgpu: true});
@@ -56,7 +56,7 @@ async function expectStage(page: Page, stage: number): Promise<void> {
 describe("chapter 7 · one training step", () => {
   test("the stepper walks all seven stages by keyboard", async () => {
     const {page, log} = await session.open("07-training-step");
-    assert.equal((await badge(page)).backend, "webgpu");
+    assert.equal((await badge(page)).backend, SITE_PICK);
     await step(page);
     await expectStage(page, 0);
     const stages = await page.evaluate(() => ({

@@ -1,11 +1,11 @@
-// Chapter 8 through the built site on WebGPU (SwiftShader): a tiny model trains on the toy sentences in the page
+// Chapter 8 through the built site on its own pick (SITE_PICK): a tiny model trains on the toy sentences in the page
 // (the loss falls, the charts draw, tensors stay flat, the page stays responsive), pause/resume keep the step,
 // stop ends the run; a saved checkpoint is offered after a reload (and in chapter 9) and loads with identical outputs;
 // a corrupt file is refused and the model kept; a text is fetched from a URL (the local server) only on request.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
-import {badge, type PageLog, shownText, siteSession} from "./harness.js";
+import {badge, SITE_PICK, type PageLog, shownText, siteSession} from "./harness.js";
 import {inPage, waitForHook} from "./hooks.js";
 import {hook, setNumber, tinyRun, until, useInChapter9} from "./trainingPage.js";
 
@@ -17,7 +17,7 @@ let log: PageLog;
 describe("chapter 8 · training in the browser", () => {
   test("a tiny model trains on the toy sentences: the loss falls, charts draw, tensors stay flat", async () => {
     ({page, log} = await session.open("08-training"));
-    assert.equal((await badge(page)).backend, "webgpu");
+    assert.equal((await badge(page)).backend, SITE_PICK);
     await tinyRun(page, 24);
     await page.locator("[data-name=run] button[data-action=start]").click();
     const from = (await until(page, (r) => r.status === "running" && r.step >= 2)).step;

@@ -6,3 +6,6 @@ import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-webgl";
 import "@tensorflow/tfjs-backend-webgpu";
+
+/** The logical cores this page may use. */
+export const logicalCores = () => globalThis.navigator?.hardwareConcurrency || 1;

@@ -1,13 +1,14 @@
 import {FileAttachment} from "observablehq:stdlib";
 import * as tf from "@tinygpt/tf";
 import {BACKENDS, initBackend, isBackendName, onBackendLost, type BackendStatus} from "../../gpt/backend.js";
-import {backendBadge, fallbackNotice} from "../../views/backendBadge.js";
+import {backendBadge, demotedNotice, fallbackNotice} from "../../views/backendBadge.js";
 import {backendPicker} from "../../inputs/backendPicker.js";
 import {localStore} from "./localStore.js";
 
 /**
  * Every page imports this module first: it starts TF.js on the best backend (or the one the reader forced with
- * ?backend=NAME or the header control, remembered in localStorage) and shows the choice in the header.
+ * ?backend=NAME or the header control, remembered in localStorage) and shows the choice in the header, with the wasm
+ * backend's threads and, where WebGPU's adapter is software and the page chose another backend, why.
  */
 const STORAGE_KEY = "tinygpt.backend";
 
@@ -57,7 +58,11 @@ function mount(): void {
     slot.replaceChildren(backendBadge(backend), picker);
   }
   const main = document.getElementById("observablehq-main") ?? document.querySelector("main");
-  const notices = [fallbackNotice(backend), request.problem ? problemNotice(request.problem) : null];
+  const notices = [
+    fallbackNotice(backend),
+    demotedNotice(backend),
+    request.problem ? problemNotice(request.problem) : null
+  ];
   for (const notice of notices) if (notice && main) main.prepend(notice);
 }
 
