@@ -44,6 +44,7 @@ export interface StepInspection {
   settings: AdamWSettings;
   clip: number | null;
   stream: number[][][][]; // (nLayer + 1) × (micro · B, T, C): ∂loss/∂x_l, x_0 the embeddings' output
+  head: {input: number[][][]; inputGrad: number[][][]}; // (micro · B, T, C) each: the head's input h, ∂loss/∂h
   tensors: TensorStep[]; // per trained weight, in state_dict order
 }
 
@@ -71,19 +72,25 @@ export async function inspectUpdate(
   const t = optimizer.step + 1;
   const {bc1, bc2} = optimizer.biasCorrections(settings);
   const weights = optimizer.params.map(({variable}) => variable);
-  const probes = Array.from({length: params.config.nLayer + 1}, () => toVariable(tf.zeros([micro * B, T, C]))); // (micro · B, T, C)
-  const seen: tf.Tensor[] = [];
+  const L = params.config.nLayer;
+  const probes = Array.from({length: L + 2}, () => toVariable(tf.zeros([micro * B, T, C]))); // (micro · B, T, C)
+  const seen = {logits: [] as tf.Tensor[], losses: [] as tf.Tensor[], head: [] as tf.Tensor[]};
   const made: tf.Tensor[] = [...probes];
   try {
     const rows = (p: tf.Tensor, j: number) => tf.slice(p, [j * B, 0, 0], [B, T, C]) as tf.Tensor3D; // (B, T, C)
     const {loss, grads: all} = gradients([...weights, ...probes], batches, (batch, j) => {
-      const probe = (l: number, x: tf.Tensor3D) => tf.add(x, rows(probes[l], j)) as tf.Tensor3D;
+      const probe = (l: number, x: tf.Tensor3D) => {
+        if (l === L + 1) seen.head.push(tf.keep(x)); // (B, T, C) the head's input
+        return tf.add(x, rows(probes[l], j)) as tf.Tensor3D;
+      };
       const parts = lossParts(params, batch, {training: true, seed: seeds[j], probe});
-      seen.push(tf.keep(parts.logits), tf.keep(parts.losses)); // (B, T, V), (B, T)
+      seen.logits.push(tf.keep(parts.logits)); // (B, T, V)
+      seen.losses.push(tf.keep(parts.losses)); // (B, T)
       return parts.loss;
     });
     made.push(loss, ...all);
-    const [grads, stream] = [all.slice(0, weights.length), all.slice(weights.length)];
+    const grads = all.slice(0, weights.length);
+    const [stream, headGrad] = [all.slice(weights.length, weights.length + L + 1), all[weights.length + L + 1]];
     const gradNorm = globalNorm(grads);
     const scale = clip === null ? tf.scalar(1) : clipScale(gradNorm, clip);
     const clippedNorm = tf.mul(gradNorm, scale);
@@ -96,13 +103,14 @@ export async function inspectUpdate(
       const parts = batches.map((b, j) => batchLoss(params, b, true, seeds[j]));
       return micro === 1 ? parts[0] : parts.reduce((sum, l, j) => tf.add(sum, tf.mul(l, counts[j] / N)), tf.scalar(0));
     });
-    const logits = tf.concat(seen.filter((_, i) => i % 2 === 0)) as tf.Tensor3D; // (micro · B, T, V)
-    const losses = tf.concat(seen.filter((_, i) => i % 2 === 1)) as tf.Tensor2D; // (micro · B, T)
-    made.push(lossAfter, logits, losses);
+    const logits = tf.concat(seen.logits) as tf.Tensor3D; // (micro · B, T, V)
+    const losses = tf.concat(seen.losses) as tf.Tensor2D; // (micro · B, T)
+    const headInput = tf.concat(seen.head) as tf.Tensor3D; // (micro · B, T, C)
+    made.push(lossAfter, logits, losses, headInput);
     const [scalars, arrays, read] = await Promise.all([
       Promise.all([loss, lossAfter, gradNorm, scale, clippedNorm].map(toNumber)),
       Promise.all([grads, optimizer.m, optimizer.v, updates, weights].map((ts) => readAll([...ts]))),
-      readTensors({logits, losses, stream: stream as tf.Tensor3D[]})
+      readTensors({logits, losses, stream: stream as tf.Tensor3D[], headInput, headGrad: headGrad as tf.Tensor3D})
     ]);
     const [grad, m, v, update, after] = arrays;
     const x = batches.flatMap((b) => rowsOf(b.x, T));
@@ -112,6 +120,7 @@ export async function inspectUpdate(
       losses: read.losses.map((row, b) => row.map((l, i) => (y[b][i] === IGNORE_INDEX ? NaN : l))),
       ...{loss: scalars[0], lossAfter: scalars[1], gradNorm: scalars[2], clipScale: scalars[3]},
       ...{clippedNorm: scalars[4], bc1, bc2, settings: {...settings}, clip, stream: read.stream},
+      head: {input: read.headInput, inputGrad: read.headGrad},
       tensors: optimizer.params.map(({name, variable}, i) => ({
         ...{name, shape: variable.shape, decay: optimizer.decay[i]},
         ...{before: before.weights[i], grad: grad[i], mPrev: before.m[i], vPrev: before.v[i]},
@@ -119,7 +128,7 @@ export async function inspectUpdate(
       }))
     };
   } finally {
-    tf.dispose([...made, ...seen]);
+    tf.dispose([...made, ...seen.logits, ...seen.losses, ...seen.head]);
   }
 }
 

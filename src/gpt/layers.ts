@@ -11,8 +11,9 @@ export type Recorder = (name: string, t: tf.Tensor) => void;
 export type Dropout = <T extends tf.Tensor>(x: T) => T;
 
 /**
- * Replaces the residual stream x_l (after the embeddings, l = 0, and after block l, l = 1…nLayer) by what it
- * returns: adding a zero variable there lets a gradient be taken with respect to the stream itself.
+ * Replaces the residual stream x_l (after the embeddings, l = 0, and after block l, l = 1…nLayer) and then the head's
+ * input (l = nLayer + 1: ln_f's output, or x_nLayer without a final norm) by what it returns: adding a zero variable
+ * there lets a gradient be taken with respect to the stream itself.
  */
 export type Probe = (l: number, x: tf.Tensor3D) => tf.Tensor3D;
 

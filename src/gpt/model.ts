@@ -12,7 +12,7 @@ export interface ForwardOptions {
   seed?: number; // dropout masks replay for the same seed; random without one
   checkIds?: boolean; // read idx back to check every id is in [0, vocabSize) (default true)
   causal?: boolean; // false removes the causal mask: position t then reads positions after t (default true)
-  probe?: Probe; // sees (and may replace) the residual stream after the embeddings and after every block
+  probe?: Probe; // sees (may replace) the stream after the embeddings and every block, then the head's input
 }
 
 /** One block's intermediates, as named by the code that makes them. */
@@ -115,6 +115,7 @@ function gpt(params: Params, idx: tf.Tensor2D, ctx: Ctx, cache?: KVSlot[]): tf.T
   let x = probe(0, ctx.drop(embed(params, idx, ctx, start))); // (B, T, C)
   for (const [i, p] of h.entries()) x = probe(i + 1, block(x, p, config, inLayer(ctx, i, cache?.[i]))); // (B, T, C)
   if (lnF) x = r("lnF", layerNorm(x, lnF, config.layerNormEps)); // (B, T, C)
+  x = probe(h.length + 1, x); // (B, T, C): the head's input
   if (lmHead) return r("logits", linear(x, lmHead)); // (B, T, vocabSize)
   const [B, T, C] = x.shape;
   const wteT = tf.transpose(wte) as tf.Tensor2D; // (C, vocabSize): the tied head reuses the token embedding

@@ -7,7 +7,7 @@ import {makeConfig} from "../../src/gpt/config.js";
 import {TOY_SENTENCES} from "../../src/gpt/data/corpora.js";
 import {charCorpus, type Batch} from "../../src/gpt/data/corpus.js";
 import {IGNORE_INDEX, crossEntropy} from "../../src/gpt/loss.js";
-import {forward} from "../../src/gpt/model.js";
+import {disposeTrace, forward, forwardTraced} from "../../src/gpt/model.js";
 import {AdamW} from "../../src/gpt/optim.js";
 import {disposeParams, initParams, namedParams, toVariable, type Params} from "../../src/gpt/params.js";
 import {RECIPE_NAMES, recipe, type TrainSettings} from "../../src/gpt/recipes.js";
@@ -430,21 +430,27 @@ describe("TrainingSession: one step taken apart", () => {
     });
   });
 
-  it("the stream gradients are ∂loss/∂x_l (finite differences through the probe hook), the same inspectStep reports", async () => {
+  it("the stream gradients are ∂loss/∂x_l and the head's ∂loss/∂h (finite differences through the probe hook), as inspectStep reports", async () => {
     await noLeak(async () => {
       const s = session(noDropout, {}, 7, 10);
       const batch = s.batches(0)[0];
       const ins = await s.inspectStep();
       assert.equal(ins.stream.length, noDropout.nLayer + 1);
-      const probes = ins.stream.map(() => toVariable(tf.zeros([batch.B, batch.T, noDropout.nEmbd])));
+      const gradsAt = [...ins.stream, ins.head.inputGrad]; // the stream at every depth, then the head's input
+      const probes = gradsAt.map(() => toVariable(tf.zeros([batch.B, batch.T, noDropout.nEmbd])));
       const f = () =>
         tf.tidy(() => lossParts(s.params, batch, {training: false, probe: (l, x) => tf.add(x, probes[l])}).loss);
       for (const check of gradCheck(f, probes)) assert.ok(check.ok, JSON.stringify(check));
       const {value, grads} = tf.variableGrads(f, probes);
       for (const [l, probe] of probes.entries()) {
-        assertClose(ins.stream[l].flat(2), Array.from(await grads[probe.name].data()), 1e-6, `stream ${l}`);
+        assertClose(gradsAt[l].flat(2), Array.from(await grads[probe.name].data()), 1e-6, `stream ${l}`);
       }
       tf.dispose([value, ...Object.values(grads), ...probes]);
+      const idx = tf.tensor2d(batch.x, [batch.B, batch.T], "int32");
+      const {trace} = forwardTraced(s.params, idx);
+      assertClose(ins.head.input.flat(2), Array.from(await trace.lnF!.data()), 1e-6, "the head's input: ln_f's output");
+      disposeTrace(trace);
+      idx.dispose();
       // The stream after the embeddings is wte[x] + wpe[t]: summed over the batch, its gradient is wpe's (rows < T).
       const wpe = ins.tensors.find((p) => p.name === "transformer.wpe.weight")!;
       const C = noDropout.nEmbd;
