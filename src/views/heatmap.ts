@@ -25,6 +25,13 @@ export interface HeatmapOptions {
    * never negative (attention weights, probabilities, losses, counts): white at 0 to dark purple at the extent.
    */
   scale?: "diverging" | "sequential";
+  /**
+   * Where a sequential scale starts (default 0): the smallest value, for a quantity whose spread matters more than its
+   * distance from 0 (losses all near ln V). Values below it take its colour.
+   */
+  lower?: number;
+  /** What a non-finite cell stands for, in the legend and the read-out (default: masked, −∞ from the causal mask). */
+  missing?: string;
   label?: string;
   /** data-name of the figure, so a test or a script can find it. */
   name?: string;
@@ -47,9 +54,13 @@ const FONT = 10;
 /** Rows with labels are at least this tall when the height allows, so that every label fits beside its row. */
 const LABELLED_ROW = FONT + 2;
 
+/** The smallest finite value of a matrix; undefined when it has none. */
+export const finiteMin = (matrix: readonly (readonly number[])[]): number | undefined =>
+  d3.min(matrix, (row) => d3.min(row, (v) => (Number.isFinite(v) ? v : NaN)));
+
 /** The colour of a value on either scale; values outside the domain take its end's colour. */
-export function colorScale(scale: "diverging" | "sequential", extent: number): (v: number) => string {
-  if (scale === "sequential") return d3.scaleSequential(d3.interpolatePurples).domain([0, extent]).clamp(true);
+export function colorScale(scale: "diverging" | "sequential", extent: number, lower = 0): (v: number) => string {
+  if (scale === "sequential") return d3.scaleSequential(d3.interpolatePurples).domain([lower, extent]).clamp(true);
   return d3.scaleDiverging(d3.interpolateRdBu).domain([extent, 0, -extent]).clamp(true);
 }
 
@@ -62,12 +73,13 @@ export function colorScale(scale: "diverging" | "sequential", extent: number): (
  */
 export function heatmap(matrix: readonly (readonly number[])[], options: HeatmapOptions = {}): HeatmapFigure {
   const {width = 640, maxCell = 24, maxHeight = 480, rowLabels, colLabels, label = "value"} = options;
-  const {name, highlightRows = [], colGroups = [], onHover, scale = "diverging"} = options;
+  const {name, highlightRows = [], colGroups = [], onHover, scale = "diverging", missing} = options;
   const rows = matrix.length;
   const cols = rows ? matrix[0].length : 0;
   const extent = options.extent ?? (finiteMax(matrix) || 1);
+  const lower = scale === "sequential" && options.lower !== undefined && options.lower < extent ? options.lower : 0;
   const masked = matrix.some((row) => row.some((v) => !Number.isFinite(v)));
-  const color = colorScale(scale, extent);
+  const color = colorScale(scale, extent, lower);
   const longest = d3.max(rowLabels ?? [], (s) => s.length) ?? 0;
   const margin = {
     top: (colLabels ? 16 : 4) + (colGroups.length ? 14 : 0),
@@ -84,7 +96,7 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   const shows = `${rows} × ${cols} heatmap, ${spokenRange(matrix.flat())}`;
   const figure = viewFigure("tg-heatmap", {title: label, shows}) as HeatmapFigure;
   figure.matrix = matrix;
-  Object.assign(figure.dataset, {rows, cols, extent, scale, cell, cellHeight: cellH, label});
+  Object.assign(figure.dataset, {rows, cols, extent, lower, scale, cell, cellHeight: cellH, label});
   Object.assign(figure.dataset, {top: margin.top, left: margin.left});
   if (name) figure.dataset.name = name;
 
@@ -173,7 +185,7 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
     const r = rowLabels ? `${show(rowLabels[i])} ` : "";
     const c = colLabels ? ` ${show(colLabels[j])}` : "";
     const v = matrix[i][j];
-    return `[${r}${i}, ${j}${c}] ${label} = ${Number.isFinite(v) ? v.toFixed(4) : "−∞ (masked)"}`;
+    return `[${r}${i}, ${j}${c}] ${label} = ${Number.isFinite(v) ? v.toFixed(4) : (missing ?? "−∞ (masked)")}`;
   }
 
   function drawCrosshair(at: {i: number; j: number} | null): void {
@@ -200,8 +212,9 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
     scroller.setAttribute("role", "group");
     scroller.setAttribute("aria-label", `${label}, ${rows} × ${cols}: scrolls sideways`);
   }
-  const domain: [number, number] = scale === "sequential" ? [0, extent] : [-extent, extent];
-  figure.append(scroller, legend(color, domain, label, masked, Math.min(200, width - 60)), readout);
+  const domain: [number, number] = scale === "sequential" ? [lower, extent] : [-extent, extent];
+  const swatch = masked && (missing ?? true);
+  figure.append(scroller, legend(color, domain, label, swatch, Math.min(200, width - 60)), readout);
   return figure;
 }
 

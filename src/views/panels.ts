@@ -8,6 +8,8 @@ export interface PanelItem {
   name?: string;
   /** Its colour scale's extent (default: its own largest |value|); give two panels the same to compare them. */
   extent?: number;
+  /** Its colour scale (default: the panels' option, else diverging); sequential for a never-negative quantity. */
+  scale?: HeatmapOptions["scale"];
 }
 
 export interface PanelsOptions extends Omit<HeatmapOptions, "label" | "name" | "extent" | "width"> {
@@ -39,7 +41,8 @@ export function panels(items: readonly PanelItem[], options: PanelsOptions = {})
       ...rest,
       width: Math.floor(width / perRow) - 16,
       label: item.title,
-      extent: item.extent
+      extent: item.extent,
+      scale: item.scale ?? rest.scale
     });
     if (item.name) map.dataset.name = item.name;
     cell.append(title, map);

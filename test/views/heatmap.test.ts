@@ -1,7 +1,8 @@
 import {describe, it} from "node:test";
 import assert from "node:assert/strict";
 import {installDom, ramp} from "../helpers/dom.js";
-import {colorScale, heatmap} from "../../src/views/heatmap.js";
+import {colorScale, finiteMin, heatmap} from "../../src/views/heatmap.js";
+import {tickFormat} from "../../src/views/legend.js";
 
 installDom();
 
@@ -95,6 +96,36 @@ describe("heatmap", () => {
     assert.equal(stops[0], colorScale("sequential", 1)(0));
     assert.equal(stops.at(-1), colorScale("sequential", 1)(1));
     assert.equal(heatmap(m).dataset.scale, "diverging", "signed is the default");
+  });
+
+  it("a sequential scale fitted to the spread (lower) runs from the smallest value: losses near 3.1 are told apart", () => {
+    const losses = [
+      [3.05, 3.2, NaN],
+      [3.32, 3.1, 3.15]
+    ];
+    assert.equal(finiteMin(losses), 3.05);
+    const figure = heatmap(losses, {scale: "sequential", lower: finiteMin(losses), missing: "not scored"});
+    assert.deepEqual([figure.dataset.lower, figure.dataset.extent], ["3.05", "3.32"]);
+    const ticks = [...figure.querySelectorAll(".tg-legend .tick text")].map((t) => t.textContent);
+    assert.deepEqual(ticks, ["3.05", "3.12", "3.18", "3.25", "3.32"], "distinct ticks, as many decimals as needed");
+    const color = colorScale("sequential", 3.32, 3.05);
+    assert.notEqual(color(3.05), color(3.32), "the ends of the spread differ");
+    assert.match(figure.querySelector(".tg-legend")!.textContent!, /not scored/);
+    assert.doesNotMatch(figure.querySelector(".tg-legend")!.textContent!, /masked/);
+    assert.equal(heatmap([[1, 2]], {lower: 1}).dataset.lower, "0", "a diverging scale stays centred at 0");
+  });
+
+  it("legend ticks stay short: tiny or huge domains in powers of ten, three of them; others with the decimals needed", () => {
+    const v = heatmap([[0, 6e-7, 1.2e-6]], {scale: "sequential", width: 640});
+    const ticks = [...v.querySelectorAll(".tg-legend .tick text")].map((t) => t.textContent);
+    assert.deepEqual(ticks, ["0", "6e-7", "1.2e-6"]);
+    assert.ok(
+      ticks.every((t) => t!.length <= 6),
+      "no 0.0000012"
+    );
+    assert.equal(tickFormat([-2, 2], 4)(-1), "−1");
+    assert.equal(tickFormat([0, 2.5e5], 2)(1.25e5), "1.3e+5");
+    assert.equal(tickFormat([0, 1], 4)(0.25), "0.25");
   });
 
   it("colorScale: sequential is white at 0 and darkens with the value; diverging is white at 0, red above, blue below", () => {

@@ -30,4 +30,16 @@ describe("panels", () => {
     );
     assert.equal(figure.style.getPropertyValue("--columns"), "3");
   });
+
+  it("a panel of a never-negative quantity takes a sequential scale of its own; the others stay diverging", () => {
+    const figure = panels([
+      {title: "m", matrix: ramp(2, 2)},
+      {title: "v", matrix: [[0, 1e-6]], scale: "sequential"}
+    ]);
+    const maps = [...figure.querySelectorAll<HTMLElement>(".tg-heatmap")];
+    assert.deepEqual(
+      maps.map((m) => m.dataset.scale),
+      ["diverging", "sequential"]
+    );
+  });
 });
