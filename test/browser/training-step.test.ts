@@ -38,6 +38,28 @@ async function shown(page: Page): Promise<{stepper: number; visible: string[]}> 
   }));
 }
 
+/** The matrix a heatmap figure[data-name=NAME] drew. */
+const matrixOf = (page: Page, name: string): Promise<number[][]> =>
+  page
+    .locator(`figure[data-name='${name}']`)
+    .evaluate((f) => (f as HTMLElement & {matrix: number[][]}).matrix.map((row) => [...row]));
+
+/** The numbers a hook() cell set on [data-name=NAME]. */
+const dataOf = (page: Page, name: string): Promise<Record<string, number>> =>
+  page
+    .locator(`[data-name='${name}']`)
+    .evaluate((e) => Object.fromEntries(Object.entries((e as HTMLElement).dataset).map(([k, v]) => [k, Number(v)])));
+
+/** Pairs of neighbouring legend tick labels of heatmap NAME that overlap on screen (none, if readable). */
+const ticksApart = (page: Page, name: string): Promise<string[]> =>
+  page.locator(`figure[data-name='${name}'] .tg-legend`).evaluate((legend) => {
+    const texts = [...legend.querySelectorAll(".tick text")].map((t) => ({
+      t: t.textContent,
+      r: t.getBoundingClientRect()
+    }));
+    return texts.slice(1).flatMap((b, i) => (texts[i].r.right > b.r.left - 2 ? [`${texts[i].t}|${b.t}`] : []));
+  });
+
 async function expectStage(page: Page, stage: number): Promise<void> {
   await page.waitForFunction(
     (k) => document.querySelector<HTMLElement>(".tg-stepper")?.dataset.stage === String(k),
@@ -192,6 +214,92 @@ describe("chapter 7 · one training step", () => {
     const weighted = page.locator('.tg-stage[data-stage="2"] [data-when=accumulated]');
     assert.match(await shownText(weighted), /share of the scored targets/);
     assert.ok(await weighted.locator(".katex").first().isVisible(), "the weighted-sum formula");
+    assert.deepEqual(log.errors, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
+
+  for (const backend of ["webgpu", "webgl"]) {
+    test(`the backward stage on ${backend}: ∂ℓ/∂logits = softmax − one-hot, the head's product backward equal to autodiff, q and k explained`, async () => {
+      const {page, log} = await session.open(`07-training-step?backend=${backend}`);
+      assert.equal((await badge(page)).backend, backend);
+      const first = await step(page);
+      await page.locator('.tg-stepper button[data-stage="3"]').click();
+      await expectStage(page, 3);
+      const dlogits = await matrixOf(page, "dlogits");
+      assert.equal(dlogits.length, first.T);
+      for (const [t, row] of dlogits.entries()) {
+        const negative = row.filter((g) => g < 0);
+        assert.equal(negative.length, 1, `position ${t}: one target, p − 1 < 0`);
+        assert.ok(negative[0] > -1, `position ${t}: p − 1 > −1`);
+        assert.ok(Math.abs(row.reduce((a, g) => a + g, 0)) < 1e-5, `position ${t}: a row sums to 0`);
+      }
+      const check = await dataOf(page, "headCheck");
+      assert.ok(check.maxW > 1e-3 && check.maxX > 1e-6, JSON.stringify(check));
+      assert.ok(check.diffW <= 1e-3 * check.maxW, `∂L/∂W: ${check.diffW} against ${check.maxW}`);
+      assert.ok(check.diffX <= 1e-3 * check.maxX, `∂L/∂x: ${check.diffX} against ${check.maxX}`);
+      assert.match(await shownText(page.locator("[data-name=headCheck]")), /autodiff, on \w+, agrees/);
+      const [dW, dX] = [await matrixOf(page, "head.dW"), await matrixOf(page, "head.dX")];
+      assert.deepEqual([dW.length, dW[0].length], [16, dlogits[0].length], "∂L/∂W is C × V");
+      assert.deepEqual([dX.length, dX[0].length], [first.T, 16], "∂L/∂x of one example is T × C");
+      const qkv = await dataOf(page, "qkv");
+      assert.ok(qkv.v > 0 && qkv.q < qkv.v / 10 && qkv.k < qkv.v / 10, JSON.stringify(qkv));
+      assert.match(await shownText(page.locator("[data-name=qkv]")), /attention is nearly uniform/);
+      assert.deepEqual(log.errors, []);
+      await assertNoCellErrors(page);
+      await page.context().close();
+    });
+  }
+
+  test("colour scales fit their quantities: the loss grid spans its own spread, v is sequential with ticks apart", async () => {
+    const {page, log} = await session.open("07-training-step?backend=wasm");
+    await badge(page);
+    await step(page);
+    await page.locator('.tg-stepper button[data-stage="2"]').click();
+    await expectStage(page, 2);
+    const losses = page.locator("[data-name=losses]");
+    const grid = (await matrixOf(page, "losses")).flat().filter((l) => !Number.isNaN(l));
+    const [lo, hi] = [Math.min(...grid), Math.max(...grid)];
+    assert.equal(await losses.getAttribute("data-scale"), "sequential");
+    assert.equal(Number(await losses.getAttribute("data-lower")), lo, "the scale starts at the smallest loss, not 0");
+    assert.equal(Number(await losses.getAttribute("data-extent")), hi);
+    assert.ok(hi - lo < 1, `a fresh model's losses lie close together: ${lo}…${hi}`);
+    assert.deepEqual(await ticksApart(page, "losses"), []);
+    assert.match(await shownText(page.locator(".tg-stage[data-stage='2']")), /run from the batch's smallest loss/);
+    await page.locator('.tg-stepper button[data-stage="5"]').click();
+    await expectStage(page, 5);
+    assert.equal(await page.locator("[data-name='adam.v']").getAttribute("data-scale"), "sequential");
+    assert.equal(await page.locator("[data-name='adam.m']").getAttribute("data-scale"), "diverging");
+    const ticks = await page.locator("[data-name='adam.v'] .tg-legend .tick text").allTextContents();
+    assert.ok(ticks.length <= 3 && ticks.every((t) => t.length <= 7), `few short ticks: ${ticks.join(" ")}`);
+    assert.deepEqual(await ticksApart(page, "adam.v"), []);
+    assert.deepEqual(log.errors, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
+
+  test("a 1-character sample text is refused in place, naming the field, and the page still takes its step", async () => {
+    const {page, log} = await session.open("07-training-step?backend=wasm&text=a");
+    await badge(page);
+    await step(page);
+    const refusal = page.locator("[data-name=corpusProblem]");
+    assert.ok(await refusal.isHidden(), "nothing to refuse while the toy sentences are chosen");
+    await page.locator('form:has(> label:text-is("train on")) label:text-is("your sample text") input').check();
+    await refusal.waitFor({state: "visible"});
+    assert.match(
+      await shownText(refusal),
+      /^Not trained on your sample text: sample text has 1 character; .*at least 2/
+    );
+    const note = page.locator("[data-name=session]");
+    assert.match(await shownText(note), /^A fresh model: \d\d tokens/, "the step below runs on the toy sentences");
+    await page.locator("form.tg-model [name=text]").fill("abab");
+    await refusal.waitFor({state: "hidden"});
+    await step(page, (s) => s.T === 3);
+    assert.match(
+      await shownText(note),
+      /^A fresh model: 2 tokens, sequences of T = 3/,
+      "the sample text, once long enough"
+    );
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
     await page.context().close();

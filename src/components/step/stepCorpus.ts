@@ -13,6 +13,14 @@ export interface StepCorpus {
   note: string | null;
 }
 
+/** Why a choice cannot train here (the sample text is too short to make one (x, y) pair), naming the field; or null. */
+export function corpusProblem(choice: CorpusChoice, text: string): string | null {
+  if (choice !== "your sample text") return null;
+  const n = [...text].length;
+  if (n >= 2) return null;
+  return `sample text has ${n} character${n === 1 ? "" : "s"}; one (x, y) pair takes at least 2`;
+}
+
 /**
  * The dataset for a choice, with sequences of the reader's blockSize where the data allows: the addition task's
  * examples are always 11 tokens, a character corpus's 10% validation split must hold a whole window, and the sample
@@ -25,8 +33,9 @@ export function stepCorpus(choice: CorpusChoice, text: string, blockSize: number
     return {data, T: data.blockSize, note};
   }
   if (choice === "your sample text") {
+    const problem = corpusProblem(choice, text);
+    if (problem) throw new Error(problem);
     const n = [...text].length;
-    if (n < 2) throw new Error("the sample text needs at least 2 characters to make one (x, y) pair");
     const T = Math.min(blockSize, n - 1);
     const note = T === blockSize ? null : `your ${n}-character text fits windows of ${T}`;
     return {data: textWindows(text, {blockSize: T, seed}), T, note};

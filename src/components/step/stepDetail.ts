@@ -133,7 +133,7 @@ export function adamPanels(s: TensorStep, adam: AdamDetail): PanelItem[] {
   return [
     {title: "g: the clipped gradient", matrix: matrix(adam.g), name: "adam.g"},
     {title: "m", matrix: matrix(s.m), name: "adam.m"},
-    {title: "v", matrix: matrix(s.v), name: "adam.v"},
+    {title: "v", matrix: matrix(s.v), name: "adam.v", scale: "sequential"},
     {title: "m̂ / (√v̂ + ε): Adam's direction", matrix: matrix(adam.direction), name: "adam.direction"},
     {title: "λ·w: the decay", matrix: matrix(adam.decayTerm), name: "adam.decay"},
     {title: "Δw: the update", matrix: matrix(s.update), name: "adam.update"}

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {DEFAULT_MODEL, type ReaderModel} from "../../../src/components/reader/readerModel.js";
 import {HYPER_DEFAULTS, StepSession} from "../../../src/components/step/stepSession.js";
-import {stepCorpus} from "../../../src/components/step/stepCorpus.js";
+import {corpusProblem, stepCorpus} from "../../../src/components/step/stepCorpus.js";
 import {microBatches} from "../../../src/components/step/stepDetail.js";
 import {IGNORE_INDEX} from "../../../src/gpt/loss.js";
 import {useCpu} from "../../helpers/tf.js";
@@ -129,7 +129,16 @@ describe("stepCorpus", () => {
     const text = stepCorpus("your sample text", "to be or not", 16, 1);
     assert.equal(text.T, 11);
     assert.match(text.note!, /12-character/);
-    assert.throws(() => stepCorpus("your sample text", "a", 16, 1), /at least 2/);
+    assert.throws(
+      () => stepCorpus("your sample text", "a", 16, 1),
+      /^Error: sample text has 1 character; .* at least 2/
+    );
+    assert.equal(
+      corpusProblem("your sample text", "a"),
+      "sample text has 1 character; one (x, y) pair takes at least 2"
+    );
+    assert.equal(corpusProblem("your sample text", "ab"), null);
+    assert.equal(corpusProblem("toy sentences", "a"), null, "only the sample text is read");
     const b = text.data.batch("train", 0, 2);
     assert.deepEqual([b.B, b.T, b.x.length], [2, 11, 22]);
   });
