@@ -5,10 +5,23 @@ import {checkpointInfo, trainedOn} from "../../gpt/checkpointInfo.js";
 import {additionTask, type AdditionTask} from "../../gpt/data/addition.js";
 import {CORPORA} from "../../gpt/data/corpora.js";
 import {charCorpus, type Dataset} from "../../gpt/data/corpus.js";
+import {CharTokenizer} from "../../gpt/tokenizer.js";
 import {decodeText, MAX_TEXT_BYTES} from "../../gpt/limits.js";
+import {textBytes} from "../../gpt/perByte.js";
+import {trainBpe, type BpeTokenizer, type Tokenizer} from "../../gpt/tokenizer.js";
 
 export const DATA_CHOICES = ["addition", "toy sentences", "fables", "your text"] as const;
 export type DataChoice = (typeof DATA_CHOICES)[number];
+
+/** How a text is read: its characters, or a byte-level BPE of N tokens learned from it (tinygpt train's bpe:N). */
+export const TOKENIZER_CHOICES = ["characters", "BPE, 300 tokens", "BPE, 512 tokens"] as const;
+export type TokenizerChoice = (typeof TOKENIZER_CHOICES)[number];
+
+/** The vocabulary size a BPE choice names, or null for characters. */
+export function bpeSize(choice: TokenizerChoice): number | null {
+  const n = /^BPE, ([\d,]+) tokens$/.exec(choice)?.[1];
+  return n ? Number(n.replace(",", "")) : null;
+}
 
 /** The value of the data control: a choice, and for "your text" the text and where it came from. */
 export interface DataSource {
@@ -74,10 +87,17 @@ export interface TrainData {
   label: string;
   prompt: number[]; // ids the samples start from
   note: string | null; // why T is shorter than the model's blockSize, when it is
+  tokenizer: string | null; // a text's tokenizer as tinygpt train's --tokenizer names it: "char" or "bpe:N"
+  valText: {tokens: number; bytes: number} | null; // a text's validation split: its tokens and their UTF-8 bytes
 }
 
 /** The dataset of a source for a model with the given blockSize; the seed draws the batches. */
-export function trainData(source: DataSource, blockSize: number, seed: number): TrainData {
+export function trainData(
+  source: DataSource,
+  blockSize: number,
+  seed: number,
+  reading: TokenizerChoice = "characters"
+): TrainData {
   if (source.choice === "addition") {
     const addition = additionTask({seed});
     const T = addition.blockSize;
@@ -85,25 +105,51 @@ export function trainData(source: DataSource, blockSize: number, seed: number): 
       ...{dataset: addition, addition, vocab: [...addition.tokenizer.vocab], T},
       sizes: {train: addition.train.length, val: addition.test.length, unit: "sums"},
       describe: {task: "addition", seed, nTrain: addition.train.length, nTest: addition.test.length},
-      ...{label: "the addition task", prompt: [], note: null}
+      ...{label: "the addition task", prompt: [], note: null, tokenizer: null, valText: null}
     };
   }
   const text = corpusText(source);
   const problem = checkText(text);
   if (problem && source.choice === "your text") throw new Error(problem);
-  const n = text.length;
-  const maxT = n - Math.floor(0.9 * n) - 1; // the validation split must be longer than a window
+  const n = bpeSize(reading);
+  const tokenizer: Tokenizer = n === null ? CharTokenizer.fromText(text) : learnedBpe(text, n);
+  const length = tokenizer.encode(text).length;
+  const maxT = length - Math.floor(0.9 * length) - 1; // the validation split must be longer than a window
   const T = Math.min(blockSize, maxT);
-  const corpus = charCorpus(text, {blockSize: T, seed});
+  const corpus = charCorpus(text, {blockSize: T, seed, tokenizer});
   const label = source.choice === "your text" ? (source.origin ?? "your text") : `the ${source.choice}`;
+  const unit = n === null ? "characters" : "tokens";
+  const vocab = Array.from({length: tokenizer.vocabSize}, (_, id) => tokenizer.tokenString(id));
   return {
-    ...{dataset: corpus, addition: null, vocab: [...corpus.tokenizer.vocab], T},
-    sizes: {train: corpus.train.length, val: corpus.val.length, unit: "characters"},
+    ...{dataset: corpus, addition: null, vocab, T},
+    sizes: {train: corpus.train.length, val: corpus.val.length, unit},
     describe: source.choice === "your text" ? {text: source.origin ?? "your text"} : {corpus: source.choice},
     ...{label, prompt: Array.from(corpus.val.subarray(0, 8))},
-    note: T < blockSize ? `the validation split of ${label} fits windows of ${T}` : null
+    note:
+      [
+        T < blockSize ? `the validation split of ${label} fits windows of ${T}` : "",
+        n !== null && tokenizer.vocabSize < n
+          ? `${label} runs out of pairs to merge at ${tokenizer.vocabSize} tokens`
+          : ""
+      ]
+        .filter(Boolean)
+        .join("; ") || null,
+    tokenizer: n === null ? "char" : `bpe:${tokenizer.vocabSize}`,
+    valText: {tokens: corpus.val.length, bytes: textBytes(tokenizer, corpus.val)}
   };
 }
+
+/**
+ * A byte-level BPE of n tokens learned from the text with GPT-2's pre-split, as tinygpt train --tokenizer bpe:n; fewer
+ * when the text runs out of pairs first (the same merges as bpe:m for the m it reaches).
+ */
+function learnedBpe(text: string, n: number): BpeTokenizer {
+  if (lastBpe?.text !== text || lastBpe.n !== n)
+    lastBpe = {text, n, tokenizer: trainBpe(text, {vocabSize: n, pattern: "gpt2", allowFewer: true})};
+  return lastBpe.tokenizer;
+}
+
+let lastBpe: {text: string; n: number; tokenizer: BpeTokenizer} | null = null;
 
 function corpusText(source: DataSource): string {
   if (source.choice === "toy sentences") return CORPORA.toy();

@@ -82,6 +82,7 @@ export class Trainer {
   private stopwatch = new Stopwatch();
   private readonly stateListeners = new Set<(state: TrainState) => void>();
   private readonly snapshotListeners = new Set<(snapshot: Snapshot, why: SnapshotReason) => void>();
+  private readonly endListeners = new Set<(state: TrainState) => void>();
   private publishedAt = 0;
   private disposed = false;
   private readonly unwatch = onBackendLost((status, lost) => this.rebuild(status, lost));
@@ -114,6 +115,12 @@ export class Trainer {
   onSnapshot(fn: (snapshot: Snapshot, why: SnapshotReason) => void): () => void {
     this.snapshotListeners.add(fn);
     return () => this.snapshotListeners.delete(fn);
+  }
+
+  /** Calls fn with the state each time a run ends (finished, stopped or failed); returns the unsubscriber. */
+  onRunEnd(fn: (state: TrainState) => void): () => void {
+    this.endListeners.add(fn);
+    return () => this.endListeners.delete(fn);
   }
 
   private publish(force = false): void {
@@ -219,6 +226,7 @@ export class Trainer {
       if (current()) this.set({status: "failed", message: `Training failed: ${(error as Error).message}`});
     } finally {
       if (current()) this.publish(true);
+      if (current()) for (const fn of this.endListeners) fn({...this.state});
     }
   }
 
@@ -263,8 +271,10 @@ export class Trainer {
   /** What the checkpoint says about its training (as tinygpt train's): the data, then the run's settings. */
   private trainingRecord(steps: number): Record<string, unknown> {
     const {batchSize: batch, lr, schedule, warmup, minLr, clip, weightDecay, beta2} = this.plan.settings;
+    const tokenizer = this.data.tokenizer?.startsWith("bpe:") ? {tokenizer: this.data.tokenizer} : {};
     return {
       data: this.data.describe,
+      ...tokenizer,
       steps,
       batch,
       lr,
@@ -308,6 +318,7 @@ export class Trainer {
     this.disposed = true;
     this.stateListeners.clear();
     this.snapshotListeners.clear();
+    this.endListeners.clear();
     this.unwatch();
     this.session.dispose();
   }

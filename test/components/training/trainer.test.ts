@@ -4,6 +4,8 @@ import * as tf from "@tinygpt/tf";
 import {loadCheckpoint} from "../../../src/gpt/checkpoint.js";
 import {disposeParams, namedParams} from "../../../src/gpt/params.js";
 import {recipe} from "../../../src/gpt/recipes.js";
+import {CORPORA, TOY_SENTENCES} from "../../../src/gpt/data/corpora.js";
+import {trainBpe} from "../../../src/gpt/tokenizer.js";
 import {checkText, trainData, type DataSource} from "../../../src/components/training/trainData.js";
 import {modelShape, MODEL_CHOICES, trainConfig} from "../../../src/components/training/modelChoice.js";
 import {formOf, lrCurve, runPlan, type RunForm} from "../../../src/components/training/runSettings.js";
@@ -35,6 +37,34 @@ describe("trainData and the model choice", () => {
     const sums = trainData(addition, 64, 1);
     assert.deepEqual([sums.sizes.train, sums.sizes.val, sums.T], [10_000, 1000, 11]);
     assert.equal(trainConfig(tiny, sums, 0).blockSize, 12);
+  });
+
+  it("trainData reads a text as a BPE learned as tinygpt train's bpe:N, in tokens, with the val split's bytes", () => {
+    const fables = {choice: "fables", text: null, origin: null} as const;
+    const data = trainData(fables, 64, 1, "BPE, 300 tokens");
+    const text = CORPORA.fables();
+    assert.deepEqual(data.dataset.tokenizer.toJSON(), trainBpe(text, {vocabSize: 300, pattern: "gpt2"}).toJSON());
+    assert.equal(data.tokenizer, "bpe:300");
+    assert.equal(data.sizes.unit, "tokens");
+    assert.equal(data.vocab.length, 300);
+    assert.equal(data.vocab[300 - 1], data.dataset.tokenizer.tokenString(299));
+    const ids = data.dataset.tokenizer.encode(text);
+    assert.equal(data.sizes.train + data.sizes.val, ids.length);
+    const val = ids.slice(Math.floor(0.9 * ids.length));
+    const bytes = new TextEncoder().encode(data.dataset.tokenizer.decode(val)).length;
+    assert.deepEqual(data.valText, {tokens: val.length, bytes});
+    assert.ok(bytes / val.length > 1.5, `a BPE token stands for more than a byte: ${bytes / val.length}`);
+    const chars = trainData(fables, 64, 1);
+    assert.deepEqual([chars.tokenizer, chars.sizes.unit], ["char", "characters"]);
+    assert.equal(chars.valText!.bytes, chars.valText!.tokens, "the fables are ASCII: a byte per character");
+  });
+
+  it("trainData: a text that runs out of pairs gets as many BPE tokens as it allows, named and noted", () => {
+    const data = trainData(toy, 64, 1, "BPE, 512 tokens");
+    const most = trainBpe(TOY_SENTENCES, {vocabSize: 10_000, pattern: "gpt2", allowFewer: true});
+    assert.equal(data.vocab.length, most.vocabSize);
+    assert.equal(data.tokenizer, `bpe:${most.vocabSize}`);
+    assert.match(data.note!, new RegExp(`runs out of pairs to merge at ${most.vocabSize} tokens`));
   });
 
   it("checkText refuses short, binary and huge-vocabulary texts with a reason", () => {
