@@ -92,3 +92,19 @@ export async function shownText(locator: Locator): Promise<string> {
   });
   return locator.innerText();
 }
+
+/** A KaTeX formula is laid out with its MathML twin, in KaTeX's own fonts (served by the site, not a CDN). */
+export async function assertFormulaRendered(page: Page): Promise<void> {
+  const formula = page.locator(".tg-tex .katex-html").first();
+  await formula.waitFor({timeout: 60_000});
+  const box = await formula.boundingBox();
+  assert.ok(box && box.width > 5 && box.height > 5, `formula size ${JSON.stringify(box)}`);
+  assert.ok((await page.locator(".tg-tex .katex-mathml math").count()) > 0, "formula has its MathML twin");
+  const fonts = await page.evaluate(async () => {
+    await document.fonts.ready;
+    return [...document.fonts]
+      .filter((f) => f.family.startsWith("KaTeX") && f.status === "loaded")
+      .map((f) => f.family);
+  });
+  assert.ok(fonts.includes("KaTeX_Main") && fonts.includes("KaTeX_Math"), `KaTeX fonts loaded: ${fonts.join(", ")}`);
+}

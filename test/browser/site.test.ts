@@ -2,7 +2,17 @@ import {after, before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Browser} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
-import {FAKE_GPU_ADAPTER, SITE_PICK, badge, launch, openPage, serveSite, shownText, type Site} from "./harness.js";
+import {
+  assertFormulaRendered,
+  FAKE_GPU_ADAPTER,
+  SITE_PICK,
+  badge,
+  launch,
+  openPage,
+  serveSite,
+  shownText,
+  type Site
+} from "./harness.js";
 
 const PAGES = ["", ...CHAPTERS.filter((c) => c.ready).map((c) => c.path)];
 
@@ -128,35 +138,20 @@ describe("without WebGPU", () => {
   before(async () => (browser = await launch({webgpu: false})));
   after(async () => browser.close());
 
-  for (const path of PAGES) {
-    test(`/${path} falls back from webgpu, says so, and still computes`, async () => {
-      const {page, log} = await openPage(browser, site.url + path, site.url);
-      const shown = await badge(page);
-      assert.notEqual(shown.backend, "webgpu");
-      assert.equal(shown.fellBack, "true");
-      const notice = page.locator(".tg-notice[data-fallback='webgpu']");
-      await notice.waitFor();
-      assert.match(await shownText(notice), /WebGPU was unavailable; this page runs on (webgl|wasm|cpu)/);
-      await assertFormulaRendered(page);
-      await page.waitForLoadState("networkidle");
-      assert.deepEqual(log.external, []);
-      assert.deepEqual(log.errors, []);
-      await page.context().close();
-    });
-  }
-});
-
-async function assertFormulaRendered(page: import("playwright-core").Page): Promise<void> {
-  const formula = page.locator(".tg-tex .katex-html").first();
-  await formula.waitFor({timeout: 60_000});
-  const box = await formula.boundingBox();
-  assert.ok(box && box.width > 5 && box.height > 5, `formula size ${JSON.stringify(box)}`);
-  assert.ok((await page.locator(".tg-tex .katex-mathml math").count()) > 0, "formula has its MathML twin");
-  const fonts = await page.evaluate(async () => {
-    await document.fonts.ready;
-    return [...document.fonts]
-      .filter((f) => f.family.startsWith("KaTeX") && f.status === "loaded")
-      .map((f) => f.family);
+  // One page: the fallback is the header's, the same on every page; every page computes on wasm and cpu in
+  // every-page.test.ts, with its formulas and no request to another host.
+  test("/01-tokens falls back from webgpu, says so, and still computes", async () => {
+    const {page, log} = await openPage(browser, `${site.url}01-tokens`, site.url);
+    const shown = await badge(page);
+    assert.notEqual(shown.backend, "webgpu");
+    assert.equal(shown.fellBack, "true");
+    const notice = page.locator(".tg-notice[data-fallback='webgpu']");
+    await notice.waitFor();
+    assert.match(await shownText(notice), /WebGPU was unavailable; this page runs on (webgl|wasm|cpu)/);
+    await assertFormulaRendered(page);
+    await page.waitForLoadState("networkidle");
+    assert.deepEqual(log.external, []);
+    assert.deepEqual(log.errors, []);
+    await page.context().close();
   });
-  assert.ok(fonts.includes("KaTeX_Main") && fonts.includes("KaTeX_Math"), `KaTeX fonts loaded: ${fonts.join(", ")}`);
-}
+});

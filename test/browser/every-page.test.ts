@@ -1,0 +1,74 @@
+// Every page (the home page and every ready chapter of src/chapters.ts) on the backends a reader without a GPU gets,
+// one visit per page and backend. On wasm: every cell settles (no loading placeholder left, no cell error) once the
+// page has been scrolled through; axe-core then finds no serious or critical violation in the light colour scheme nor
+// in the dark one; the Tab key reaches every control, each with a visible focus ring; every figure has a text
+// alternative; the formulas render and nothing is requested from another host. On cpu: every cell settles.
+import {describe, test} from "node:test";
+import assert from "node:assert/strict";
+import type {Page} from "playwright-core";
+import {CHAPTERS} from "../../src/chapters.js";
+import {axeViolations, describeViolations} from "./axe.js";
+import {assertFormulaRendered, badge, type PageLog, siteSession} from "./harness.js";
+import {tabThrough} from "./keyboard.js";
+import {cellCode, describeUnsettled, settle} from "./settle.js";
+
+const PAGES = ["", ...CHAPTERS.filter((c) => c.ready).map((c) => c.path)];
+/** How long a page's cells may take to settle after the scroll, on a shared 2-core machine. */
+const SETTLE_MS = 180_000;
+
+const session = siteSession({webgpu: false});
+
+/** Opens the page on the backend and waits until every cell has settled; fails naming the cells that did not. */
+async function settled(path: string, backend: string): Promise<{page: Page; log: PageLog}> {
+  const opened = await session.open(`${path}?backend=${backend}`);
+  assert.equal((await badge(opened.page)).backend, backend);
+  const {unsettled, errors} = await settle(opened.page, SETTLE_MS);
+  assert.equal(describeUnsettled(unsettled, cellCode(path)), "", `/${path} on ${backend}: cells still loading`);
+  assert.deepEqual(errors, [], `/${path} on ${backend}: cells that threw`);
+  return opened;
+}
+
+/** axe's serious and critical violations must be none; the lesser ones are reported as a diagnostic. */
+async function assertAxe(page: Page, scheme: string, diagnostic: (message: string) => void): Promise<void> {
+  const violations = await axeViolations(page);
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const lesser = violations.filter((v) => !serious.includes(v));
+  if (lesser.length > 0) diagnostic(`axe in the ${scheme} scheme, moderate and minor:\n${describeViolations(lesser)}`);
+  assert.equal(describeViolations(serious), "", `axe in the ${scheme} scheme`);
+}
+
+for (const path of PAGES) {
+  describe(`/${path}`, () => {
+    test("on wasm every cell settles; axe finds nothing serious in light or dark; Tab reaches every control", async (t) => {
+      const {page, log} = await settled(path, "wasm");
+      await assertAxe(page, "light", (m) => t.diagnostic(m));
+      await page.emulateMedia({colorScheme: "dark"});
+      await assertAxe(page, "dark", (m) => t.diagnostic(m));
+      await page.emulateMedia({colorScheme: "light"});
+
+      const walk = await tabThrough(page);
+      assert.deepEqual(walk.missed, [], "controls the Tab key never reached");
+      assert.deepEqual(walk.ringless, [], "controls focused without a visible ring");
+      t.diagnostic(`Tab reached ${walk.reached} controls`);
+
+      const unnamed = await page.locator("main figure").evaluateAll((figures) =>
+        figures
+          .filter((f) => !f.closest("[aria-hidden=true]")) // a chart's own figure inside ours (Plot's)
+          .filter((f) => !f.getAttribute("aria-label")?.trim() && !f.querySelector("figcaption")?.textContent?.trim())
+          .map((f) => f.outerHTML.slice(0, 80))
+      );
+      assert.deepEqual(unnamed, [], "figures without a text alternative");
+
+      await assertFormulaRendered(page);
+      assert.deepEqual(log.external, [], "requests to other hosts");
+      assert.deepEqual(log.errors, [], "console or page errors");
+      await page.context().close();
+    });
+
+    test("on cpu every cell settles", async () => {
+      const {page, log} = await settled(path, "cpu");
+      assert.deepEqual(log.errors, [], "console or page errors");
+      await page.context().close();
+    });
+  });
+}
