@@ -11,7 +11,8 @@ export const SECTIONS = [
   "memory",
   "pageload",
   "soak",
-  "tokenizer"
+  "tokenizer",
+  "chapter9"
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 /** The soak takes minutes on its own: a default run (about 9 minutes) leaves it out. */
@@ -41,6 +42,7 @@ export interface Plan {
   generation: {lengths: number[]; maxMs: number};
   memory: {steps: number; tokens: number; maxMs: number};
   edits: {edits: number; warmup: number};
+  chapter9: {edits: number; warmup: number};
   budgetScale: number; // × each target's budget
 }
 
@@ -51,6 +53,7 @@ const PLANS: Record<"default" | "quick" | "full", Plan> = {
     generation: {lengths: [64, 256], maxMs: 8000},
     memory: {steps: 200, tokens: 200, maxMs: 40_000},
     edits: {edits: 30, warmup: 3},
+    chapter9: {edits: 8, warmup: 2},
     budgetScale: 1
   },
   quick: {
@@ -59,6 +62,7 @@ const PLANS: Record<"default" | "quick" | "full", Plan> = {
     generation: {lengths: [64], maxMs: 3000},
     memory: {steps: 30, tokens: 30, maxMs: 8000},
     edits: {edits: 10, warmup: 1},
+    chapter9: {edits: 3, warmup: 1},
     budgetScale: 0.3
   },
   full: {
@@ -67,6 +71,7 @@ const PLANS: Record<"default" | "quick" | "full", Plan> = {
     generation: {lengths: [64, 256], maxMs: Infinity},
     memory: {steps: 200, tokens: 200, maxMs: Infinity},
     edits: {edits: 30, warmup: 3},
+    chapter9: {edits: 20, warmup: 2},
     budgetScale: Infinity
   }
 };
@@ -120,7 +125,7 @@ export function createContext(argv: string[]): BenchContext {
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   const results: Results = {
     ...{meta: {}, ceiling: [], training: [], interactivity: [], generation: [], memory: [], pageload: []},
-    ...{soak: null, tokenizer: null, failures: [], skipped: []}
+    ...{soak: null, tokenizer: null, chapter9: null, failures: [], skipped: []}
   };
   return {
     args: parseArgs(argv),

@@ -1,6 +1,7 @@
 // The printed table: one block per section, the issue's goals beside the figures (targets, not pass/fail).
 import type {EditResult, LoadResult} from "./site.js";
 import {formatTokenizer, type TokenizerResult} from "./tokenizer.js";
+import {formatChapter9, type Chapter9Result} from "./chapter9.js";
 import type {
   CeilingResult,
   GenerationResult,
@@ -28,6 +29,7 @@ export interface Results {
   soak:
     (Target & {adapter: string | null; wasmThreads: number | null; result: SoakResult; consoleErrors: string[]}) | null; // --soak only
   tokenizer: TokenizerResult | null;
+  chapter9: Chapter9Result | null;
   failures: {where: string; error: string}[];
   skipped: {where: string; reason: string}[];
 }
@@ -290,6 +292,7 @@ export function format(r: Results): string {
   }
   if (r.soak) out.push(...soak(r.soak), "");
   if (r.tokenizer) out.push(...formatTokenizer(r.tokenizer, table), "");
+  if (r.chapter9) out.push(...formatChapter9(r.chapter9, table), "");
   if (r.skipped.length)
     out.push(`Skipped (npm run bench -- --full runs them): ${r.skipped.map((x) => x.where).join(", ")}`);
   for (const x of r.failures) out.push(`FAILED ${x.where}: ${x.error}`);

@@ -16,6 +16,7 @@ import {backendSections, inNode} from "./sections/backends.js";
 import {siteSections} from "./sections/site.js";
 import {soakSection} from "./sections/soak.js";
 import {tokenizerSection} from "./sections/tokenizer.js";
+import {chapter9Section} from "./sections/chapter9.js";
 
 const JSON_SAFE = (_key: string, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v);
 
@@ -26,7 +27,8 @@ async function main(ctx: BenchContext): Promise<void> {
     (browserTargets.length > 0 && backendWork) ||
     ctx.args.sections.has("interactivity") ||
     ctx.args.sections.has("pageload") ||
-    ctx.args.sections.has("soak");
+    ctx.args.sections.has("soak") ||
+    ctx.args.sections.has("chapter9");
   const browser = needsBrowser ? await launch({webgpu: true}) : null;
   const adapters: Record<string, unknown> = {};
   try {
@@ -59,6 +61,7 @@ async function main(ctx: BenchContext): Promise<void> {
     }
     if (ctx.args.sections.has("tokenizer")) tokenizerSection(ctx);
     if (browser) await siteSections(ctx, browser);
+    if (browser && ctx.args.sections.has("chapter9")) await chapter9Section(ctx, browser);
     if (browser && ctx.args.sections.has("soak")) await soakSection(ctx, browser);
     ctx.results.meta = {
       date: new Date().toISOString().replace(/:\d\d\.\d+Z$/, "Z"),

@@ -9,7 +9,7 @@ import type {BenchContext} from "../context.js";
 import {editLatency, pageLoad, PAGES} from "../site.js";
 
 /** A snapshot of dist/ (others may rebuild it while the bench runs), served like `npm start` serves it. */
-async function snapshotSite(ctx: BenchContext): Promise<Site> {
+export async function snapshotSite(ctx: BenchContext): Promise<Site> {
   if (ctx.args.build || !existsSync("dist/index.html")) {
     ctx.log("npm run build");
     const built = spawnSync("npm", ["run", "build"], {stdio: "inherit"});

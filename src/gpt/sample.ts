@@ -25,6 +25,7 @@ export interface Step {
   logProb: number; // its log-probability under the model's own distribution
   top: TokenProb[]; // the model's topN most likely next tokens
   dist: Distribution; // the whole distribution and what each rule kept
+  logits: Float32Array; // the model's logits for this token (vocabSize): the distribution can be rebuilt from them
   ran: number; // positions run through the model for this token: 1 when the KV cache held the rest
   cache: KVCache | null; // the live cache (read it before asking for the next token), null without one
 }
@@ -52,7 +53,8 @@ export async function* sample(
       const token = draw(dist.final, uniform()); // one draw per token, greedy too, so the stream stays aligned
       seq.push(token);
       const logProb = logSoftmax(logits[0])[token];
-      yield {index, token, p: dist.final[token], logProb, top: top(dist.probs, opts.topN ?? 10), dist, ran, cache};
+      const topN = top(dist.probs, opts.topN ?? 10);
+      yield {index, token, p: dist.final[token], logProb, top: topN, dist, logits: logits[0], ran, cache};
       if (stop.has(token)) return;
     }
   } finally {

@@ -1,6 +1,9 @@
 // Chapter 9 through the built site on its own pick (SITE_PICK), with the shipped addition model: it answers sums
 // correctly, greedy text is the same with and without the KV cache, the sampling controls change what can be
-// drawn, a prompt the model cannot read is refused in place, and its attention maps are drawn.
+// drawn, a prompt the model cannot read is refused in place, and its attention maps are drawn. Then on wasm with the
+// shipped Shakespeare model: tokens stream in, the token slider follows them, attention can be read over the text
+// the model wrote, beam search lists every beam best first, and the figures say what they show (↵ for a line break,
+// token labels on every head, a model select wide enough for its entries).
 import {before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
@@ -35,7 +38,16 @@ async function setNumber(label: string, value: number): Promise<void> {
   await input.dispatchEvent("input");
 }
 
-const kept = async () => Number(await page.locator("[data-name=next]").getAttribute("data-kept"));
+/** The next-token table's kept count once it satisfies check (the table follows the run a frame after its token). */
+async function keptWhen(check: string): Promise<number> {
+  const handle = await page.waitForFunction(
+    `(() => { const t = document.querySelector("[data-name=next]"); const kept = Number(t?.dataset.kept);
+      return t && (${check}) ? kept : false; })()`,
+    null,
+    {timeout: 60_000}
+  );
+  return (await handle.jsonValue()) as number;
+}
 
 describe("chapter 9 · generation", () => {
   // In the suite, not at the top level: there Node 20 starts it beside siteSession's hook, not after it.
@@ -87,21 +99,21 @@ describe("chapter 9 · generation", () => {
   });
 
   test("the sampling controls change which tokens can be drawn", async () => {
-    assert.equal(await kept(), 1, "greedy keeps one token");
+    assert.equal(await keptWhen("kept === 1"), 1, "greedy keeps one token");
     await page.locator('form:has(> label:text-is("method")) label:text-is("sample") input').check();
     await setNumber("temperature τ", 2);
     await done({method: "sample", temperature: 2});
-    const all = await kept();
+    const all = await keptWhen("kept > 3");
     assert.ok(all > 3, `at τ = 2 sampling keeps ${all} tokens`);
     await setNumber("top-k (0: off)", 3);
     await done({topK: 3});
-    assert.equal(await kept(), 3);
+    assert.equal(await keptWhen("kept === 3"), 3);
     const marks = await page.locator("[data-name=next] tbody tr td:nth-child(4)").allInnerTexts();
     assert.deepEqual(marks.slice(0, 4), ["kept", "kept", "kept", "dropped"]);
     await setNumber("top-k (0: off)", 0);
     await setNumber("top-p (1: off)", 0.05);
     await done({topK: 0, topP: 0.05});
-    assert.ok((await kept()) < all, "top-p drops the tail");
+    assert.ok((await keptWhen(`kept < ${all}`)) < all, "top-p drops the tail");
     assert.deepEqual(log.errors, []);
   });
 
@@ -124,5 +136,135 @@ describe("chapter 9 · generation", () => {
     assert.equal(await page.locator("[data-name=heads] .tg-multiple").count(), 4);
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.external, []);
+  });
+});
+
+describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
+  let wasm: Page;
+  let wasmLog: PageLog;
+  const form = (label: string) => wasm.locator(`form:has(> label:text-is("${label}"))`);
+  /** The status line of the run now shown once it is done. */
+  const finished = () =>
+    wasm.locator("[data-name=generation] [data-name=status][data-done=true]").waitFor({timeout: 300_000});
+
+  before(async () => {
+    ({page: wasm, log: wasmLog} = await session.open("09-generation?backend=wasm"));
+    assert.equal((await badge(wasm)).backend, "wasm");
+    await finished();
+  });
+
+  test("tokens appear as they are written, and the token slider follows how many there are", async () => {
+    // Every value the text's count takes, recorded in the page from the moment the control changes.
+    await wasm.evaluate(`(() => {
+      window.__counts = [];
+      new MutationObserver(() => {
+        const text = document.querySelector("[data-name=generation] [data-name=text]");
+        const n = Number(text?.dataset.generated);
+        if (window.__counts.at(-1) !== n) window.__counts.push(n);
+      }).observe(document.body, {subtree: true, childList: true, attributes: true});
+    })()`);
+    const input = form("new tokens").locator("input[type=number]");
+    await input.fill("90");
+    await input.dispatchEvent("input");
+    await wasm
+      .locator("[data-name=generation] [data-name=status]", {hasText: /^90 tokens in/})
+      .waitFor({timeout: 300_000});
+    const counts = (await wasm.evaluate("window.__counts")) as number[];
+    const between = counts.filter((n) => n > 0 && n < 90);
+    assert.ok(between.length >= 3, `shown while writing: ${counts.join(" ")}`);
+    assert.deepEqual(
+      between,
+      [...between].sort((a, b) => a - b),
+      "the count only grows"
+    );
+    assert.equal(await form("token").locator("input[type=range]").getAttribute("max"), "90");
+    await input.fill("12");
+    await input.dispatchEvent("input");
+    await wasm
+      .locator("[data-name=generation] [data-name=status]", {hasText: /^12 tokens in/})
+      .waitFor({timeout: 300_000});
+    assert.equal(await form("token").locator("input[type=range]").getAttribute("max"), "12");
+    assert.deepEqual(wasmLog.errors, []);
+  });
+
+  test("attention can be read over the text the model wrote: the picked token's window", async () => {
+    const slider = form("token").locator("input[type=range]");
+    await slider.fill("10");
+    const prompt = Number(await wasm.locator("[data-name=text]").getAttribute("data-prompt"));
+    // token 10 was written after reading the prompt and the 9 tokens before it
+    const map = wasm.locator(`figure[data-name=attention][data-rows="${prompt + 9}"]`);
+    await map.waitFor({timeout: 60_000});
+    const strip = await wasm.locator("figure.tg-attention:has([data-name=attention]) .tg-strip li").count();
+    assert.equal(strip, prompt + 9);
+    assert.equal(await wasm.locator("[data-name=text] .tg-gen-at").getAttribute("data-index"), "9");
+    await wasm.locator("[data-name=text] [data-index='4']").click();
+    await wasm.locator(`figure[data-name=attention][data-rows="${prompt + 4}"]`).waitFor({timeout: 60_000});
+    assert.equal(await slider.inputValue(), "5", "a clicked token is picked");
+    assert.deepEqual(wasmLog.errors, []);
+  });
+
+  test("every head of a layer is labelled with its tokens", async () => {
+    const heads = wasm.locator("[data-name=heads] figure.tg-heatmap");
+    assert.equal(await heads.count(), 4);
+    for (const map of await heads.all()) {
+      assert.equal(await map.getAttribute("data-top"), "16", "room for the column labels");
+      assert.ok(Number(await map.getAttribute("data-left")) > 4, "room for the row labels");
+    }
+    const first = wasm.locator("[data-name='heads.0']");
+    await first.scrollIntoViewIfNeeded();
+    const [top, left, cell] = await Promise.all(
+      ["data-top", "data-left", "data-cell-height"].map((a) => first.getAttribute(a))
+    );
+    await first
+      .locator(".tg-heatmap-overlay")
+      .hover({position: {x: Number(left) + 1, y: Number(top) + Number(cell) / 2}});
+    assert.match(await first.locator("figcaption.tg-readout").innerText(), /^\[R 0, 0 R\]/);
+  });
+
+  test("the cached-against-uncached table shows a line break as ↵, not an escape", async () => {
+    await wasm.locator("[data-name=race] button").click();
+    const race = wasm.locator("[data-name=race][data-state=done] .tg-race");
+    await race.waitFor({timeout: 300_000});
+    const texts = await race.locator("tbody tr td:nth-child(4), tr:not(:first-child) td:nth-child(4)").allInnerTexts();
+    assert.ok(texts.length >= 2);
+    for (const text of texts) {
+      assert.doesNotMatch(text, /\\x[0-9a-f]{2}/);
+      assert.match(text, /↵/, "the greedy text after ROMEO: runs onto a new line");
+    }
+    assert.equal(await race.getAttribute("data-same"), "true");
+  });
+
+  test("beam search of width 3 lists every beam with its score, best first", async () => {
+    const input = form("new tokens").locator("input[type=number]");
+    await input.fill("8");
+    await input.dispatchEvent("input");
+    await form("method").locator('label:text-is("beam search") input').check();
+    await wasm
+      .locator("[data-name=generation]:has([data-name=beams]:not([hidden])) [data-name=status][data-done=true]")
+      .waitFor({timeout: 300_000});
+    const items = wasm.locator("[data-name=beams] li");
+    assert.equal(await items.count(), 3);
+    const scores = await items.evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.score)));
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => b - a)
+    );
+    for (const text of await items.allInnerTexts()) assert.match(text, /score -\d+\.\d{3} \(p per token ≈ \d\.\d\d\)$/);
+    const best = await wasm.locator("[data-name=text] .tg-gen-new").allTextContents();
+    assert.equal(await items.first().locator("span").textContent(), best.join(""), "the text shown is the best beam");
+    assert.deepEqual(wasmLog.errors, []);
+  });
+
+  test("the model select is wide enough for its longest entry", async () => {
+    const select = form("model").locator("select");
+    const {needed, room} = await select.evaluate((s: HTMLSelectElement) => {
+      const context = document.createElement("canvas").getContext("2d")!;
+      context.font = getComputedStyle(s).font;
+      const needed = Math.max(...[...s.options].map((o) => context.measureText(o.text).width));
+      return {needed, room: s.clientWidth - 28}; // the arrow and the padding
+    });
+    assert.ok(needed <= room, `the longest entry needs ${needed.toFixed(0)} px, the select shows ${room} px`);
+    assert.deepEqual(wasmLog.errors, []);
+    assert.deepEqual(wasmLog.external, []);
   });
 });

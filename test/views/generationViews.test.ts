@@ -2,7 +2,7 @@ import {describe, it} from "node:test";
 import assert from "node:assert/strict";
 import {installDom} from "../helpers/dom.js";
 import {additionCard} from "../../src/views/additionCard.js";
-import {beamList, generatedText, generationStatus} from "../../src/views/generatedText.js";
+import {streamText} from "../../src/views/streamText.js";
 import {cacheGrid, raceView, ranChart} from "../../src/views/kvCache.js";
 import {nextTokenTable, type CandidateRow} from "../../src/views/nextToken.js";
 
@@ -36,19 +36,60 @@ describe("generation views", () => {
     assert.match(figure.textContent ?? "", /2 of 5 tokens could be drawn/);
   });
 
-  it("generatedText keeps text as text and marks the window and the inspected token", () => {
-    const box = generatedText(["<", "i", ">"], ["x", "y"], {window: [1, 4], at: 1});
-    assert.equal(box.querySelectorAll("i").length, 0);
-    assert.equal(box.textContent, "<i>xy");
-    const spans = [...box.querySelectorAll("span")];
+  it("streamText appends tokens as they come, keeps text as text, and marks the window and the picked token", () => {
+    const picked: number[] = [];
+    const view = streamText(["<", "i", ">"], {onPick: (i) => picked.push(i)});
+    const state = {total: 3, done: false, stopped: false, error: null, ms: 50, beams: null};
+    view.update({...state, generated: ["x"]});
+    const first = view.querySelector("[data-index='0']");
+    view.update({...state, generated: ["x", "y"]});
+    assert.equal(view.querySelector("[data-index='0']"), first, "a token shown stays the same node");
+    const text = view.querySelector<HTMLElement>("[data-name=text]")!;
+    assert.equal(text.querySelectorAll("i").length, 0);
+    assert.equal(text.textContent, "<i>xy");
+    assert.equal(text.dataset.generated, "2");
+    assert.equal(view.querySelector("[data-name=status]")!.textContent, "Writing… 2 of 3.");
+    view.select([1, 4], 1);
+    const spans = [...text.querySelectorAll("span")];
     assert.deepEqual(
       spans.map((s) => s.classList.contains("tg-gen-window")),
       [false, true, true, true, false]
     );
     assert.ok(spans[4].classList.contains("tg-gen-at"));
-    assert.equal(beamList([{text: "ab", score: -0.5}]).querySelectorAll("li").length, 1);
-    assert.equal(generationStatus({done: false, count: 3, total: 10, ms: 50}).textContent, "Writing… 3 of 10.");
-    assert.equal(generationStatus({done: true, count: 4, total: 4, ms: 2000}).dataset.done, "true");
+    (spans[4] as HTMLElement).click();
+    assert.deepEqual(picked, [1]);
+    view.update({...state, generated: ["x", "y", "z"], done: true, ms: 2000});
+    assert.equal(view.querySelector<HTMLElement>("[data-name=status]")!.dataset.done, "true");
+    assert.match(view.querySelector("[data-name=status]")!.textContent ?? "", /^3 tokens in 2\.0 s/);
+  });
+
+  it("streamText lists every beam with its score, best first, and rewrites the text when the best one changes", () => {
+    const view = streamText(["a"]);
+    const state = {total: 2, done: false, stopped: false, error: null, ms: 5};
+    view.update({
+      ...state,
+      generated: ["x"],
+      beams: [
+        {text: "x", score: -0.1},
+        {text: "y", score: -0.2}
+      ]
+    });
+    view.update({
+      ...state,
+      generated: ["y", "z"],
+      beams: [
+        {text: "yz", score: -0.3},
+        {text: "xz", score: -0.4},
+        {text: "xx", score: -0.9}
+      ]
+    });
+    const items = [...view.querySelectorAll("[data-name=beams] li")] as HTMLElement[];
+    assert.deepEqual(
+      items.map((li) => li.dataset.score),
+      ["-0.3", "-0.4", "-0.9"]
+    );
+    assert.match(items[0].textContent ?? "", /^yz\s+score -0\.300/);
+    assert.equal(view.querySelector("[data-name=text]")!.textContent, "ayz");
   });
 
   it("cacheGrid draws old, new and empty cells per layer; ranChart and raceView report", () => {
