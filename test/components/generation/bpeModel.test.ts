@@ -10,8 +10,8 @@ import {disposeParams, initParams} from "../../../src/gpt/params.js";
 import {BpeTokenizer, CharTokenizer, trainBpe} from "../../../src/gpt/tokenizer.js";
 import {listed} from "../../../src/components/checkpoints/modelTokenizer.js";
 import type {TrainedModel} from "../../../src/components/checkpoints/trainedModels.js";
-import {defaultPrompt, encodePrompt, generation} from "../../../src/components/generation/generation.js";
-import type {GenSettings, GenState} from "../../../src/components/generation/generation.js";
+import {defaultPrompt, encodePrompt, type GenSettings} from "../../../src/components/generation/generation.js";
+import {GenerationRun} from "../../../src/components/generation/run.js";
 import {useCpu} from "../../helpers/tf.js";
 
 const bpe = trainBpe(TOY_SENTENCES, {vocabSize: 300, pattern: "gpt2"});
@@ -61,12 +61,15 @@ describe("chapter 9 with a BPE model", () => {
     assert.equal(problem, null, "bytes: no text is outside a byte-level BPE");
     assert.deepEqual(ids, bpe.encode("A dog 🙂 ate"));
     const settings: GenSettings = {...{method: "greedy", temperature: 1, topK: 0, topP: 1, beam: 1}, ...SIX};
-    let last: GenState | undefined;
-    for await (const state of generation(model, ids, settings)) last = state;
-    assert.ok(last?.done);
+    const run = new GenerationRun(model, ids, settings);
+    const last = await run.finished;
+    assert.ok(last.done);
     assert.equal(last.generated.length, 6);
     assert.ok(last.generated.every((id) => id >= 0 && id < 300));
-    assert.ok(last.steps.every((s) => s.rows.every((r) => r.token === bpe.tokenString(r.id))));
+    for (let at = 1; at <= 6; at++) {
+      const step = (await run.step(at))!;
+      assert.ok(step.rows.every((r) => r.token === bpe.tokenString(r.id)));
+    }
     disposeParams(model.params);
     assert.equal(tf.memory().numTensors, before);
   });
