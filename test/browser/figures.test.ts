@@ -1,8 +1,8 @@
 // Readable figures on chapters 3–7, measured in the built site on wasm in a narrow window (600 px) and, for chapter
 // 6's tables, at common desktop widths: never-negative quantities on sequential colour scales; a bar chart's rule
 // label beside the bars, not on them; every shape-flow operation on the line of the box it leads on from (no row
-// begins with an orphaned operation); chapter 4's MLP maps with a row of at least a label's height per token;
-// chapter 6's tables within their column with no cell clipped.
+// begins with an orphaned operation); colour-legend ticks that never overlap; chapter 4's MLP maps with a row of at
+// least a label's height per token; chapter 6's tables within their column with no cell clipped.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
@@ -59,6 +59,19 @@ const flowRows = (page: Page, name: string): Promise<number> =>
     .locator(`figure[data-name='${name}'] .tg-flow-box`)
     .evaluateAll((boxes) => new Set(boxes.map((b) => Math.round(b.getBoundingClientRect().top))).size);
 
+/** Neighbouring colour-legend tick labels on screen that overlap, over every legend shown (none, if readable). */
+const overlappingTicks = (page: Page): Promise<string[]> =>
+  page.evaluate(() =>
+    [...document.querySelectorAll(".tg-legend")].flatMap((legend) => {
+      const ticks = [...legend.querySelectorAll(".tick text")].map((t) => ({
+        t: t.textContent,
+        r: t.getBoundingClientRect()
+      }));
+      const name = legend.closest<HTMLElement>("figure")?.dataset.name;
+      return ticks.slice(1).flatMap((b, i) => (ticks[i].r.right > b.r.left ? [`${name}: ${ticks[i].t}|${b.t}`] : []));
+    })
+  );
+
 const scaleOf = (page: Page, selector: string): Promise<string[]> =>
   page.locator(selector).evaluateAll((maps) => maps.map((m) => (m as HTMLElement).dataset.scale ?? ""));
 
@@ -74,6 +87,7 @@ describe("readable figures, chapters 3–7", () => {
     }
     assert.ok((await flowRows(page, "flow")) >= 2, "600 px wraps the flow");
     assert.deepEqual(await orphanedOperations(page, "flow"), []);
+    assert.deepEqual(await overlappingTicks(page), [], "legend ticks apart");
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
     await page.context().close();
@@ -93,6 +107,7 @@ describe("readable figures, chapters 3–7", () => {
     assert.deepEqual(await scaleOf(page, "figure[data-name=dropout]"), ["sequential"]);
     assert.ok((await flowRows(page, "flow")) >= 2, "600 px wraps the flow");
     assert.deepEqual(await orphanedOperations(page, "flow"), []);
+    assert.deepEqual(await overlappingTicks(page), [], "legend ticks apart");
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
     await page.context().close();
@@ -108,6 +123,7 @@ describe("readable figures, chapters 3–7", () => {
     assert.deepEqual([losses.hits, losses.inside], [0, true]);
     assert.ok((await flowRows(page, "flow")) >= 2, "600 px wraps the flow");
     assert.deepEqual(await orphanedOperations(page, "flow"), []);
+    assert.deepEqual(await overlappingTicks(page), [], "legend ticks apart");
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
     await page.context().close();
@@ -136,7 +152,7 @@ describe("readable figures, chapters 3–7", () => {
     });
   }
 
-  test("chapter 7: '1/V', 'ln V' and 'c' beside the bars", async () => {
+  test("chapter 7: '1/V', 'ln V' and 'c' beside the bars, legend ticks apart in every stage", async () => {
     const {page, log} = await openAt("07-training-step", 600);
     for (const [stage, name, label] of [
       [1, "targetProbs", "1/V"],
@@ -146,6 +162,11 @@ describe("readable figures, chapters 3–7", () => {
       await page.locator(`.tg-stepper button[data-stage="${stage}"]`).click();
       await page.locator(`.tg-stage[data-stage="${stage}"]`).waitFor({state: "visible"});
       assert.deepEqual(await ruleLabel(page, name), {label, hits: 0, inside: true}, name);
+    }
+    for (let stage = 0; stage < 7; stage++) {
+      await page.locator(`.tg-stepper button[data-stage="${stage}"]`).click();
+      await page.locator(`.tg-stage[data-stage="${stage}"]`).waitFor({state: "visible"});
+      assert.deepEqual(await overlappingTicks(page), [], `legend ticks apart in stage ${stage + 1}`);
     }
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
