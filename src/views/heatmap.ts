@@ -163,13 +163,15 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   });
   const readout = document.createElement("figcaption");
   readout.className = "tg-readout";
-  const idle = `${label} · ${rows} × ${cols}${cols > 0 ? " · hover a cell" : ""}`;
+  const idle = `${label} · ${rows} × ${cols}${cols > 0 ? " · hover a cell, or focus the map and use the arrow keys" : ""}`;
   readout.textContent = idle;
   let last = "";
+  let at: {i: number; j: number} | null = null;
   const hover = (cell: {i: number; j: number} | null) => {
     const key = cell ? `${cell.i},${cell.j}` : "";
     if (key === last) return;
     last = key;
+    at = cell;
     drawCrosshair(cell);
     readout.textContent = cell ? describe(cell.i, cell.j) : idle;
     onHover?.(cell);
@@ -206,16 +208,56 @@ export function heatmap(matrix: readonly (readonly number[])[], options: Heatmap
   const scroller = document.createElement("div");
   scroller.className = "tg-scroll";
   scroller.append(stage);
-  if (w > width) {
-    // wider than the page: the keyboard can reach it and scroll it with the arrow keys
+  if (rows > 0 && cols > 0) {
+    // The keyboard reads the cells as the pointer does: the map is a tab stop, the arrow keys move the crosshair (Home
+    // and End to the row's ends, Escape away), the read-out says the cell and is announced while the map has focus,
+    // and a map wider than the page scrolls to keep the cell in view.
     scroller.tabIndex = 0;
     scroller.setAttribute("role", "group");
-    scroller.setAttribute("aria-label", `${label}, ${rows} × ${cols}: scrolls sideways`);
+    const sideways = w > width ? "; scrolls sideways" : "";
+    scroller.setAttribute("aria-label", `${label}, ${rows} × ${cols}: the arrow keys read its cells${sideways}`);
+    scroller.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") return hover(null);
+      const next = step(at, event.key, rows, cols);
+      if (!next) return;
+      event.preventDefault();
+      hover(next);
+      const x = margin.left + next.j * cell;
+      if (x < scroller.scrollLeft + margin.left) scroller.scrollLeft = x - margin.left;
+      else if (x + cell > scroller.scrollLeft + scroller.clientWidth)
+        scroller.scrollLeft = x + cell - scroller.clientWidth;
+    });
+    scroller.addEventListener("focus", () => readout.setAttribute("aria-live", "polite"));
+    scroller.addEventListener("blur", () => {
+      readout.removeAttribute("aria-live");
+      hover(null);
+    });
   }
   const domain: [number, number] = scale === "sequential" ? [lower, extent] : [-extent, extent];
   const swatch = masked && (missing ?? true);
   figure.append(scroller, legend(color, domain, label, swatch, Math.min(200, width - 60)), readout);
   return figure;
+}
+
+/** Where a key moves the crosshair from a cell (from none: the first cell); null for a key that does not move it. */
+export function step(
+  from: {i: number; j: number} | null,
+  key: string,
+  rows: number,
+  cols: number
+): {i: number; j: number} | null {
+  const moves: Record<string, [number, number]> = {
+    ArrowUp: [-1, 0],
+    ArrowDown: [1, 0],
+    ArrowLeft: [0, -1],
+    ArrowRight: [0, 1]
+  };
+  if (!(key in moves) && key !== "Home" && key !== "End") return null;
+  if (!from) return {i: 0, j: 0};
+  if (key === "Home") return {i: from.i, j: 0};
+  if (key === "End") return {i: from.i, j: cols - 1};
+  const [di, dj] = moves[key];
+  return {i: Math.min(rows - 1, Math.max(0, from.i + di)), j: Math.min(cols - 1, Math.max(0, from.j + dj))};
 }
 
 const place = (el: HTMLElement, x: number, y: number, width: number, height: number) =>

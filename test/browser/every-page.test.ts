@@ -1,7 +1,8 @@
 // Every page (the home page and every ready chapter of src/chapters.ts) on the backends a reader without a GPU gets,
 // one visit per page and backend. On wasm: every cell settles (no loading placeholder left, no cell error) once the
 // page has been scrolled through; axe-core then finds no serious or critical violation in the light colour scheme nor
-// in the dark one; the Tab key reaches every control, each with a visible focus ring; every figure has a text
+// in the dark one; the Tab key reaches every control, each with a visible focus ring, and the arrow keys read a
+// heatmap's cells; every figure has a text
 // alternative; the formulas render and nothing is requested from another host. On cpu: every cell settles.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
@@ -50,6 +51,15 @@ for (const path of PAGES) {
       assert.deepEqual(walk.missed, [], "controls the Tab key never reached");
       assert.deepEqual(walk.ringless, [], "controls focused without a visible ring");
       t.diagnostic(`Tab reached ${walk.reached} controls`);
+      const maps = page.locator("figure.tg-heatmap > .tg-scroll[tabindex='0']:visible");
+      if ((await maps.count()) > 0) {
+        await maps.first().focus();
+        await page.keyboard.press("ArrowRight");
+        const readout = await maps
+          .first()
+          .evaluate((map) => map.parentElement!.querySelector("figcaption")!.textContent);
+        assert.match(readout ?? "", /^\[.*\] .* = /, "the arrow keys read a heatmap's cells");
+      }
 
       const unnamed = await page.locator("main figure").evaluateAll((figures) =>
         figures

@@ -45,8 +45,9 @@ describe("heatmap", () => {
     assert.ok(parseFloat(stage.style.width) > 640, "wider than the page: its scroller scrolls");
     const scroller = wide.querySelector<HTMLElement>(".tg-scroll")!;
     assert.equal(scroller.tabIndex, 0, "and the keyboard can reach it to scroll");
-    assert.match(scroller.getAttribute("aria-label")!, /8 × 512: scrolls sideways/);
-    assert.equal(heatmap(ramp(4, 8), {width: 640}).querySelector(".tg-scroll")!.hasAttribute("tabindex"), false);
+    assert.match(scroller.getAttribute("aria-label")!, /8 × 512: the arrow keys read its cells; scrolls sideways/);
+    const narrow = heatmap(ramp(4, 8), {width: 640}).querySelector<HTMLElement>(".tg-scroll")!;
+    assert.doesNotMatch(narrow.getAttribute("aria-label")!, /scrolls/, "one that fits does not say it scrolls");
   });
 
   it("heatmap fits tall matrices into maxHeight", () => {
@@ -80,6 +81,53 @@ describe("heatmap", () => {
     overlay.dispatchEvent(new Event("pointerleave"));
     assert.match(figure.querySelector("figcaption")!.textContent!, /hover a cell/);
     assert.deepEqual(hovered, [{i: 0, j: 1}, {i: 1, j: 1}, null]);
+  });
+
+  it("heatmap's cells are read by keyboard: arrows move the crosshair within the map, Home/End, Escape leaves", () => {
+    const hovered: unknown[] = [];
+    const matrix = [
+      [0, 1, 2],
+      [3, 4, 5]
+    ];
+    const figure = heatmap(matrix, {label: "W", rowLabels: ["a", "b"], onHover: (c) => hovered.push(c)});
+    const map = figure.querySelector<HTMLElement>(".tg-scroll")!;
+    const readout = figure.querySelector("figcaption")!;
+    assert.equal(map.tabIndex, 0, "a tab stop");
+    assert.equal(map.getAttribute("role"), "group");
+    assert.equal(map.getAttribute("aria-label"), "W, 2 × 3: the arrow keys read its cells");
+    const press = (key: string) => {
+      const event = new Event("keydown", {cancelable: true}) as Event & {key: string};
+      Object.assign(event, {key});
+      map.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    map.dispatchEvent(new Event("focus"));
+    assert.equal(readout.getAttribute("aria-live"), "polite", "announced while the map has focus");
+    assert.equal(press("ArrowRight"), true, "the arrow key moves the crosshair, not the page");
+    assert.equal(readout.textContent, "[a 0, 0] W = 0.0000", "the first arrow lands on the first cell");
+    press("ArrowRight");
+    press("ArrowDown");
+    assert.equal(readout.textContent, "[b 1, 1] W = 4.0000");
+    press("ArrowDown");
+    press("End");
+    assert.equal(readout.textContent, "[b 1, 2] W = 5.0000", "held at the edge; End goes to the row's end");
+    press("Home");
+    assert.equal(press("a"), false, "other keys are left alone");
+    press("Escape");
+    assert.match(readout.textContent!, /hover a cell, or focus the map and use the arrow keys/);
+    press("ArrowUp");
+    map.dispatchEvent(new Event("blur"));
+    assert.equal(readout.hasAttribute("aria-live"), false);
+    assert.deepEqual(hovered, [
+      {i: 0, j: 0},
+      {i: 0, j: 1},
+      {i: 1, j: 1},
+      {i: 1, j: 2},
+      {i: 1, j: 0},
+      null,
+      {i: 0, j: 0},
+      null
+    ]);
   });
 
   it("heatmap's sequential scale runs from 0 to the largest value, white to dark, with a legend from 0", () => {
