@@ -22,9 +22,15 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-/** entry: the module to bundle (another copy of the workloads, to compare two versions of src/gpt). */
-export async function serveBench(entry = "bench/browser-entry.ts"): Promise<BenchServer> {
-  const {url, close} = await serveBundle(entry, "bench", NAME_SHIM);
+/**
+ * entry: the module to bundle (another copy of the workloads, to compare two versions of src/gpt; the peer's page),
+ * options: esbuild's for that bundle (the peer's, PEER_BUILD).
+ */
+export async function serveBench(
+  entry = "bench/browser-entry.ts",
+  options: Parameters<typeof serveBundle>[3] = {}
+): Promise<BenchServer> {
+  const {url, close} = await serveBundle(entry, "bench", NAME_SHIM, options);
   return {
     url,
     async open(browser, backend) {

@@ -12,7 +12,8 @@ export const SECTIONS = [
   "pageload",
   "soak",
   "tokenizer",
-  "chapter9"
+  "chapter9",
+  "peer"
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 /** The soak takes minutes on its own: a default run (about 9 minutes) leaves it out. */
@@ -32,8 +33,8 @@ export const TARGETS: (Target & {budget: number})[] = [
   {runtime: "chromium", backend: "webgpu", budget: 110} // last: on a software adapter one step can take minutes
 ];
 
-/** Seconds for all the targets' sections together (the site's sections take about two more minutes). */
-export const BACKENDS_TOTAL_S = 420;
+/** Seconds for all the targets' sections together (the site's sections and the peer take about four more minutes). */
+export const BACKENDS_TOTAL_S = 360;
 
 /** How much each section does. The default keeps the whole run under 10 minutes on 2 cores by capping rows in time. */
 export interface Plan {
@@ -125,7 +126,7 @@ export function createContext(argv: string[]): BenchContext {
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   const results: Results = {
     ...{meta: {}, ceiling: [], training: [], interactivity: [], generation: [], memory: [], pageload: []},
-    ...{soak: null, tokenizer: null, chapter9: null, failures: [], skipped: []}
+    ...{soak: null, tokenizer: null, chapter9: null, peer: [], failures: [], skipped: []}
   };
   return {
     args: parseArgs(argv),

@@ -1,4 +1,5 @@
 // The printed table: one block per section, the issue's goals beside the figures (targets, not pass/fail).
+import type {PeerResult} from "./sections/peer.js";
 import type {EditResult, LoadResult} from "./site.js";
 import {formatTokenizer, type TokenizerResult} from "./tokenizer.js";
 import {formatChapter9, type Chapter9Result} from "./chapter9.js";
@@ -20,8 +21,8 @@ export const label = (t: Target): string => `${t.runtime} ${t.backend}`;
 
 export interface Results {
   meta: Record<string, unknown>;
-  ceiling: (Target & {result: CeilingResult})[];
-  training: (Target & {result: TrainResult; mfu: number | null})[];
+  ceiling: (Target & {threads: number | null; result: CeilingResult})[];
+  training: (Target & {threads: number | null; result: TrainResult; mfu: number | null})[];
   interactivity: (EditResult | {chapter: string; pending: string})[];
   generation: (Target & {result: GenerationResult})[];
   memory: (Target & {result: MemoryResult})[];
@@ -30,6 +31,7 @@ export interface Results {
     (Target & {adapter: string | null; wasmThreads: number | null; result: SoakResult; consoleErrors: string[]}) | null; // --soak only
   tokenizer: TokenizerResult | null;
   chapter9: Chapter9Result | null;
+  peer: PeerResult[];
   failures: {where: string; error: string}[];
   skipped: {where: string; reason: string}[];
 }
@@ -39,7 +41,8 @@ export const GOALS = {
   redraw: "edit → redraw p95 < 50 ms",
   kv: "KV cache ≥ 5× at 256 new tokens",
   memory: "zero tensor growth",
-  soak: "1,000 training steps and 1,000 generated tokens in one page: flat tensor count and memory, no console errors"
+  soak: "1,000 training steps and 1,000 generated tokens in one page: flat tensor count and memory, no console errors",
+  peer: "≥ 3× gpt-tfjs's tokens/s on webgl and cpu, ≥ 1.5× on webgpu"
 };
 
 const f = (x: number | null | undefined, digits = 1): string =>
@@ -61,6 +64,52 @@ function table(head: string[], rows: string[][]): string {
 }
 
 const signed = (x: number | null): string => (x === null ? "–" : `${x >= 0 ? "+" : ""}${x}`);
+const threads = (n: number | null | undefined): string => (n ? String(n) : "–");
+
+function peer(rows: PeerResult[]): string[] {
+  const out = [
+    "8 · Peer: gpt-tfjs 0.0.5's training step and ours, same config (vocab 65, context 64, 4 layers, 4 heads, width 128, batch 16), one engine, steps interleaved",
+    `    goal: ${GOALS.peer}`
+  ];
+  const side = (s: PeerResult["ours"]) => (s.error ? "cannot train" : f(s.tokensPerSecond, 0));
+  out.push(
+    table(
+      [
+        "runtime / backend",
+        "threads",
+        "ours tok/s",
+        "gpt-tfjs tok/s",
+        "ratio",
+        "pairs",
+        "1st step",
+        "their 1st",
+        "Δtensors"
+      ],
+      rows.map((p) => [
+        label(p),
+        threads(p.threads),
+        side(p.ours),
+        side(p.peer),
+        p.ratio === null ? "–" : `${p.ratio.toFixed(2)}×`,
+        String(p.pairs),
+        ms(p.ours.firstStepMs),
+        ms(p.peer.firstStepMs),
+        `${signed(p.ours.tensorsGrowth)} / ${signed(p.peer.tensorsGrowth)}`
+      ])
+    )
+  );
+  for (const p of rows)
+    for (const [who, s] of [
+      ["ours", p.ours],
+      ["gpt-tfjs", p.peer]
+    ] as const)
+      if (s.error) out.push(`    ${label(p)}: ${who} cannot train: ${s.error}`);
+  out.push(
+    "    tokens/s from each side's median step (each synced on its loss); ours: TrainingSession.step (AdamW, guard);",
+    "    gpt-tfjs: its train()'s step (Adam, clipping to 1.0); Δtensors over the timed steps: ours / gpt-tfjs"
+  );
+  return out;
+}
 
 function soak(x: NonNullable<Results["soak"]>): string[] {
   const s = x.result;
@@ -122,9 +171,10 @@ export function format(r: Results): string {
     out.push("1 · Ceiling: 1024×1024 by 1024×1024 float32 matMul, synced; median of n samples");
     out.push(
       table(
-        ["runtime / backend", "GFLOP/s", "min–max", "ms/matmul", "n"],
+        ["runtime / backend", "threads", "GFLOP/s", "min–max", "ms/matmul", "n"],
         r.ceiling.map((c) => [
           label(c),
+          threads(c.threads),
           f(c.result.gflops.median, 2),
           `${f(c.result.gflops.min, 2)}–${f(c.result.gflops.max, 2)}`,
           ms(c.result.msPerMatmul),
@@ -143,6 +193,7 @@ export function format(r: Results): string {
       table(
         [
           "runtime / backend",
+          "threads",
           "config",
           "ms/step",
           "min–max",
@@ -158,6 +209,7 @@ export function format(r: Results): string {
           const s = t.result;
           return [
             label(t),
+            threads(t.threads),
             `${s.config} B=${s.batchSize}`,
             ms(s.stepMs.median),
             `${ms(s.stepMs.min)}–${ms(s.stepMs.max)}`,
@@ -293,6 +345,7 @@ export function format(r: Results): string {
   if (r.soak) out.push(...soak(r.soak), "");
   if (r.tokenizer) out.push(...formatTokenizer(r.tokenizer, table), "");
   if (r.chapter9) out.push(...formatChapter9(r.chapter9, table), "");
+  if (r.peer.length) out.push(...peer(r.peer), "");
   if (r.skipped.length)
     out.push(`Skipped (npm run bench -- --full runs them): ${r.skipped.map((x) => x.where).join(", ")}`);
   for (const x of r.failures) out.push(`FAILED ${x.where}: ${x.error}`);

@@ -14,6 +14,7 @@ import {createContext, type BenchContext, type Section} from "./context.js";
 import {format, label} from "./report.js";
 import {backendSections, inNode} from "./sections/backends.js";
 import {siteSections} from "./sections/site.js";
+import {peerSection} from "./sections/peer.js";
 import {soakSection} from "./sections/soak.js";
 import {tokenizerSection} from "./sections/tokenizer.js";
 import {chapter9Section} from "./sections/chapter9.js";
@@ -28,7 +29,8 @@ async function main(ctx: BenchContext): Promise<void> {
     ctx.args.sections.has("interactivity") ||
     ctx.args.sections.has("pageload") ||
     ctx.args.sections.has("soak") ||
-    ctx.args.sections.has("chapter9");
+    ctx.args.sections.has("chapter9") ||
+    (browserTargets.length > 0 && ctx.args.sections.has("peer"));
   const browser = needsBrowser ? await launch({webgpu: true}) : null;
   const adapters: Record<string, unknown> = {};
   try {
@@ -40,7 +42,7 @@ async function main(ctx: BenchContext): Promise<void> {
           try {
             page = await server.open(browser, target.backend as BackendName);
             adapters[label(target)] = {adapter: page.adapter, wasmThreads: page.threads};
-            await backendSections(ctx, target, page.run);
+            await backendSections(ctx, target, page.run, page.threads);
             if (page.log.errors.length)
               ctx.results.failures.push({where: label(target), error: page.log.errors.join("; ")});
           } catch (error) {
@@ -55,11 +57,12 @@ async function main(ctx: BenchContext): Promise<void> {
     }
     if (backendWork) {
       for (const target of ctx.args.targets.filter((t) => t.runtime === "node")) {
-        await initBackend({order: [target.backend as BackendName]});
-        await backendSections(ctx, target, inNode);
+        const status = await initBackend({order: [target.backend as BackendName]});
+        await backendSections(ctx, target, inNode, status.threads);
       }
     }
     if (ctx.args.sections.has("tokenizer")) tokenizerSection(ctx);
+    if (ctx.args.sections.has("peer")) await peerSection(ctx, browser);
     if (browser) await siteSections(ctx, browser);
     if (browser && ctx.args.sections.has("chapter9")) await chapter9Section(ctx, browser);
     if (browser && ctx.args.sections.has("soak")) await soakSection(ctx, browser);

@@ -13,7 +13,8 @@ export const inNode: Runner = (fn, arg) => fn(nodeBench, arg);
 export async function backendSections(
   ctx: BenchContext,
   target: Target & {budget: number},
-  run: Runner
+  run: Runner,
+  threads: number | null // the wasm backend's, else null
 ): Promise<void> {
   const {sections, plan} = ctx.args;
   // Its own budget, or its share (in proportion to the budgets) of the time left before the site's sections, so
@@ -43,7 +44,7 @@ export async function backendSections(
     await attempt("ceiling", async () => {
       const result = await run((b, o) => b.ceiling(o), {...plan.ceiling, maxMs: left(plan.ceiling.maxMs)});
       ceiling.gflops = result.gflops.median;
-      ctx.results.ceiling.push({...target, result});
+      ctx.results.ceiling.push({...target, threads, result});
     });
   }
   if (sections.has("training")) {
@@ -60,7 +61,10 @@ export async function backendSections(
           const result = await run((b, {config, o}) => b.training(config, o), {config, o});
           if (result.profile) result.profile.top = result.profile.top.slice(0, 12);
           firstStepMs = result.firstStepMs;
-          ctx.results.training.push({...target, result, mfu: ceiling.gflops ? result.gflops / ceiling.gflops : null});
+          ctx.results.training.push({
+            ...{...target, threads, result},
+            mfu: ceiling.gflops ? result.gflops / ceiling.gflops : null
+          });
         },
         Math.max(1.5 * firstStepMs, predicted)
       );

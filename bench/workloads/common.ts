@@ -18,6 +18,9 @@ export const BABY: GPTConfig = makeConfig({
 
 export type TrainConfigName = "addition" | "baby";
 
+/** The peer section's batch (bench/workloads/peer.ts): the baby model at batch 16, as gpt-tfjs was measured. */
+export const PEER_BATCH = 16;
+
 export const TRAIN_CONFIGS: Readonly<Record<TrainConfigName, {config: GPTConfig; batchSize: number}>> = {
   addition: {config: preset("addition"), batchSize: 128},
   baby: {config: BABY, batchSize: 16}

@@ -1,5 +1,5 @@
 // What the browser tests, the bench and the screenshot serve on 127.0.0.1: a folder, the built site, or a bundle.
-import {build} from "esbuild";
+import {build, type BuildOptions} from "esbuild";
 import {copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import type {Server} from "node:http";
 import type {AddressInfo} from "node:net";
@@ -39,9 +39,15 @@ export const WASM = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "t
 
 /**
  * entry bundled for the browser (the "browser" condition, as the site gets src/gpt) as `${name}.js` into a temporary
- * folder with the wasm binaries and an index.html that loads it, served on 127.0.0.1.
+ * folder with the wasm binaries and an index.html that loads it, served on 127.0.0.1. options: more of esbuild's (the
+ * bench's peer maps packages onto others and mends one of their files).
  */
-export async function serveBundle(entry: string, name: string, headScript = ""): Promise<Site> {
+export async function serveBundle(
+  entry: string,
+  name: string,
+  headScript = "",
+  options: Pick<BuildOptions, "alias" | "plugins"> = {}
+): Promise<Site> {
   const dir = mkdtempSync(join(tmpdir(), `tinygpt-${name}-`));
   await build({
     entryPoints: [entry],
@@ -50,6 +56,7 @@ export async function serveBundle(entry: string, name: string, headScript = ""):
     format: "esm",
     platform: "browser",
     conditions: ["browser"],
+    ...options,
     logLevel: "warning"
   });
   for (const file of WASM) copyFileSync(join("node_modules/@tensorflow/tfjs-backend-wasm/dist", file), join(dir, file));
