@@ -13,11 +13,11 @@ export type RunButtons = HTMLElement & {dispose(): void};
  * Start (or continue), pause, resume and stop. The buttons are made once and only enabled or disabled as the run
  * changes, so a click is never lost to a redraw. dispose() stops listening to the run.
  */
-export function runButtons(run: Runnable, options: {name?: string} = {}): RunButtons {
+export function runButtons(run: Runnable, options: {name?: string; label?: string} = {}): RunButtons {
   const box = document.createElement("div") as unknown as RunButtons;
   box.className = "tg-run-buttons";
   box.setAttribute("role", "group");
-  box.setAttribute("aria-label", "training");
+  box.setAttribute("aria-label", options.label ?? "training");
   if (options.name) box.dataset.name = options.name;
   const make = (action: string, label: string, act: () => void) => {
     const button = document.createElement("button");

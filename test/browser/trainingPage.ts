@@ -26,6 +26,10 @@ export async function tinyRun(page: Page, steps: number, evalEvery = 8): Promise
   await page.locator(".tg-data-source input[value='toy sentences']").check();
   await page.locator('form:has(> label:text-is("model")) select').selectOption({index: 0});
   await page.locator("[data-name=vocab]").filter({hasText: "tokens"}).waitFor();
+  // the form is made again once the run is timed for this model (sizing): wait for the tiny model's
+  await page
+    .locator('[data-name=sizing][data-n-layer="1"][data-n-embd="32"]')
+    .waitFor({state: "attached", timeout: 120_000});
   // the settings form is made again for text data (the baby-shakespeare recipe: batch 12): set the numbers once it is
   await page.waitForFunction(
     () =>

@@ -3,7 +3,7 @@
 // snapshot of the model on the CPU (at every evaluation, every 30 s, once paused and at the end of a run) that
 // autosave stores and that rebuilds the model when the device is lost; save and load of checkpoints.
 //
-// Test hook window.__tinygpt.run: {status, step, losses, valLosses, accuracy, memory, probe, message, copied}, where
+// Test hook window.__tinygpt.run (the over-fitting demonstration's: .overfit): {status, step, losses, valLosses, accuracy, memory, probe, message, copied}, where
 // memory lists tf.memory().numTensors after each evaluation, probe is the loss on one fixed val batch (after a run or
 // a load) and copied the step of the latest snapshot.
 import * as tf from "@tinygpt/tf";
@@ -36,6 +36,7 @@ export interface RunHook {
 declare module "../page/testHooks.js" {
   interface TestHooks {
     run?: RunHook;
+    overfit?: RunHook; // chapter 8's over-fitting demonstration
   }
 }
 
@@ -91,7 +92,8 @@ export class Trainer {
     readonly data: TrainData,
     config: GPTConfig,
     readonly seed: number,
-    plan: RunPlan = recipePlan(defaultRecipe(data.addition !== null))
+    plan: RunPlan = recipePlan(defaultRecipe(data.addition !== null)),
+    private readonly hookName: "run" | "overfit" = "run"
   ) {
     this.plan = plan;
     this.session = this.fresh(config);
@@ -132,7 +134,7 @@ export class Trainer {
     const {status, step, train, val, accuracy, memory, probe, message} = state;
     const [losses, valLosses] = [train.map((p) => p.value), val.map((p) => p.value)];
     const copied = this.latest?.optimizer.step ?? null;
-    expose("run", {status, step, losses, valLosses, accuracy, memory, probe, message, copied});
+    expose(this.hookName, {status, step, losses, valLosses, accuracy, memory, probe, message, copied});
   }
 
   private set(fields: Partial<TrainState>): void {
