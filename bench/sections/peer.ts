@@ -22,7 +22,7 @@ import type {Impl} from "../workloads/peer.js";
  * undeclared global (a ReferenceError in strict mode: the value alone is passed).
  */
 export const PEER_BUILD: Pick<BuildOptions, "alias" | "plugins"> = {
-  alias: {"@tensorflow/tfjs": "./bench/peer/tfjs.ts", "@tensorflow/tfjs-core": "@tinygpt/tf"},
+  alias: {"@tensorflow/tfjs": "./bench/peer/tfjs.js", "@tensorflow/tfjs-core": "@tinygpt/tf"},
   plugins: [
     {
       name: "gpt-tfjs",
@@ -69,6 +69,16 @@ export interface PeerResult extends Target {
 type Run = <A, R>(fn: (bench: PeerBench, arg: A) => Promise<R> | R, arg: A) => Promise<R>;
 
 export async function peerSection(ctx: BenchContext, browser: Browser | null): Promise<void> {
+  try {
+    await peerTargets(ctx, browser);
+  } catch (error) {
+    // e.g. gpt-tfjs missing from node_modules (a dev dependency: npm install)
+    ctx.results.failures.push({where: "peer", error: String((error as Error).message ?? error)});
+    ctx.log(`peer failed: ${(error as Error).message}`);
+  }
+}
+
+async function peerTargets(ctx: BenchContext, browser: Browser | null): Promise<void> {
   // The default run leaves node cpu out (chromium cpu runs the same backend; two more minutes here): asked for by
   // --targets or with --full, it runs.
   const all = ctx.args.targets === TARGETS && ctx.args.mode !== "full";

@@ -1,5 +1,6 @@
 // gpt-tfjs's '@tensorflow/tfjs', made of the course's TF.js: the bench bundles gpt-tfjs with this module in its place
 // (and tfjs-layers' '@tensorflow/tfjs-core' as '@tinygpt/tf'), so that both models run on one engine and one backend.
+// JavaScript, not TypeScript: only esbuild reads it, so a checkout without the dev dependencies still type-checks.
 import * as tf from "@tinygpt/tf";
 
 export * from "@tinygpt/tf";
@@ -7,12 +8,10 @@ export * from "@tensorflow/tfjs-layers";
 
 // gpt-tfjs's training step calls three ops as tensor methods (kernel.read().expandDims(0).tile(…), mask.slice(…)),
 // which the course's TF.js does not register (it calls ops as functions): they are added for it.
-type Op = (x: tf.Tensor, ...args: unknown[]) => unknown;
-const chained = {expandDims: tf.expandDims, tile: tf.tile, slice: tf.slice} as unknown as Record<string, Op>;
-for (const [name, op] of Object.entries(chained))
+for (const [name, op] of Object.entries({expandDims: tf.expandDims, tile: tf.tile, slice: tf.slice}))
   Object.defineProperty(tf.Tensor.prototype, name, {
     configurable: true,
-    value(this: tf.Tensor, ...args: unknown[]) {
+    value(...args) {
       return op(this, ...args);
     }
   });
