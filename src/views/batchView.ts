@@ -36,7 +36,9 @@ export function batchView(rows: readonly BatchRow[], options: BatchViewOptions):
   const table = document.createElement("table");
   const T = rows[0]?.x.length ?? 0;
   const head = table.createTHead().insertRow();
-  head.append(cell("th", ""), cell("th", ""));
+  const corner = cell("th", "t"); // over the row headers: the header of the positions' row
+  corner.colSpan = 2;
+  head.append(corner);
   for (let t = 0; t < T; t++) head.append(cell("th", String(t)));
   let body = table.createTBody();
   rows.slice(0, maxRows).forEach((row, b) => {
@@ -62,7 +64,8 @@ export function batchView(rows: readonly BatchRow[], options: BatchViewOptions):
       tr.className = `tg-batch-${kind}`;
       if (b === marked) tr.classList.add("tg-marked");
       tr.dataset.example = String(b);
-      tr.append(cell("th", kind === "x" ? `#${b}` : ""), cell("th", kind));
+      if (kind === "x") tr.append(Object.assign(cell("th", `#${b}`), {rowSpan: 2})); // the example's input and target rows
+      tr.append(cell("th", kind));
       ids.forEach((id, t) => {
         const ignored = id === ignoreIndex;
         const td = cell("td", ignored ? "·" : visible(vocab[id] ?? "?"));

@@ -23,6 +23,20 @@ describe("batchView", () => {
     assert.equal(y[2].firstChild!.textContent, "·");
     assert.equal(x[0].querySelector("small")!.textContent, "1");
     assert.ok(figure.querySelector("tr.tg-batch-x")!.classList.contains("tg-marked"));
+    const headers = [...figure.querySelectorAll("th")].map((th) => [th.textContent, th.colSpan, th.rowSpan]);
+    assert.deepEqual(
+      headers,
+      [
+        ["t", 2, 1],
+        ["0", 1, 1],
+        ["1", 1, 1],
+        ["2", 1, 1],
+        ["#0", 1, 2],
+        ["x", 1, 1],
+        ["y", 1, 1]
+      ],
+      "every header says what it heads: the positions' row, the example over its two rows"
+    );
   });
 
   it("batchView shows at most maxRows examples and says how many there are", () => {
