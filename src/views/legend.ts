@@ -1,5 +1,28 @@
 import * as d3 from "d3";
 
+const SVG = "http://www.w3.org/2000/svg";
+const PAD = 20; // room for the end labels
+const STOPS = 11;
+
+const make = <K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}) => {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+};
+
+export type Legend = SVGSVGElement & {
+  /** Redraws the legend for another scale, domain, label or width, in place. */
+  update(
+    color: (v: number) => string,
+    domain: readonly [number, number],
+    label: string,
+    masked?: boolean | string,
+    width?: number
+  ): void;
+};
+
+let ids = 0;
+
 /**
  * Tick labels short enough to sit side by side, for parts + 1 evenly spaced ticks: a domain of tiny or huge numbers
  * in powers of ten with two significant digits (6e-7, 1.2e-6), any other with the fewest decimals that keep each tick
@@ -23,53 +46,62 @@ const inPowers = ([lo, hi]: readonly [number, number]) => tickFormat([lo, hi], 1
 
 /**
  * The colour legend: a gradient over the domain ([-extent, extent], [0, extent] or a sequential scale's [lo, hi]),
- * three or five ticks, a swatch for masked cells if any (named by masked, "masked (−∞)" when true).
+ * three or five ticks, a swatch for masked cells if any (named by masked, "masked (−∞)" when true). Its update()
+ * redraws it in place, so a figure redrawn with new numbers keeps its legend.
  */
 export function legend(
   color: (v: number) => string,
-  [lo, hi]: readonly [number, number],
+  domain: readonly [number, number],
   label: string,
   masked: boolean | string = false,
   width = 200
-): SVGSVGElement {
-  width = Math.max(80, width);
-  const pad = 20; // room for the end labels
-  const svg = d3
-    .create("svg")
-    .attr("width", width + 2 * pad + (masked ? 90 : 0))
-    .attr("height", 34)
-    .attr("class", "tg-legend");
-  const id = `tg-grad-${Math.random().toString(36).slice(2)}`;
-  const gradient = svg.append("defs").append("linearGradient").attr("id", id);
-  for (let t = 0; t <= 1.0001; t += 0.1) {
-    gradient
-      .append("stop")
-      .attr("offset", t)
-      .attr("stop-color", color(lo + (hi - lo) * t));
-  }
-  svg.append("rect").attr("x", pad).attr("y", 4).attr("width", width).attr("height", 10).attr("fill", `url(#${id})`);
-  const x = d3.scaleLinear([lo, hi], [pad, pad + width]);
-  const parts = width < 150 || inPowers([lo, hi]) ? 2 : 4;
-  svg
-    .append("g")
-    .attr("transform", "translate(0,14)")
-    .call(
-      d3
-        .axisBottom(x)
-        .tickValues(d3.range(parts + 1).map((k) => lo + ((hi - lo) * k) / parts))
-        .tickFormat(tickFormat([lo, hi], parts))
-        .tickSize(3)
-    )
-    .call((g) => g.select(".domain").remove());
-  if (masked) {
-    const g = svg.append("g").attr("transform", `translate(${width + 2 * pad},4)`);
-    g.append("rect").attr("width", 10).attr("height", 10).attr("fill", "#d9d9d9");
-    g.append("text")
-      .attr("x", 14)
-      .attr("y", 9)
-      .attr("font-size", 10)
-      .text(masked === true ? "masked (−∞)" : masked);
-  }
-  svg.append("title").text(label);
-  return svg.node()!;
+): Legend {
+  const svg = make("svg", {height: 34, class: "tg-legend"}) as Legend;
+  const id = `tg-grad-${++ids}`;
+  const gradient = make("linearGradient", {id});
+  const stops = Array.from({length: STOPS}, (_, k) => make("stop", {offset: k / (STOPS - 1)}));
+  gradient.append(...stops);
+  const defs = make("defs");
+  defs.append(gradient);
+  const bar = make("rect", {x: PAD, y: 4, height: 10, fill: `url(#${id})`});
+  const axis = make("g", {transform: "translate(0,14)", fill: "none", "font-size": 10, "font-family": "sans-serif"});
+  axis.setAttribute("text-anchor", "middle");
+  const swatch = make("g");
+  const swatchText = make("text", {x: 14, y: 9, "font-size": 10});
+  swatch.append(make("rect", {width: 10, height: 10, fill: "#d9d9d9"}), swatchText);
+  const title = make("title");
+  svg.append(defs, bar, axis, title);
+  let ticks: SVGGElement[] = [];
+  svg.update = (color, [lo, hi], label, masked = false, width = 200) => {
+    width = Math.max(80, width);
+    svg.setAttribute("width", String(width + 2 * PAD + (masked ? 90 : 0)));
+    stops.forEach((stop, k) => stop.setAttribute("stop-color", color(lo + ((hi - lo) * k) / (STOPS - 1))));
+    bar.setAttribute("width", String(width));
+    const parts = width < 150 || inPowers([lo, hi]) ? 2 : 4;
+    const format = tickFormat([lo, hi], parts);
+    if (ticks.length !== parts + 1) {
+      ticks = Array.from({length: parts + 1}, () => {
+        const tick = make("g", {class: "tick", opacity: 1});
+        tick.append(
+          make("line", {stroke: "currentColor", y2: 3}),
+          make("text", {fill: "currentColor", y: 6, dy: "0.71em"})
+        );
+        return tick;
+      });
+      axis.replaceChildren(...ticks);
+    }
+    ticks.forEach((tick, k) => {
+      const value = lo + ((hi - lo) * k) / parts;
+      tick.setAttribute("transform", `translate(${PAD + (width * k) / parts},0)`);
+      tick.lastChild!.textContent = format(value);
+    });
+    if (masked) {
+      swatch.setAttribute("transform", `translate(${width + 2 * PAD},4)`);
+      swatchText.textContent = masked === true ? "masked (−∞)" : masked;
+      if (swatch.parentNode !== svg) svg.insertBefore(swatch, title);
+    } else swatch.remove();
+    title.textContent = label;
+  };
+  svg.update(color, domain, label, masked, width);
+  return svg;
 }

@@ -33,8 +33,13 @@ export function multiples(panels: readonly Panel[], options: MultiplesOptions = 
     const title = document.createElement("div");
     title.className = "tg-multiple-title";
     title.textContent = panel.title;
-    const map = heatmap(panel.matrix, {...rest, width: panelWidth, extent, label: panel.title});
-    if (name) map.dataset.name = `${name}.${k}`;
+    const map = heatmap(panel.matrix, {
+      ...rest,
+      width: panelWidth,
+      extent,
+      label: panel.title,
+      name: name && `${name}.${k}`
+    });
     cell.append(title, map);
     figure.append(cell);
   }

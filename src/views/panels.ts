@@ -42,9 +42,9 @@ export function panels(items: readonly PanelItem[], options: PanelsOptions = {})
       width: Math.floor(width / perRow) - 16,
       label: item.title,
       extent: item.extent,
-      scale: item.scale ?? rest.scale
+      scale: item.scale ?? rest.scale,
+      name: item.name
     });
-    if (item.name) map.dataset.name = item.name;
     cell.append(title, map);
     figure.append(cell);
   }
