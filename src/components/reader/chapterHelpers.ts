@@ -4,6 +4,7 @@ import * as tf from "@tinygpt/tf";
 import type {GPTConfig} from "../../gpt/config.js";
 import {seededNormal} from "../../gpt/random.js";
 import {ACTIVATIONS, makeDropout} from "../../gpt/layers.js";
+import {MASKED, causalMask} from "../../gpt/attention.js";
 import {readTensors} from "../../gpt/readback.js";
 import type {Matrix, ModelData} from "./modelData.js";
 import {PROMPT_LENGTH} from "../../gpt/data/addition.js";
@@ -24,6 +25,19 @@ export async function scaleDemo(hs: number, T: number, seed: number) {
     return (await readTensors(out)) as {raw: number[]; scaled: number[]; softRaw: number[]; softScaled: number[]};
   } finally {
     tf.dispose(Object.values(out));
+  }
+}
+
+/**
+ * The additive mask a run of T positions uses, as the model makes it (gpt/attention.ts): 0 where a query may read a
+ * key, −∞ where it may not; all 0 without the causal mask. It depends on T alone, not on the weights.
+ */
+export async function maskRows(T: number, causal: boolean): Promise<Matrix> {
+  const mask = causal ? causalMask(T) : tf.zeros<tf.Rank.R2>([T, T]);
+  try {
+    return ((await mask.array()) as Matrix).map((row) => row.map((v) => (v <= MASKED / 2 ? -Infinity : v)));
+  } finally {
+    mask.dispose();
   }
 }
 

@@ -3,7 +3,7 @@
 // it (else a passage it does), and the addition model reads a sum, as it was trained to.
 import type {ModelTokenizer, TrainedModel} from "../checkpoints/trainedModels.js";
 import {PROMPT_LENGTH, formatAddition} from "../../gpt/data/addition.js";
-import {contextOf, type ReaderModel} from "./readerModel.js";
+import {contextOf, type ModelSizes} from "./readerModel.js";
 
 export interface Context {
   tokenizer: ModelTokenizer;
@@ -25,7 +25,7 @@ const nextIds = (tokenizer: ModelTokenizer, text: string[], n: number) =>
   Array.from({length: n}, (_, t) => (t + 1 < text.length ? tokenizer.encode(text[t + 1])[0] : null));
 
 /** The reader's model reads the sample text's first blockSize characters and is scored on each next one. */
-export function readerContext(model: ReaderModel): Context {
+export function readerContext(model: ModelSizes): Context {
   const {tokenizer, tokens, ids} = contextOf(model);
   return {tokenizer, tokens, ids, targets: nextIds(tokenizer, [...model.text], ids.length), unknown: null};
 }

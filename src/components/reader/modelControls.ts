@@ -1,7 +1,8 @@
 // The reader's model on a page: a panel loaded from the URL or localStorage that writes every valid change back to
 // both, so the next chapter, a reload or a shared link shows the same model.
 import {modelPanel, type Panel, type PanelField} from "../../inputs/modelPanel.js";
-import {DEFAULT_MODEL, FIELDS, checkModel, describeModel, type ModelKey, type ReaderModel} from "./readerModel.js";
+import {DEFAULT_MODEL, FIELDS, checkModel, describeModel} from "./readerModel.js";
+import type {ModelKey, ModelSizes, ReaderModel} from "./readerModel.js";
 import {STORAGE_KEY, loadModel, modelQuery, serialiseModel} from "./modelStorage.js";
 import {localStore} from "../page/localStore.js";
 import {expose} from "../page/testHooks.js";
@@ -33,4 +34,33 @@ export function readerModelInput(keys: readonly ModelKey[]): Panel<ReaderModel> 
   panel.addEventListener("input", () => save(panel.value));
   save(loaded.model);
   return panel;
+}
+
+/**
+ * The panel's model without its seed, announced again only when another field changes: cells that draw sizes, labels
+ * and controls read it, so a new seed recomputes the numbers and leaves them alone. An async generator (Framework
+ * runs each value it yields through the cells that read it).
+ */
+export async function* modelSizes(panel: Panel<ReaderModel>): AsyncGenerator<ModelSizes> {
+  const sizesOf = ({seed: _, ...sizes}: ReaderModel): ModelSizes => sizes;
+  let [dirty, wake] = [true, null as (() => void) | null];
+  const changed = () => {
+    dirty = true;
+    wake?.();
+  };
+  panel.addEventListener("input", changed);
+  try {
+    let last = "";
+    for (;;) {
+      if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
+      [dirty, wake] = [false, null];
+      const sizes = sizesOf(panel.value);
+      const key = JSON.stringify(sizes);
+      if (key === last) continue;
+      last = key;
+      yield sizes;
+    }
+  } finally {
+    panel.removeEventListener("input", changed);
+  }
 }

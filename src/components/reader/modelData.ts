@@ -7,7 +7,7 @@ import {disposeTrace, forwardTraced} from "../../gpt/model.js";
 import {MASKED, causalMask} from "../../gpt/attention.js";
 import {sinusoidalPositions} from "../../gpt/layers.js";
 import {readAtOnce} from "../../gpt/readback.js";
-import {toConfig, type ReaderModel} from "./readerModel.js";
+import {toConfig, type ModelSizes, type ReaderModel} from "./readerModel.js";
 import {readerContext, trainedContext, type Context} from "./context.js";
 import type {TrainedModel} from "../checkpoints/trainedModels.js";
 import {expose} from "../page/testHooks.js";
@@ -99,6 +99,17 @@ export function sourceOf(model: ReaderModel, trained: TrainedModel | null = null
   return {params: trained.params, context: trainedContext(trained, model.text)};
 }
 
+/**
+ * What a run of the model will show before any number is computed: its config, its context and the trained model in
+ * words. It does not depend on the seed, so cells that draw only sizes and labels read it (modelSizes) and a new seed
+ * leaves them alone.
+ */
+export function shapeOf(sizes: ModelSizes, trained: TrainedModel | null = null) {
+  const config = trained ? trained.params.config : toConfig(sizes);
+  const context = trained ? trainedContext(trained, sizes.text) : readerContext(sizes);
+  return {config, context, tokens: context.tokens, trained: trainedInfo(trained, context)};
+}
+
 /** What a page says about the trained model it shows; null for the reader's fresh model. */
 export const trainedInfo = (trained: TrainedModel | null, context: Context): TrainedInfo | null =>
   trained && {label: trained.label, addition: trained.addition, unknown: context.unknown};
@@ -154,9 +165,14 @@ export async function runModel(
   } finally {
     disposeTrace(trace);
     tf.dispose([weights.wte, ...weights.wpe, weights.sinusoids, weights.mask, ...weights.cAttn, ...weights.cProj]);
-    const g = globalThis as {__tinygpt?: {runs?: number}};
-    expose("runs", (g.__tinygpt?.runs ?? 0) + 1);
-    expose("lastRunMs", performance.now() - start);
-    expose("memory", tf.memory());
+    recordRun(start);
   }
+}
+
+/** Counts a page's forward pass for the tests and the bench (TestHooks: runs, lastRunMs, memory). */
+export function recordRun(start: number): void {
+  const g = globalThis as {__tinygpt?: {runs?: number}};
+  expose("runs", (g.__tinygpt?.runs ?? 0) + 1);
+  expose("lastRunMs", performance.now() - start);
+  expose("memory", tf.memory());
 }

@@ -6,7 +6,7 @@ import {disposeTrace, forwardTraced} from "../../gpt/model.js";
 import {namedParams} from "../../gpt/params.js";
 import {countParams} from "../../gpt/count.js";
 import {readTensors} from "../../gpt/readback.js";
-import {sourceOf, trainedInfo, type TrainedInfo} from "./modelData.js";
+import {recordRun, sourceOf, trainedInfo, type TrainedInfo} from "./modelData.js";
 import type {ReaderModel} from "./readerModel.js";
 import type {TrainedModel} from "../checkpoints/trainedModels.js";
 import type {GPTConfig} from "../../gpt/config.js";
@@ -36,6 +36,7 @@ export interface OutputData {
  * the trained one given.
  */
 export async function runOutput(model: ReaderModel, trained: TrainedModel | null = null): Promise<OutputData> {
+  const start = performance.now();
   const {params, context} = sourceOf(model, trained);
   const {config} = params;
   const {tokenizer, tokens, ids, targets} = context;
@@ -80,6 +81,7 @@ export async function runOutput(model: ReaderModel, trained: TrainedModel | null
     };
   } finally {
     tf.dispose([out.logits, out.probs, out.losses, ...out.tiedCheck]);
+    recordRun(start);
   }
 }
 

@@ -19,6 +19,9 @@ export interface ReaderModel {
 
 export type ModelKey = keyof ReaderModel;
 
+/** The reader's model but for its seed: what sets a page's sizes, labels and controls, but not its numbers. */
+export type ModelSizes = Omit<ReaderModel, "seed">;
+
 /** One persisted field: how it is shown, parsed and bounded. Bounds keep every chapter's views readable and quick. */
 export type Field =
   | {key: ModelKey; label: string; kind: "int"; min: number; max: number; help: string}
@@ -81,7 +84,7 @@ export function parseField(field: Field, raw: unknown): {value: string | number}
 }
 
 /** The GPT config of a reader's model: vocabSize comes from the text. Throws ConfigError when invalid. */
-export const toConfig = (model: ReaderModel): GPTConfig => makeConfig(configFields(model));
+export const toConfig = (model: ModelSizes): GPTConfig => makeConfig(configFields(model));
 
 /** Every problem with a would-be model, field by field and then as a whole (validateConfig's messages). */
 export function checkModel(raw: Readonly<Record<string, unknown>>): {model: ReaderModel | null; problems: string[]} {
@@ -98,14 +101,14 @@ export function checkModel(raw: Readonly<Record<string, unknown>>): {model: Read
   return whole.length > 0 ? {model: null, problems: whole} : {model: Object.freeze(m), problems: []};
 }
 
-function configFields(model: ReaderModel): Partial<GPTConfig> {
+function configFields(model: ModelSizes): Partial<GPTConfig> {
   const {blockSize, nEmbd, nHead, nLayer, dFF, positional, activation, norm} = model;
   const vocabSize = CharTokenizer.fromText(model.text).vocabSize;
   return {...DEFAULTS, vocabSize, blockSize, nLayer, nHead, nEmbd, dFF, positional, activation, norm};
 }
 
 /** The tokens the model reads: the text's first blockSize characters, as tokens and ids. */
-export function contextOf(model: ReaderModel): {tokenizer: CharTokenizer; tokens: string[]; ids: number[]} {
+export function contextOf(model: ModelSizes): {tokenizer: CharTokenizer; tokens: string[]; ids: number[]} {
   const tokenizer = CharTokenizer.fromText(model.text);
   const tokens = [...model.text].slice(0, model.blockSize);
   return {tokenizer, tokens, ids: tokenizer.encode(tokens.join(""))};
