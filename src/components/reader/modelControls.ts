@@ -38,27 +38,30 @@ export function readerModelInput(keys: readonly ModelKey[]): Panel<ReaderModel> 
 
 /**
  * The panel's model without its seed, announced again only when another field changes: cells that draw sizes, labels
- * and controls read it, so a new seed recomputes the numbers and leaves them alone. An async generator (Framework
- * runs each value it yields through the cells that read it).
+ * and controls read it, so a new seed recomputes the numbers and leaves them alone. Made like Framework's own
+ * Generators.input (each value a promise), so that a change announced by the same input event as the model's reaches
+ * the cells in the same pass, never a frame apart.
  */
-export async function* modelSizes(panel: Panel<ReaderModel>): AsyncGenerator<ModelSizes> {
+export function* modelSizes(panel: Panel<ReaderModel>): Generator<Promise<ModelSizes>, void, unknown> {
   const sizesOf = ({seed: _, ...sizes}: ReaderModel): ModelSizes => sizes;
-  let [dirty, wake] = [true, null as (() => void) | null];
+  let sizes = sizesOf(panel.value);
+  let [key, fresh] = [JSON.stringify(sizes), true];
+  let resolve: ((sizes: ModelSizes) => void) | null = null;
   const changed = () => {
-    dirty = true;
-    wake?.();
+    const next = sizesOf(panel.value);
+    if (JSON.stringify(next) === key) return;
+    [sizes, key] = [next, JSON.stringify(next)];
+    if (resolve) resolve(sizes);
+    else fresh = true;
+    resolve = null;
   };
   panel.addEventListener("input", changed);
   try {
-    let last = "";
     for (;;) {
-      if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
-      [dirty, wake] = [false, null];
-      const sizes = sizesOf(panel.value);
-      const key = JSON.stringify(sizes);
-      if (key === last) continue;
-      last = key;
-      yield sizes;
+      if (fresh) {
+        fresh = false;
+        yield Promise.resolve(sizes);
+      } else yield new Promise<ModelSizes>((r) => (resolve = r));
     }
   } finally {
     panel.removeEventListener("input", changed);
