@@ -87,7 +87,8 @@ export function parseArgs(argv: string[]) {
   const targets = value("targets")?.split(",");
   const chosen = targets ? TARGETS.filter((t) => targets.includes(`${t.runtime}-${t.backend}`)) : TARGETS;
   const mode = flag("full") ? "full" : flag("quick") ? "quick" : "default";
-  const editBackends = value("edit-backends")?.split(",") ?? [""]; // "": the backend the site picks itself
+  // "": the backend the site picks itself; wasm too by default (issue 17's goal holds on both)
+  const editBackends = value("edit-backends")?.split(",") ?? ["", "wasm"];
   const soakBackend = value("soak-backend") ?? "wasm";
   const tokenizerCorpus = value("tokenizer-corpus") ?? "../shared/data/tinyshakespeare.txt";
   const [soakSteps, soakTokens] = ["soak-steps", "soak-tokens"].map((name) => Number(value(name) ?? 1000)); // #9's

@@ -248,7 +248,7 @@ export function format(r: Results): string {
             ? [e.chapter, "–", "pending", "", "", "", "", "", e.pending]
             : [
                 e.chapter,
-                e.backend,
+                e.asked ? e.backend : `${e.backend} (site's pick)`,
                 ms(e.redrawMs.median),
                 ms(e.redrawMs.p95),
                 `${ms(e.redrawMs.min)}–${ms(e.redrawMs.max)}`,
@@ -260,7 +260,10 @@ export function format(r: Results): string {
         )
       )
     );
-    out.push("    forward = runModel alone (window.__tinygpt.lastRunMs): the traced forward pass and its read-back");
+    out.push(
+      "    forward = the page's forward pass alone (window.__tinygpt.lastRunMs: runModel or runOutput, with its read-back)"
+    );
+    out.push("    the site's pick is measured, then each --edit-backends backend it did not pick (default: wasm)");
     out.push("");
   }
   if (r.generation.length) {

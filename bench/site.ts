@@ -89,7 +89,8 @@ async function settle(page: Page, quiet: number, runs = 0, views = 0, timeout = 
 
 export interface EditResult {
   chapter: string;
-  backend: string;
+  backend: string; // the backend the page ran on
+  asked: string; // what the URL asked for: "" for the site's own pick
   field: string;
   edits: number;
   redrawMs: Spread; // input event → first frame after the last DOM change
@@ -165,6 +166,7 @@ export async function editLatency(
     return {
       chapter,
       backend: active,
+      asked: backend,
       field,
       edits,
       redrawMs: spread(redraw),
