@@ -107,13 +107,17 @@ const shown = () =>
     if (typeof requestAnimationFrame !== "undefined") requestAnimationFrame(() => setTimeout(resolve, 0));
   });
 
+/** Hears the state after every token; a promise it returns holds the next token back until it settles (a paint). */
+export type Listener = (state: GenState) => Promise<void> | void;
+
 /**
  * Generation from a prompt, started at once. Listeners hear the state after every token (synchronously: a view
- * batches them per frame); stop() ends it before the next token. The run holds the model while it decodes.
+ * batches them per frame, and may hold the run back until the frame is painted, since a decoding loop that keeps the
+ * page busy starves its rendering); stop() ends it before the next token. The run holds the model while it decodes.
  */
 export class GenerationRun {
   private readonly written: Written[] = [];
-  private readonly listeners = new Set<(state: GenState) => void>();
+  private readonly listeners = new Set<Listener>();
   private readonly stopper = new AbortController();
   private waiting: (() => void)[] = [];
   private current: GenState;
@@ -141,9 +145,9 @@ export class GenerationRun {
   }
 
   /** Calls listener with the state now and after every change; returns the unsubscribe function. */
-  subscribe(listener: (state: GenState) => void): () => void {
+  subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
-    listener(this.current);
+    void listener(this.current);
     return () => this.listeners.delete(listener);
   }
 
@@ -182,12 +186,14 @@ export class GenerationRun {
     return s.done || s.stopped || s.error !== null;
   }
 
-  private announce(change: Partial<GenState>, t0: number): void {
+  /** Tells the listeners and wakes step(); resolves once every listener lets the run go on. */
+  private announce(change: Partial<GenState>, t0: number): Promise<unknown> | null {
     this.current = {...this.current, ...change, ms: performance.now() - t0};
-    for (const listener of this.listeners) listener(this.current);
+    const held = [...this.listeners].map((listener) => listener(this.current)).filter((p) => p !== undefined);
     const woken = this.waiting;
     this.waiting = [];
     for (const wake of woken) wake();
+    return held.length ? Promise.all(held) : null;
   }
 
   private async decode(): Promise<GenState> {
@@ -228,7 +234,7 @@ export class GenerationRun {
       const {token: id, ran, logits} = step;
       this.written.push({id, window: [Math.max(0, n - T), n], ran, cached: step.cache?.length ?? 0, logits});
       const firstMs = this.current.firstMs ?? performance.now() - t0;
-      this.announce({generated: [...this.current.generated, id], firstMs}, t0);
+      await this.announce({generated: [...this.current.generated, id], firstMs}, t0);
     }
   }
 
@@ -244,7 +250,7 @@ export class GenerationRun {
     for (let r = await search.next(); !r.done; r = await search.next()) {
       const beams = ranked(r.value.beams, r.value.finished, s.beam);
       const firstMs = this.current.firstMs ?? performance.now() - t0;
-      this.announce({beams, generated: beams[0]?.ids ?? [], firstMs}, t0);
+      await this.announce({beams, generated: beams[0]?.ids ?? [], firstMs}, t0);
     }
   }
 }

@@ -49,7 +49,7 @@ describe("GenerationRun", () => {
     const m = model();
     const run = new GenerationRun(m, [1, 2, 3], settings());
     const seen: number[] = [];
-    run.subscribe((s) => seen.push(s.generated.length));
+    run.subscribe((s) => void seen.push(s.generated.length));
     const end = await run.finished;
     const expected: number[] = [];
     for await (const step of sample(params, [1, 2, 3], {temperature: 0.9, topK: 4, maxNewTokens: 14, seed: 7}))
@@ -99,7 +99,7 @@ describe("GenerationRun", () => {
     const before = tf.memory().numTensors;
     const m = model();
     const run = new GenerationRun(m, [1], settings({maxNewTokens: 200}));
-    run.subscribe((s) => s.generated.length === 2 && run.stop());
+    run.subscribe((s) => void (s.generated.length === 2 && run.stop()));
     const end: GenState = await run.finished;
     assert.equal(end.generated.length, 2);
     assert.equal(end.stopped, true);
@@ -111,7 +111,7 @@ describe("GenerationRun", () => {
   it("a replaced model stops the run, and a model already replaced is reported, not thrown", async () => {
     const m = model();
     const run = new GenerationRun(m, [1], settings({maxNewTokens: 200}));
-    run.subscribe((s) => s.generated.length === 1 && m.dispose());
+    run.subscribe((s) => void (s.generated.length === 1 && m.dispose()));
     const stopped = await run.finished;
     assert.equal(stopped.stopped, true);
     assert.equal(stopped.generated.length, 1);
