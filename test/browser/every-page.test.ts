@@ -2,8 +2,8 @@
 // one visit per page and backend. On wasm: every cell settles (no loading placeholder left, no cell error) once the
 // page has been scrolled through; axe-core then finds no serious or critical violation in the light colour scheme nor
 // in the dark one; the Tab key reaches every control, each with a visible focus ring, and the arrow keys read a
-// heatmap's cells; every figure has a text
-// alternative; the formulas render and nothing is requested from another host. On cpu: every cell settles.
+// heatmap's cells; every figure has a text alternative; the formulas render, wasm runs its threaded build with a
+// thread per core, and nothing is requested from another host. On cpu: every cell settles.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
@@ -70,6 +70,12 @@ for (const path of PAGES) {
       assert.deepEqual(unnamed, [], "figures without a text alternative");
 
       await assertFormulaRendered(page);
+      const cores = await page.evaluate(() => (crossOriginIsolated ? Math.min(8, navigator.hardwareConcurrency) : 0));
+      assert.ok(cores > 0, "npm start's headers (COOP/COEP) make the page cross-origin isolated");
+      assert.equal((await badge(page)).threads, String(cores), "a wasm thread per core");
+      const wasm = log.requests.filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
+      assert.deepEqual(wasm, [wasm[0]], "one wasm binary");
+      assert.match(wasm[0] ?? "", /^tfjs-backend-wasm-threaded-simd\.[\w-]+\.wasm$/, "the threaded build");
       assert.deepEqual(log.external, [], "requests to other hosts");
       assert.deepEqual(log.errors, [], "console or page errors");
       await page.context().close();
