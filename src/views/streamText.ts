@@ -69,6 +69,7 @@ export function streamText(prompt: readonly string[], options: StreamOptions = {
     text.append(...added);
     text.dataset.generated = String(generated.length);
     status.dataset.done = String(state.done);
+    status.setAttribute("aria-busy", String(!(state.done || state.stopped || state.error))); // announced once, at the end
     status.textContent = describe(state);
     status.classList.toggle("tg-refused", state.error !== null);
     if (state.beams) showBeams(state.beams);
