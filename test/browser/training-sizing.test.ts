@@ -1,9 +1,12 @@
 // Chapter 8's run sized for the machine on wasm: the form starts at the steps the page measured for a minute, and
-// the recipe select still fills the form from the chosen recipe (re-timed at its batch size), sized the same way.
+// the recipe select still fills the form from the chosen recipe (re-timed at its batch size), sized the same way. On
+// webgl and webgpu: the sizing, a run on BPE tokens with its loss per byte, and the over-fitting run.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import {badge, shownText, siteSession} from "./harness.js";
+import {waitForHook} from "./hooks.js";
+import {hook, tinyRun, until, type RunHook} from "./trainingPage.js";
 
 const session = siteSession({webgpu: false});
 
@@ -38,3 +41,41 @@ describe("chapter 8 · a run sized to a minute", () => {
     await page.context().close();
   });
 });
+
+const gpu = siteSession({webgpu: true});
+
+for (const backend of ["webgl", "webgpu"]) {
+  describe(`chapter 8 · its new sections on ${backend}`, () => {
+    test(`sized, a run on BPE tokens reports bits per byte, and the over-fitting run trains, on ${backend}`, async () => {
+      const {page, log} = await gpu.open(`08-training?backend=${backend}`);
+      assert.equal((await badge(page)).backend, backend);
+      const sizing = page.locator("[data-name=sizing][data-steps]");
+      await sizing.waitFor({state: "attached", timeout: 300_000});
+      assert.equal(Number(await field(page, "steps N").inputValue()), Number(await sizing.getAttribute("data-steps")));
+
+      await page.locator(".tg-data-source input[value='toy sentences']").check();
+      await page
+        .locator('form:has(> label:text-is("tokenizer (text)")) label:text-is("BPE, 300 tokens") input')
+        .check();
+      await page.locator("[data-name=splits]", {hasText: "tokens to train on"}).waitFor({timeout: 120_000});
+      await tinyRun(page, 4, 2);
+      await page.locator("[data-name=run] button[data-action=start]").click();
+      const run = await until(page, (r) => r.status === "finished" && r.probe !== null);
+      const perByte = page.locator("[data-name=perByte]");
+      await perByte.filter({hasText: "bits per byte"}).waitFor();
+      const [bits, tokens, bytes] = await Promise.all(
+        ["bits", "tokens", "bytes"].map(async (k) => Number(await perByte.getAttribute(`data-${k}`)))
+      );
+      assert.ok(Math.abs(bits - (run.valLosses.at(-1)! * tokens) / bytes / Math.LN2) < 1e-9, `${bits} bits per byte`);
+
+      await page.locator("[data-name=overfitRun] button[data-action=start]").click();
+      await waitForHook<"overfit", RunHook, null>(page, "overfit", (r) => r.step >= 3, null, 300_000);
+      await page.locator("[data-name=overfitRun] button[data-action=stop]").click();
+      const stopped = await waitForHook<"overfit", RunHook, null>(page, "overfit", (r) => r.status === "stopped");
+      assert.ok(stopped.losses.every(Number.isFinite), `losses ${stopped.losses}`);
+      assert.equal((await hook(page)).step, 4, "the page's own model kept its run");
+      assert.deepEqual(log.errors, []);
+      await page.context().close();
+    });
+  });
+}
