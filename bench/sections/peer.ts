@@ -79,10 +79,10 @@ export async function peerSection(ctx: BenchContext, browser: Browser | null): P
 }
 
 async function peerTargets(ctx: BenchContext, browser: Browser | null): Promise<void> {
-  // The default run leaves node cpu out (chromium cpu runs the same backend; two more minutes here): asked for by
-  // --targets or with --full, it runs.
-  const all = ctx.args.targets === TARGETS && ctx.args.mode !== "full";
-  const targets = ctx.args.targets.filter((t) => !all || label(t) !== "node cpu");
+  // Beside the other sections, the default run leaves out chromium webgpu (its first steps alone took 6 minutes
+  // here) and node cpu (chromium cpu runs the same backend): --only=peer, --targets=… or --full runs them.
+  const trimmed = ctx.args.targets === TARGETS && ctx.args.mode !== "full" && ctx.args.sections.size > 1;
+  const targets = ctx.args.targets.filter((t) => !trimmed || !["node cpu", "chromium webgpu"].includes(label(t)));
   const chromium = targets.filter((t) => t.runtime === "chromium");
   if (chromium.length && browser) {
     const server = await serveBench("bench/peer/entry.ts", PEER_BUILD);
