@@ -203,4 +203,21 @@ describe("heatmap", () => {
     const tall = heatmap(ramp(64, 256), {width: 400, maxHeight: 300, rowLabels: labels});
     assert.ok(64 * Number(tall.dataset.cellHeight) + Number(tall.dataset.top) <= 300, "maxHeight still holds");
   });
+  it("a named heatmap drawn again updates the same figure in place: its matrix, sizes, legend and read-out", () => {
+    const first = heatmap(ramp(2, 3), {name: "inPlace", label: "A"});
+    const legend = first.querySelector(".tg-legend");
+    const ticks = (f: HTMLElement) => [...f.querySelectorAll(".tg-legend .tick text")].map((t) => t.textContent);
+    assert.deepEqual(ticks(first), ["−2", "−1", "0", "1", "2"]);
+    const m = ramp(4, 5);
+    const again = heatmap(m, {name: "inPlace", label: "B"});
+    assert.equal(again, first, "the same figure");
+    assert.equal(again.querySelector(".tg-legend"), legend, "the same legend, updated");
+    assert.equal(again.matrix, m);
+    assert.deepEqual([again.dataset.rows, again.dataset.cols, again.dataset.extent], ["4", "5", "4"]);
+    assert.deepEqual(ticks(again), ["−4", "−2", "0", "2", "4"]);
+    assert.equal(again.querySelectorAll("canvas").length, 1);
+    assert.match(again.querySelector("figcaption")!.textContent!, /^B · 4 × 5/);
+    assert.notEqual(heatmap(ramp(2, 3), {name: "other"}), first, "another name, another figure");
+    assert.notEqual(heatmap(ramp(2, 3)), heatmap(ramp(2, 3)), "unnamed heatmaps are built anew");
+  });
 });

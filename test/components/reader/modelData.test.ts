@@ -2,8 +2,8 @@ import {before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {DEFAULT_MODEL} from "../../../src/components/reader/readerModel.js";
-import {attentionStats} from "../../../src/components/reader/chapterHelpers.js";
-import {paramsOf, runModel} from "../../../src/components/reader/modelData.js";
+import {attentionStats, maskRows} from "../../../src/components/reader/chapterHelpers.js";
+import {paramsOf, runModel, shapeOf} from "../../../src/components/reader/modelData.js";
 import {useCpu} from "../../helpers/tf.js";
 
 before(useCpu);
@@ -77,5 +77,29 @@ describe("runModel", () => {
     assert.ok(a.maxRowError < 1e-5 && b.maxRowError < 1e-5);
     assert.ok(open.mask.flat().every((v) => v === 0));
     assert.deepEqual(open.layers[0].q, masked.layers[0].q, "the mask does not touch q");
+  });
+});
+
+describe("shapeOf and maskRows", () => {
+  it("shapeOf gives a run's config and tokens without its seed or a forward pass; maskRows is the run's mask", async () => {
+    const model = {...DEFAULT_MODEL, text: "hello world", blockSize: 8};
+    const before = tf.memory().numTensors;
+    const {seed: _, ...sizes} = model;
+    const shape = shapeOf(sizes);
+    assert.equal(tf.memory().numTensors, before, "no weights made");
+    for (const seed of [1, 2]) {
+      const run = await runModel({...model, seed});
+      assert.deepEqual(shape.config, run.config);
+      assert.deepEqual(shape.tokens, run.tokens);
+      assert.deepEqual(shape.context.ids, run.ids);
+      assert.equal(shape.trained, null);
+      assert.deepEqual(await maskRows(run.tokens.length, true), run.mask);
+      const open = await runModel({...model, seed}, {causal: false});
+      assert.deepEqual(await maskRows(run.tokens.length, false), open.mask);
+    }
+    const after = tf.memory().numTensors;
+    await maskRows(3, true);
+    await maskRows(3, false);
+    assert.equal(tf.memory().numTensors, after, "maskRows leaks nothing");
   });
 });
