@@ -82,7 +82,10 @@ async function peerTargets(ctx: BenchContext, browser: Browser | null): Promise<
   // Beside the other sections, the default run leaves out chromium webgpu (its first steps alone took 6 minutes
   // here) and node cpu (chromium cpu runs the same backend): --only=peer, --targets=… or --full runs them.
   const trimmed = ctx.args.targets === TARGETS && ctx.args.mode !== "full" && ctx.args.sections.size > 1;
-  const targets = ctx.args.targets.filter((t) => !trimmed || !["node cpu", "chromium webgpu"].includes(label(t)));
+  const left = (t: Target) => trimmed && ["node cpu", "chromium webgpu"].includes(label(t));
+  for (const t of ctx.args.targets.filter(left))
+    ctx.results.skipped.push({where: `${label(t)} peer`, reason: "left out of the default run (--only=peer runs it)"});
+  const targets = ctx.args.targets.filter((t) => !left(t));
   const chromium = targets.filter((t) => t.runtime === "chromium");
   if (chromium.length && browser) {
     const server = await serveBench("bench/peer/entry.ts", PEER_BUILD);
