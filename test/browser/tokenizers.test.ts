@@ -1,6 +1,6 @@
 // Chapter 10 through the built site: the merge loop steps with the button and the keys, the sequence shrinks by what
 // each merge joins, the vocabulary grows; the trade-off follows the corpus; GPT-2's ids on the page are js-tiktoken's;
-// the page works on webgpu, wasm and cpu, with no console error and no request to another host.
+// the page works on webgpu, webgl, wasm and cpu, with no console error and no request to another host.
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
@@ -112,7 +112,7 @@ describe("chapter 10 · tokenizers", () => {
     await page.context().close();
   });
 
-  for (const backend of ["webgpu", "cpu"]) {
+  for (const backend of ["webgpu", "webgl", "cpu"]) {
     // wasm: the tests above (SITE_PICK)
     test(`every section works on ${backend}`, async () => {
       const {page, log} = await session.open(`10-tokenizers?backend=${backend}`);

@@ -64,32 +64,38 @@ describe("chapter 8 · faults mid-run", () => {
     await page.context().close();
   });
 
+  // long enough that the run is still going at its first timed autosave (30 s) on any backend
+  const LONG_RUN = 50_000;
   test("a tab reloaded mid-run offers the run's autosave, which loads at its step", async () => {
     const {page, log} = await session.open("08-training");
     await badge(page);
-    await tinyRun(page, 1000, 4);
+    await tinyRun(page, LONG_RUN, 4);
     await page.locator("[data-name=run] button[data-action=start]").click();
     const autosaved = await waitForHook(page, "autosave", (a) => "step" in a && a.step > 0, null, 300_000);
     const first = "step" in autosaved ? autosaved.step : 0;
     assert.ok(first > 0 && (await hook(page)).status === "running", "autosaved while running");
     await page.reload();
     await badge(page);
-    await tinyRun(page, 1000, 4);
+    await tinyRun(page, LONG_RUN, 4);
     const offer = page.locator("[data-name=checkpoints] button[data-action=load-autosave]");
-    const said = /^Resume the run from step (\d+) \(the toy sentences\), autosaved \d\d:\d\d$/.exec(
+    const said = /^Resume the run from step ([\d,]+) \(the toy sentences\), autosaved \d\d:\d\d$/.exec(
       await shownText(offer)
     );
     assert.ok(said, await shownText(offer));
-    const step = Number(said[1]);
+    const shown = said[1]; // as the reader reads it: 1,372
+    const step = Number(shown.replaceAll(",", ""));
     assert.ok(step >= first, `offered step ${step}, autosaved ${first} before the reload`);
     await offer.click();
     await page
       .locator("[data-name=checkpoints] [role=status]", {hasText: `Loaded the autosave at step ${step}`})
       .waitFor();
     await until(page, (r, step) => r.probe !== null && r.step === step, step);
-    assert.match(await shownText(page.locator("[data-name=run] button[data-action=start]")), /^Continue to step 1000$/);
+    assert.match(
+      await shownText(page.locator("[data-name=run] button[data-action=start]")),
+      new RegExp(`^Continue to step ${LONG_RUN}$`)
+    );
 
-    await useInChapter9(page, session.site.url, `your last run (autosaved) · step ${step} · the toy sentences`);
+    await useInChapter9(page, session.site.url, `your last run (autosaved) · step ${shown} · the toy sentences`);
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.external, []);
     await page.context().close();
