@@ -20,6 +20,9 @@ const SETTLE_MS = 180_000;
 const session = siteSession({webgpu: false});
 
 /** Opens the page on the backend and waits until every cell has settled; fails naming the cells that did not. */
+// a page that waits forever fails its test (with what was still loading) instead of holding up the suite
+const LIMIT = {timeout: 240_000};
+
 async function settled(path: string, backend: string): Promise<{page: Page; log: PageLog}> {
   const opened = await session.open(`${path}?backend=${backend}`);
   assert.equal((await badge(opened.page)).backend, backend);
@@ -40,48 +43,52 @@ async function assertAxe(page: Page, scheme: string, diagnostic: (message: strin
 
 for (const path of PAGES) {
   describe(`/${path}`, () => {
-    test("on wasm every cell settles; axe finds nothing serious in light or dark; Tab reaches every control", async (t) => {
-      const {page, log} = await settled(path, "wasm");
-      await assertAxe(page, "light", (m) => t.diagnostic(m));
-      await page.emulateMedia({colorScheme: "dark"});
-      await assertAxe(page, "dark", (m) => t.diagnostic(m));
-      await page.emulateMedia({colorScheme: "light"});
+    test(
+      "on wasm every cell settles; axe finds nothing serious in light or dark; Tab reaches every control",
+      LIMIT,
+      async (t) => {
+        const {page, log} = await settled(path, "wasm");
+        await assertAxe(page, "light", (m) => t.diagnostic(m));
+        await page.emulateMedia({colorScheme: "dark"});
+        await assertAxe(page, "dark", (m) => t.diagnostic(m));
+        await page.emulateMedia({colorScheme: "light"});
 
-      const walk = await tabThrough(page);
-      assert.deepEqual(walk.missed, [], "controls the Tab key never reached");
-      assert.deepEqual(walk.ringless, [], "controls focused without a visible ring");
-      t.diagnostic(`Tab reached ${walk.reached} controls`);
-      const maps = page.locator("figure.tg-heatmap > .tg-scroll[tabindex='0']:visible");
-      if ((await maps.count()) > 0) {
-        await maps.first().focus();
-        await page.keyboard.press("ArrowRight");
-        const readout = await maps
-          .first()
-          .evaluate((map) => map.parentElement!.querySelector("figcaption")!.textContent);
-        assert.match(readout ?? "", /^\[.*\] .* = /, "the arrow keys read a heatmap's cells");
+        const walk = await tabThrough(page);
+        assert.deepEqual(walk.missed, [], "controls the Tab key never reached");
+        assert.deepEqual(walk.ringless, [], "controls focused without a visible ring");
+        t.diagnostic(`Tab reached ${walk.reached} controls`);
+        const maps = page.locator("figure.tg-heatmap > .tg-scroll[tabindex='0']:visible");
+        if ((await maps.count()) > 0) {
+          await maps.first().focus();
+          await page.keyboard.press("ArrowRight");
+          const readout = await maps
+            .first()
+            .evaluate((map) => map.parentElement!.querySelector("figcaption")!.textContent);
+          assert.match(readout ?? "", /^\[.*\] .* = /, "the arrow keys read a heatmap's cells");
+        }
+
+        const unnamed = await page.locator("main figure").evaluateAll((figures) =>
+          figures
+            .filter((f) => !f.closest("[aria-hidden=true]")) // a chart's own figure inside ours (Plot's)
+            .filter((f) => !f.getAttribute("aria-label")?.trim() && !f.querySelector("figcaption")?.textContent?.trim())
+            .map((f) => f.outerHTML.slice(0, 80))
+        );
+        assert.deepEqual(unnamed, [], "figures without a text alternative");
+
+        await assertFormulaRendered(page);
+        const cores = await page.evaluate(() => (crossOriginIsolated ? Math.min(8, navigator.hardwareConcurrency) : 0));
+        assert.ok(cores > 0, "npm start's headers (COOP/COEP) make the page cross-origin isolated");
+        assert.equal((await badge(page)).threads, String(cores), "a wasm thread per core");
+        const wasm = log.requests.filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
+        assert.deepEqual(wasm, [wasm[0]], "one wasm binary");
+        assert.match(wasm[0] ?? "", /^tfjs-backend-wasm-threaded-simd\.[\w-]+\.wasm$/, "the threaded build");
+        assert.deepEqual(log.external, [], "requests to other hosts");
+        assert.deepEqual(log.errors, [], "console or page errors");
+        await page.context().close();
       }
+    );
 
-      const unnamed = await page.locator("main figure").evaluateAll((figures) =>
-        figures
-          .filter((f) => !f.closest("[aria-hidden=true]")) // a chart's own figure inside ours (Plot's)
-          .filter((f) => !f.getAttribute("aria-label")?.trim() && !f.querySelector("figcaption")?.textContent?.trim())
-          .map((f) => f.outerHTML.slice(0, 80))
-      );
-      assert.deepEqual(unnamed, [], "figures without a text alternative");
-
-      await assertFormulaRendered(page);
-      const cores = await page.evaluate(() => (crossOriginIsolated ? Math.min(8, navigator.hardwareConcurrency) : 0));
-      assert.ok(cores > 0, "npm start's headers (COOP/COEP) make the page cross-origin isolated");
-      assert.equal((await badge(page)).threads, String(cores), "a wasm thread per core");
-      const wasm = log.requests.filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
-      assert.deepEqual(wasm, [wasm[0]], "one wasm binary");
-      assert.match(wasm[0] ?? "", /^tfjs-backend-wasm-threaded-simd\.[\w-]+\.wasm$/, "the threaded build");
-      assert.deepEqual(log.external, [], "requests to other hosts");
-      assert.deepEqual(log.errors, [], "console or page errors");
-      await page.context().close();
-    });
-
-    test("on cpu every cell settles", async () => {
+    test("on cpu every cell settles", LIMIT, async () => {
       const {page, log} = await settled(path, "cpu");
       assert.deepEqual(log.errors, [], "console or page errors");
       await page.context().close();
