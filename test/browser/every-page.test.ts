@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
 import {axeViolations, describeViolations} from "./axe.js";
-import {assertFormulaRendered, badge, type PageLog, siteSession} from "./harness.js";
+import {assertFormulaRendered, assertThreadedWasmAndClean, badge, type PageLog, siteSession} from "./harness.js";
 import {tabThrough} from "./keyboard.js";
 import {cellCode, describeUnsettled, settle} from "./settle.js";
 
@@ -79,11 +79,7 @@ for (const path of PAGES) {
         const cores = await page.evaluate(() => (crossOriginIsolated ? Math.min(8, navigator.hardwareConcurrency) : 0));
         assert.ok(cores > 0, "npm start's headers (COOP/COEP) make the page cross-origin isolated");
         assert.equal((await badge(page)).threads, String(cores), "a wasm thread per core");
-        const wasm = log.requests.filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
-        assert.deepEqual(wasm, [wasm[0]], "one wasm binary");
-        assert.match(wasm[0] ?? "", /^tfjs-backend-wasm-threaded-simd\.[\w-]+\.wasm$/, "the threaded build");
-        assert.deepEqual(log.external, [], "requests to other hosts");
-        assert.deepEqual(log.errors, [], "console or page errors");
+        assertThreadedWasmAndClean(log);
         await page.context().close();
       }
     );

@@ -108,3 +108,12 @@ export async function assertFormulaRendered(page: Page): Promise<void> {
   });
   assert.ok(fonts.includes("KaTeX_Main") && fonts.includes("KaTeX_Math"), `KaTeX fonts loaded: ${fonts.join(", ")}`);
 }
+
+/** The page loaded one wasm binary, the threaded SIMD build, requested nothing from another host and logged no error. */
+export function assertThreadedWasmAndClean(log: PageLog): void {
+  const wasm = log.requests.filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
+  assert.deepEqual(wasm, [wasm[0]], "one wasm binary");
+  assert.match(wasm[0] ?? "", /^tfjs-backend-wasm-threaded-simd\.[\w-]+\.wasm$/, "the threaded build");
+  assert.deepEqual(log.external, [], "requests to other hosts");
+  assert.deepEqual(log.errors, [], "console or page errors");
+}

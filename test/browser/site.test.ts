@@ -4,6 +4,7 @@ import type {Browser} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
 import {
   assertFormulaRendered,
+  assertThreadedWasmAndClean,
   FAKE_GPU_ADAPTER,
   SITE_PICK,
   badge,
@@ -44,11 +45,7 @@ describe("with WebGPU available (SwiftShader: a software adapter)", () => {
       );
       await assertFormulaRendered(page);
       await page.waitForLoadState("networkidle");
-      const wasm = log.requests.filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
-      assert.deepEqual(wasm, [wasm[0]], "one wasm binary");
-      assert.match(wasm[0] ?? "", /^tfjs-backend-wasm-threaded-simd\.[\w-]+\.wasm$/, "the threaded build");
-      assert.deepEqual(log.external, [], "requests to other hosts");
-      assert.deepEqual(log.errors, [], "console or page errors");
+      assertThreadedWasmAndClean(log);
       await page.context().close();
     });
   }
