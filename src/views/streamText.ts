@@ -19,7 +19,7 @@ export type StreamView = HTMLElement & {
 };
 
 export interface StreamOptions {
-  /** Called with a generated token's index (0-based) when the reader clicks it. */
+  /** Called with a generated token's index (0-based) when the reader clicks it or moves to it with the keys. */
   onPick?: (index: number) => void;
   name?: string;
 }
@@ -28,6 +28,8 @@ export interface StreamOptions {
  * A prompt and what the model writes after it, growing as tokens arrive: a status line ([data-name=status], with
  * data-done), the text ([data-name=text]: the prompt in grey, the model's tokens in ink, a clicked token picked), and
  * beam search's hypotheses with their scores ([data-name=beams]). Text goes in as text, never as HTML.
+ * The text takes the keyboard's focus: the arrow keys move the pick a token at a time, Home and End to the first and
+ * the last generated token; while it has focus the picked token is announced ([data-name=picked]).
  */
 export function streamText(prompt: readonly string[], options: StreamOptions = {}): StreamView {
   const root = document.createElement("div") as unknown as StreamView;
@@ -42,14 +44,21 @@ export function streamText(prompt: readonly string[], options: StreamOptions = {
   text.dataset.name = "text";
   text.dataset.prompt = String(prompt.length);
   text.dataset.generated = "0";
+  text.tabIndex = 0;
+  text.setAttribute("role", "group");
+  text.setAttribute("aria-label", "generated text: the arrow keys, Home and End pick a token");
+  const announced = document.createElement("p");
+  announced.className = "tg-offscreen";
+  announced.dataset.name = "picked";
   const beams = document.createElement("ol");
   beams.className = "tg-beams";
   beams.dataset.name = "beams";
   beams.hidden = true;
-  root.append(status, text, beams);
+  root.append(status, text, announced, beams);
   const spans: HTMLSpanElement[] = prompt.map((token) => span(token, "tg-gen-prompt"));
   text.append(...spans);
   let shownBeams = "";
+  let picked: number | null = null; // the generated token boxed, 0-based
 
   root.update = (state) => {
     const {generated} = state;
@@ -73,6 +82,7 @@ export function streamText(prompt: readonly string[], options: StreamOptions = {
     status.textContent = describe(state);
     status.classList.toggle("tg-refused", state.error !== null);
     if (state.beams) showBeams(state.beams);
+    if (picked !== null && !announced.textContent) announce();
   };
 
   function showBeams(list: readonly {text: string; score: number}[]): void {
@@ -96,11 +106,39 @@ export function streamText(prompt: readonly string[], options: StreamOptions = {
   }
 
   root.select = (window, at) => {
+    picked = at;
     spans.forEach((s, t) => {
       s.classList.toggle("tg-gen-window", window !== null && t >= window[0] && t < window[1]);
       s.classList.toggle("tg-gen-at", at !== null && t === prompt.length + at);
     });
+    announce();
   };
+  /** Says which token is picked, once it is shown (a pick may come before the frame that draws its token). */
+  function announce(): void {
+    const token = picked === null ? undefined : spans[prompt.length + picked]?.dataset.token;
+    announced.textContent = token === undefined ? "" : `token ${picked! + 1}: “${visible(token)}”`;
+  }
+
+  const keys: Record<string, (at: number, last: number) => number> = {
+    ArrowRight: (at) => at + 1,
+    ArrowDown: (at) => at + 1,
+    ArrowLeft: (at) => at - 1,
+    ArrowUp: (at) => at - 1,
+    Home: () => 0,
+    End: (_, last) => last
+  };
+  text.addEventListener("keydown", (event) => {
+    const move = keys[event.key];
+    const last = spans.length - prompt.length - 1;
+    if (!move || last < 0) return;
+    event.preventDefault();
+    const next = Math.max(0, Math.min(last, move(picked ?? -1, last)));
+    if (next === picked) return;
+    picked = next; // a second key before the pick is shown moves on from here
+    options.onPick?.(next);
+  });
+  text.addEventListener("focus", () => announced.setAttribute("aria-live", "polite"));
+  text.addEventListener("blur", () => announced.removeAttribute("aria-live"));
 
   text.addEventListener("click", (event) => {
     const target = (event.target as HTMLElement).closest<HTMLElement>(".tg-gen-new");

@@ -2,8 +2,9 @@
 // correctly, greedy text is the same with and without the KV cache, the sampling controls change what can be
 // drawn, a prompt the model cannot read is refused in place, and its attention maps are drawn. Then on wasm with the
 // shipped Shakespeare model: tokens stream in, the token slider follows them, attention can be read over the text
-// the model wrote, beam search lists every beam best first, and the figures say what they show (↵ for a line break,
-// token labels on every head, a model select wide enough for its entries).
+// the model wrote (a token picked with the slider, a click or the keyboard), beam search lists every beam best first,
+// and the figures say what they show (↵ for a line break, token labels on every head, a model select wide enough for
+// its entries).
 import {before, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
@@ -200,6 +201,42 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
     await wasm.locator("[data-name=text] [data-index='4']").click();
     await wasm.locator(`figure[data-name=attention][data-rows="${prompt + 4}"]`).waitFor({timeout: 60_000});
     assert.equal(await slider.inputValue(), "5", "a clicked token is picked");
+    assert.deepEqual(wasmLog.errors, []);
+  });
+
+  test("the generated text is picked by keyboard: the arrow keys, Home and End move the token inspected", async () => {
+    const slider = form("token").locator("input[type=range]");
+    const text = wasm.locator("[data-name=generation] [data-name=text]");
+    const prompt = Number(await text.getAttribute("data-prompt"));
+    const count = Number(await text.getAttribute("data-generated"));
+    assert.ok(count >= 4, `${count} tokens written`);
+    /**
+     * Waits until token `at` (1-based) is the one inspected: boxed, on the slider, announced, and the attention drawn
+     * over the window the model read for it (the tokens before it, the last blockSize of them once there are more).
+     */
+    const inspected = async (at: number) => {
+      await wasm.locator(`[data-name=text] .tg-gen-at[data-index="${at - 1}"]`).waitFor({timeout: 60_000});
+      assert.equal(await slider.inputValue(), String(at));
+      assert.match((await wasm.locator("[data-name=picked]").textContent()) ?? "", new RegExp(`^token ${at}: “.+”$`));
+      const window = await wasm.locator("[data-name=text] .tg-gen-window").count();
+      assert.ok(window > 0 && window <= prompt + at - 1, `a window of ${window} tokens`);
+      await wasm.locator(`figure[data-name=attention][data-rows="${window}"]`).waitFor({timeout: 60_000});
+    };
+    await text.focus();
+    assert.match((await text.getAttribute("aria-label")) ?? "", /arrow keys/, "named for what its keys do");
+    await wasm.keyboard.press("Home");
+    await inspected(1);
+    await wasm.keyboard.press("ArrowRight");
+    await wasm.keyboard.press("ArrowRight");
+    await inspected(3);
+    await wasm.keyboard.press("End");
+    await inspected(count);
+    await wasm.keyboard.press("ArrowLeft");
+    await inspected(count - 1);
+    const ring = await text.evaluate(
+      (e) => e.matches(":focus-visible") && parseFloat(getComputedStyle(e).outlineWidth)
+    );
+    assert.ok(Number(ring) >= 2, "the focused text shows a ring");
     assert.deepEqual(wasmLog.errors, []);
   });
 

@@ -6,7 +6,7 @@ import {streamText} from "../../src/views/streamText.js";
 import {cacheGrid, raceView, ranChart} from "../../src/views/kvCache.js";
 import {nextTokenTable, type CandidateRow} from "../../src/views/nextToken.js";
 
-installDom();
+const dom = installDom();
 
 const row = (id: number, p: number, fields: Partial<CandidateRow> = {}): CandidateRow => ({
   ...{id, token: String.fromCharCode(97 + id), p, scaled: p, keptK: null, keptP: null, final: p, chosen: false},
@@ -61,6 +61,32 @@ describe("generation views", () => {
     view.update({...state, generated: ["x", "y", "z"], done: true, ms: 2000});
     assert.equal(view.querySelector<HTMLElement>("[data-name=status]")!.dataset.done, "true");
     assert.match(view.querySelector("[data-name=status]")!.textContent ?? "", /^3 tokens in 2\.0 s/);
+  });
+
+  it("streamText's text takes the focus and its keys move the pick: arrows by one, Home and End to the ends", () => {
+    const picked: number[] = [];
+    const view = streamText(["a"], {onPick: (i) => picked.push(i)});
+    view.update({total: 3, done: true, stopped: false, error: null, ms: 5, beams: null, generated: ["x", "\n", "z"]});
+    const text = view.querySelector<HTMLElement>("[data-name=text]")!;
+    assert.equal(text.tabIndex, 0);
+    assert.match(text.getAttribute("aria-label") ?? "", /arrow keys/);
+    const press = (key: string) =>
+      text.dispatchEvent(new dom.window.KeyboardEvent("keydown", {key, bubbles: true, cancelable: true}));
+    press("ArrowRight"); // nothing picked yet: the first token
+    view.select([0, 2], picked.at(-1)!);
+    press("ArrowRight");
+    press("ArrowRight"); // before the pick is shown: on from the last key
+    press("ArrowRight"); // past the end: stays on the last, no new pick
+    view.select([0, 3], 2);
+    press("Home");
+    press("End");
+    press("ArrowLeft");
+    assert.deepEqual(picked, [0, 1, 2, 0, 2, 1]);
+    view.select([0, 2], 1);
+    assert.equal(view.querySelector("[data-name=picked]")!.textContent, "token 2: “↵”");
+    assert.ok(text.querySelectorAll("span")[2].classList.contains("tg-gen-at"));
+    press("a");
+    assert.equal(picked.length, 6, "other keys do nothing");
   });
 
   it("streamText lists every beam with its score, best first, and rewrites the text when the best one changes", () => {
