@@ -1,7 +1,8 @@
 // Chapter 8 on BPE tokens, on wasm: a tiny model trains on the toy sentences read as a BPE of 300 tokens; the page
 // gives the validation loss per byte and lists the run; its saved checkpoint is read by the command line (tinygpt eval
 // and sample, through node) and generates in chapter 9; a checkpoint tinygpt train wrote on the same tokens loads
-// into the page and trains on from its step.
+// into the page and trains on from its step. A text of more than 256 distinct characters, refused as characters,
+// is read as a BPE.
 import {after, describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
@@ -87,7 +88,7 @@ describe("chapter 8 · a model on BPE tokens, and its checkpoint in the command 
     assert.equal(sampled.status, 0, sampled.stderr);
     assert.match(sampled.stdout, /^The dog/);
 
-    await useInChapter9(page, session.site.url, "yours · step 12 · the toy sentences");
+    await useInChapter9(page, session.site.url, "yours · step 12 · the toy sentences as 300 BPE tokens");
     const generated = await page.waitForFunction(
       () => (window as {__tinygpt?: {generation?: {text: string}}}).__tinygpt?.generation?.text ?? null,
       null,
@@ -97,6 +98,29 @@ describe("chapter 8 · a model on BPE tokens, and its checkpoint in the command 
     assert.ok((await readHook(page, "generation"))!.runs >= 1);
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.external, []);
+    await page.context().close();
+  });
+
+  test("a text of more than 256 distinct characters is refused as characters only: a BPE reads it", async () => {
+    const {page, log} = await session.open("08-training?backend=wasm");
+    await badge(page);
+    const hanzi = Array.from({length: 1200}, (_, i) => String.fromCodePoint(0x4e00 + i)).join("");
+    await page.locator(".tg-data-source input[value='your text']").check();
+    await page.locator(".tg-own-text textarea").fill(hanzi);
+    await page.locator(".tg-own-text button", {hasText: "Use the pasted text"}).click();
+    const refused = page.locator("[data-name=readingProblem]");
+    await refused.waitFor({timeout: 120_000});
+    assert.match(
+      await shownText(refused),
+      /^Not read as characters: the text has 1200 distinct characters; at most 256 make a character vocabulary here/
+    );
+    assert.match(await shownText(refused), /It is read as BPE, 300 tokens instead\.$/);
+    await page.locator("[data-name=splits]", {hasText: "The pasted text"}).waitFor({timeout: 120_000});
+    assert.equal(Number(await page.locator("[data-name=vocab]").getAttribute("data-size")), 300);
+    await page.locator('form:has(> label:text-is("tokenizer (text)")) label:text-is("BPE, 512 tokens") input').check();
+    await refused.waitFor({state: "detached"});
+    await page.locator("[data-name=vocab][data-size='512']").waitFor({timeout: 120_000});
+    assert.deepEqual(log.errors, []);
     await page.context().close();
   });
 

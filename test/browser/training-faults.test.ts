@@ -78,7 +78,7 @@ describe("chapter 8 · faults mid-run", () => {
     await badge(page);
     await tinyRun(page, LONG_RUN, 4);
     const offer = page.locator("[data-name=checkpoints] button[data-action=load-autosave]");
-    const said = /^Resume the run from step ([\d,]+) \(the toy sentences\), autosaved \d\d:\d\d$/.exec(
+    const said = /^Resume the run from step ([\d,]+) \(the toy sentences in characters\), autosaved \d\d:\d\d$/.exec(
       await shownText(offer)
     );
     assert.ok(said, await shownText(offer));

@@ -4,6 +4,7 @@
 // it never waits on the GPU or on the training loop.
 import {storeCheckpoint, type SavedCheckpoint} from "../checkpoints/checkpointStore.js";
 import {expose} from "../page/testHooks.js";
+import {savedLabel} from "./trainData.js";
 import type {Trainer} from "./trainer.js";
 
 declare module "../page/testHooks.js" {
@@ -26,7 +27,7 @@ export function autosave(
     if (why === "progress" && Date.now() - last < everyMs) return;
     last = Date.now();
     const {bytes, name, step} = trainer.checkpoint(snapshot);
-    const saved = {bytes, name, step, savedAt: new Date(snapshot.at).toISOString(), label: trainer.data.label};
+    const saved = {bytes, name, step, savedAt: new Date(snapshot.at).toISOString(), label: savedLabel(trainer.data)};
     writing = writing
       .then(() => store(saved))
       .then(() => expose("autosave", {step, savedAt: saved.savedAt}))

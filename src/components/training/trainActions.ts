@@ -2,6 +2,7 @@
 import type {CheckpointActions} from "../../inputs/checkpointControls.js";
 import {downloadBytes, fileBytes, storeCheckpoint, type SavedCheckpoint} from "../checkpoints/checkpointStore.js";
 import {describeSaved} from "../checkpoints/describe.js";
+import {savedLabel} from "./trainData.js";
 import type {Trainer} from "./trainer.js";
 
 /** "Resume the run from step 240 (the toy sentences), autosaved 16:05". */
@@ -22,7 +23,7 @@ export function checkpointActions(
       downloadBytes(bytes, name);
       const size = `${(bytes.length / 1024).toFixed(0)} KB`;
       try {
-        await storeCheckpoint({bytes, name, step, savedAt: new Date().toISOString(), label: trainer.data.label});
+        await storeCheckpoint({bytes, name, step, savedAt: new Date().toISOString(), label: savedLabel(trainer.data)});
         return `Downloaded ${name} (${size}) and kept it in this browser: it is offered here and in chapter 9.`;
       } catch (error) {
         return `Downloaded ${name} (${size}); this browser would not keep a copy (${(error as Error).message}).`;

@@ -39,16 +39,20 @@ const TEXT_LIMITS = Object.freeze({minChars: 1000, maxVocab: 256});
 /** A file's or a download's bytes as text (the library's checks: not empty, at most 10 MB, UTF-8, no NUL). */
 export const readText = (bytes: Uint8Array, name: string): string => decodeText(bytes, name);
 
-/** Why a text cannot be trained on here, or null. */
+/** Why a text cannot be trained on here, whatever reads it, or null (a byte-level BPE reads any text). */
 export function checkText(text: string): string | null {
   const n = text.length;
   if (n < TEXT_LIMITS.minChars) return `the text has ${n} characters; give at least ${TEXT_LIMITS.minChars}`;
   if (text.includes("\u0000")) return "the text contains NUL characters: is it a binary file?";
-  const distinct = new Set(text).size;
-  if (distinct > TEXT_LIMITS.maxVocab) {
-    return `the text has ${distinct} distinct characters; at most ${TEXT_LIMITS.maxVocab} make a vocabulary here`;
-  }
   return null;
+}
+
+/** Why this tokenizer cannot read the source's text, or null: a character vocabulary holds 256 characters at most. */
+export function readingProblem(source: DataSource, reading: TokenizerChoice): string | null {
+  if (bpeSize(reading) !== null || source.choice !== "your text" || !source.text) return null;
+  const distinct = new Set(source.text).size;
+  if (distinct <= TEXT_LIMITS.maxVocab) return null;
+  return `the text has ${distinct} distinct characters; at most ${TEXT_LIMITS.maxVocab} make a character vocabulary here (a BPE reads any text)`;
 }
 
 /** The text at an http(s) URL; throws an Error saying what went wrong (bad address, network, CORS, size, type). */
@@ -109,7 +113,7 @@ export function trainData(
     };
   }
   const text = corpusText(source);
-  const problem = checkText(text);
+  const problem = checkText(text) ?? readingProblem(source, reading);
   if (problem && source.choice === "your text") throw new Error(problem);
   const n = bpeSize(reading);
   const tokenizer: Tokenizer = n === null ? CharTokenizer.fromText(text) : learnedBpe(text, n);
@@ -159,6 +163,12 @@ function corpusText(source: DataSource): string {
 }
 
 let cachedFables: string | null = null;
+
+/** What a model saved from a run on this data was trained on, its tokenizer named: "the fables as 300 BPE tokens". */
+export function savedLabel(data: TrainData): string {
+  if (data.tokenizer === null) return data.label;
+  return data.tokenizer === "char" ? `${data.label} in characters` : `${data.label} as ${data.vocab.length} BPE tokens`;
+}
 
 /** Why a checkpoint cannot go on training on this data (another vocabulary, too short a context), or null. */
 export function fitProblem(checkpoint: Checkpoint, data: TrainData): string | null {

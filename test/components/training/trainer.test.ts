@@ -6,7 +6,8 @@ import {disposeParams, namedParams} from "../../../src/gpt/params.js";
 import {recipe} from "../../../src/gpt/recipes.js";
 import {CORPORA, TOY_SENTENCES} from "../../../src/gpt/data/corpora.js";
 import {trainBpe} from "../../../src/gpt/tokenizer.js";
-import {checkText, trainData, type DataSource} from "../../../src/components/training/trainData.js";
+import {checkText, readingProblem, savedLabel, trainData} from "../../../src/components/training/trainData.js";
+import type {DataSource} from "../../../src/components/training/trainData.js";
 import {modelShape, MODEL_CHOICES, trainConfig} from "../../../src/components/training/modelChoice.js";
 import {formOf, lrCurve, runPlan, type RunForm} from "../../../src/components/training/runSettings.js";
 import {autosave} from "../../../src/components/training/autosave.js";
@@ -17,6 +18,8 @@ import {until} from "../../helpers/trainer.js";
 
 before(useCpu);
 
+/** 1,200 characters, every one different: too many for a character vocabulary (256 at most here). */
+const HANZI = Array.from({length: 1200}, (_, i) => String.fromCodePoint(0x4e00 + i)).join("");
 const toy: DataSource = {choice: "toy sentences", text: null, origin: null};
 const addition: DataSource = {choice: "addition", text: null, origin: null};
 const tiny = {nLayer: 1, nHead: 2, nEmbd: 16, dFF: 32, blockSize: 16};
@@ -67,15 +70,30 @@ describe("trainData and the model choice", () => {
     assert.match(data.note!, new RegExp(`runs out of pairs to merge at ${most.vocabSize} tokens`));
   });
 
-  it("checkText refuses short, binary and huge-vocabulary texts with a reason", () => {
+  it("checkText refuses short and binary texts with a reason, and lets any alphabet through", () => {
     assert.match(checkText("abc")!, /at least 1000/);
     assert.match(checkText("a\u0000".repeat(600))!, /NUL/);
-    assert.match(
-      checkText(Array.from({length: 1200}, (_, i) => String.fromCodePoint(0x4e00 + i)).join(""))!,
-      /distinct/
-    );
     assert.equal(checkText("to be or not to be ".repeat(60)), null);
+    assert.equal(checkText(HANZI), null, "a BPE reads it; only the character tokenizer has a limit");
     assert.throws(() => trainData({choice: "your text", text: "short", origin: "pasted"}, 16, 1), /at least/);
+  });
+
+  it("more than 256 distinct characters are refused for the character tokenizer only; a BPE reads the text", () => {
+    const source: DataSource = {choice: "your text", text: HANZI, origin: "hanzi.txt"};
+    const refused = readingProblem(source, "characters");
+    assert.match(refused!, /^the text has 1200 distinct characters; at most 256 make a character vocabulary here/);
+    assert.throws(() => trainData(source, 16, 1), /1200 distinct characters/);
+    assert.equal(readingProblem(source, "BPE, 300 tokens"), null);
+    const data = trainData(source, 16, 1, "BPE, 300 tokens");
+    assert.equal(data.tokenizer, "bpe:300");
+    assert.equal(data.dataset.tokenizer.decode(data.dataset.tokenizer.encode(HANZI)), HANZI, "every character read");
+    assert.equal(savedLabel(data), "hanzi.txt as 300 BPE tokens");
+    assert.equal(
+      readingProblem({choice: "your text", text: "to be or not ".repeat(100), origin: null}, "characters"),
+      null
+    );
+    assert.equal(savedLabel(trainData(toy, 16, 1)), "the toy sentences in characters");
+    assert.equal(savedLabel(trainData(addition, 16, 1)), "the addition task");
   });
 
   it("lrCurve draws warmup then cosine down to lr / 10", () => {
@@ -218,7 +236,10 @@ describe("Trainer", () => {
         [...steps]
       );
       const last = stored.at(-1)!;
-      assert.deepEqual([last.name, last.label], ["tinygpt-the-toy-sentences-step12.safetensors", "the toy sentences"]);
+      assert.deepEqual(
+        [last.name, last.label],
+        ["tinygpt-the-toy-sentences-step12.safetensors", "the toy sentences in characters"]
+      );
       const b = session(toy);
       await b.load(last.bytes, "the autosave");
       const loaded = await until(b, (state) => state.probe !== null);
