@@ -16,6 +16,9 @@ export interface BarsOptions {
 
 /** Width of a 10 px label's character, generously: the rule's label gets this much margin per character. */
 const RULE_CHAR = 6;
+/** Width of a 10 px sans-serif bar label's widest characters (M, an arrow, ↵: 0.84 em), and the gap between two. */
+const LABEL_CHAR = 8.5;
+const LABEL_GAP = 4;
 
 /** A vector as bars from zero (red positive, blue negative), with a hover title per bar. SVG; up to a few hundred bars. */
 export function bars(values: readonly number[], options: BarsOptions = {}): HTMLElement {
@@ -23,7 +26,9 @@ export function bars(values: readonly number[], options: BarsOptions = {}): HTML
   const ruleLabel = rule ? Math.ceil(RULE_CHAR * rule.label.length) + 6 : 0;
   const margin = {top: 8, right: 8 + ruleLabel, bottom: labels ? 20 : 8, left: 40};
   const domain = options.domain ?? [Math.min(0, d3.min(values) ?? 0), Math.max(0, d3.max(values) ?? 0) || 1];
-  const inner = Math.max(values.length * 2, Math.min(width, 48 + values.length * 28) - margin.left - margin.right);
+  const labelWidth = labels ? (d3.max(labels, (s) => s.length) ?? 1) * LABEL_CHAR + LABEL_GAP : 0;
+  const perBar = Math.max(28, labelWidth); // room for each bar's label when the page is wide enough
+  const inner = Math.max(values.length * 2, Math.min(width - margin.left - margin.right, values.length * perBar));
   const x = d3.scaleBand(d3.range(values.length), [0, inner]).padding(values.length > 64 ? 0 : 0.15);
   const y = d3.scaleLinear(domain as [number, number], [height - margin.bottom, margin.top]).nice();
   const svg = d3
@@ -74,9 +79,11 @@ export function bars(values: readonly number[], options: BarsOptions = {}): HTML
       .text(rule.label);
   }
   if (labels) {
-    const step = Math.ceil(((d3.max(labels, (s) => s.length) ?? 1) * 6 + 2) / Math.max(1, x.step()));
+    const step = Math.ceil(labelWidth / Math.max(1, x.step()));
     g.append("g")
+      .attr("class", "tg-bar-labels")
       .attr("font-size", 10)
+      .attr("font-family", "sans-serif")
       .attr("text-anchor", "middle")
       .selectAll("text")
       .data(labels.map((text, i) => ({text, i})).filter(({i}) => i % step === 0))

@@ -28,6 +28,21 @@ describe("bars", () => {
     assert.ok(labels.length < 64, `${labels.length} labels`);
   });
 
+  it("bars gives each label its own room: the labels shown are further apart than they are wide", () => {
+    const labels = "t→o o→␣ ␣→b b→e e→␣ ␣→o o→r r→␣ ␣→n n→o o→t t→␣ ␣→t t→o o→␣ ␣→b".split(" ");
+    for (const width of [1200, 420, 200]) {
+      const figure = bars(
+        labels.map(() => 1.9),
+        {width, labels, rule: {value: 1.95, label: "ln V = 1.95"}}
+      );
+      const shown = [...figure.querySelectorAll(".tg-bar-labels text")].map((t) => Number(t.getAttribute("x")));
+      assert.ok(shown.length >= 2, `${shown.length} labels at width ${width}`);
+      const apart = Math.min(...shown.slice(1).map((x, i) => x - shown[i]));
+      assert.ok(apart >= 3 * 8.5 + 4, `labels ${apart.toFixed(1)} px apart at width ${width}`);
+      assert.ok(Number(figure.querySelector("svg")!.getAttribute("width")) <= Math.max(width, 2 * labels.length + 120));
+    }
+  });
+
   it("bars uses a given domain and draws a reference rule", () => {
     const figure = bars([0.2, 0.3], {domain: [0, 1], rule: {value: 0.5, label: "1/2"}});
     assert.ok(figure.querySelector(".tg-rule"));
