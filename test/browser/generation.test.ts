@@ -1,6 +1,7 @@
 // Chapter 9 through the built site on its own pick (SITE_PICK), with the shipped addition model: it answers sums
 // correctly, greedy text is the same with and without the KV cache, the sampling controls change what can be
-// drawn, a prompt the model cannot read is refused in place, and its attention maps are drawn. Then on wasm with the
+// drawn, a prompt the model cannot read is refused in place, and its attention maps are drawn; its sum card and
+// attention grids ("Adding, inside out") are drawn on cpu, webgl and webgpu too. Then on wasm with the
 // shipped Shakespeare model: tokens stream in, the token slider follows them, attention can be read over the text
 // the model wrote (a token picked with the slider, a click or the keyboard), beam search lists every beam best first,
 // and the figures say what they show (↵ for a line break, token labels on every head, a model select wide enough for
@@ -138,6 +139,22 @@ describe("chapter 9 · generation", () => {
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.external, []);
   });
+});
+
+describe("chapter 9 · 'Adding, inside out' on every other backend", () => {
+  for (const backend of ["cpu", "webgl", "webgpu"]) {
+    test(`the sum card and both attention grids are drawn on ${backend}, beside the streaming text`, async () => {
+      const {page: other, log: otherLog} = await session.open(`09-generation?backend=${backend}`);
+      assert.equal((await badge(other)).backend, backend);
+      const card = other.locator('[data-name=sum][data-a="375"][data-b="648"]');
+      await card.waitFor({timeout: 180_000});
+      assert.equal(await card.getAttribute("data-answer"), "1023");
+      await other.locator("[data-name=sumLayers] canvas").first().waitFor();
+      assert.equal(await other.locator("[data-name=sumHeads] .tg-multiple").count(), 4, "one map per head");
+      assert.deepEqual(otherLog.errors, []);
+      await other.context().close();
+    });
+  }
 });
 
 describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
