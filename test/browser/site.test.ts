@@ -100,6 +100,20 @@ describe("with WebGPU available (SwiftShader: a software adapter)", () => {
     await page.context().close();
   });
 
+  test("a reader who prefers a dark colour scheme gets the same light page, pixel for pixel", async () => {
+    // The theme is light only (color-scheme: light): no dark text on a dark page, no light figure on a dark one.
+    const {page, log} = await openPage(browser, site.url, site.url);
+    await badge(page);
+    await page.locator("figure.tg-heatmap canvas").waitFor({timeout: 120_000});
+    const light = await page.screenshot({fullPage: true});
+    await page.emulateMedia({colorScheme: "dark"});
+    assert.equal(await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches), true);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme), "light");
+    assert.ok(light.equals(await page.screenshot({fullPage: true})), "the page looks the same in the dark scheme");
+    assert.deepEqual(log.errors, []);
+    await page.context().close();
+  });
+
   test("?backend=cpu forces the cpu backend and the control offers the choice", async () => {
     const {page, log} = await openPage(browser, `${site.url}?backend=cpu`, site.url);
     const shown = await badge(page);
