@@ -28,6 +28,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 const args = ["--import", "tsx", "--test", "--test-reporter=spec"];
-if (browser) args.push("--test-concurrency=1");
+// one browser test file at a time; and none waits forever: a file still running after 15 minutes fails (Node 20 times
+// the whole file; the waits of test/browser/bounded.ts fail far sooner, saying what was pending)
+if (browser) args.push("--test-concurrency=1", "--test-timeout=900000");
 const {status} = spawnSync(process.execPath, [...args, ...files], {stdio: "inherit"});
 process.exit(status ?? 1);

@@ -23,6 +23,9 @@ export async function openPage(
 ): Promise<{page: Page; log: PageLog}> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  // the page in front: headless Chromium may draw no frames for a page it holds in the background, and Framework's
+  // runtime computes cells on animation frames, so nothing on such a page would ever settle
+  await page.bringToFront();
   if (initScript) await page.addInitScript(initScript);
   const log: PageLog = {errors: [], external: [], requests: []};
   page.on("console", (message: ConsoleMessage) => {

@@ -2,6 +2,7 @@
 import type {Page} from "playwright-core";
 import {readFileSync} from "node:fs";
 import {createRequire} from "node:module";
+import {within} from "./bounded.js";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf-8");
 
@@ -16,7 +17,7 @@ export interface Violation {
 /** axe's violations on the page as it is now, every rule axe runs by default. */
 export async function axeViolations(page: Page): Promise<Violation[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({content: AXE});
-  return page.evaluate(async () => {
+  const run = page.evaluate(async () => {
     type Result = {
       violations: {id: string; impact: string; help: string; nodes: {target: string[]; failureSummary: string}[]}[];
     };
@@ -29,6 +30,7 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
       nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary.replace(/\s+/g, " ")}`)
     }));
   });
+  return within(120_000, `axe-core's run on ${page.url()}`, run);
 }
 
 /** One line per violation (and up to three of its nodes), for an assertion's message or a diagnostic. */

@@ -4,6 +4,7 @@ import {after, before} from "node:test";
 import {launch} from "../../scripts/browser/chromium.js";
 import {openPage, type PageLog} from "../../scripts/browser/page.js";
 import {serveSite, type Site} from "../../scripts/browser/serve.js";
+import {within} from "./bounded.js";
 
 export {launch} from "../../scripts/browser/chromium.js";
 export {badge, openPage, type PageLog} from "../../scripts/browser/page.js";
@@ -85,11 +86,16 @@ export async function assertNoCellErrors(page: Page): Promise<void> {
  */
 export async function shownText(locator: Locator): Promise<string> {
   await locator.scrollIntoViewIfNeeded();
-  // content-visibility: auto renders what came on screen at the next frame
-  await locator.evaluate(async (element) => {
-    for (let frame = 0; frame < 30 && !element.checkVisibility({contentVisibilityAuto: true}); frame++)
-      await new Promise((resolve) => requestAnimationFrame(resolve));
+  // content-visibility: auto renders what came on screen at the next frame; each wait for one ends after 100 ms
+  const rendered = locator.evaluate(async (element) => {
+    for (let n = 0; n < 30 && !element.checkVisibility({contentVisibilityAuto: true}); n++) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 100);
+        requestAnimationFrame(() => (clearTimeout(timer), resolve()));
+      });
+    }
   });
+  await within(30_000, `the frames that render ${locator} once it is scrolled into view`, rendered);
   return locator.innerText();
 }
 
@@ -100,12 +106,13 @@ export async function assertFormulaRendered(page: Page): Promise<void> {
   const box = await formula.boundingBox();
   assert.ok(box && box.width > 5 && box.height > 5, `formula size ${JSON.stringify(box)}`);
   assert.ok((await page.locator(".tg-tex .katex-mathml math").count()) > 0, "formula has its MathML twin");
-  const fonts = await page.evaluate(async () => {
+  const loaded = page.evaluate(async () => {
     await document.fonts.ready;
     return [...document.fonts]
       .filter((f) => f.family.startsWith("KaTeX") && f.status === "loaded")
       .map((f) => f.family);
   });
+  const fonts = await within(60_000, "document.fonts.ready: the page's fonts loading", loaded);
   assert.ok(fonts.includes("KaTeX_Main") && fonts.includes("KaTeX_Math"), `KaTeX fonts loaded: ${fonts.join(", ")}`);
 }
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
 import {assertNoCellErrors, badge, type PageLog, shownText, siteSession} from "./harness.js";
+import {within} from "./bounded.js";
 import {waitForHook} from "./hooks.js";
 
 const PAYLOAD = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
@@ -25,7 +26,7 @@ async function assertInert(page: Page, log: PageLog): Promise<void> {
   await page.route("**/__sentinel-*.svg", (route) =>
     route.fulfill({contentType: "image/svg+xml", body: `<svg xmlns="http://www.w3.org/2000/svg"/>`})
   );
-  await page.evaluate(
+  const sentinel = page.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
         const image = new Image();
@@ -34,6 +35,7 @@ async function assertInert(page: Page, log: PageLog): Promise<void> {
         image.src = `/__sentinel-${Date.now()}.svg`;
       })
   );
+  await within(30_000, "the sentinel image's load", sentinel);
   const found = await page.evaluate(() => ({
     xss: (window as unknown as {__xss?: number}).__xss ?? null,
     images: document.querySelectorAll("img[src='x'], img[src='y'], img[onerror]").length,

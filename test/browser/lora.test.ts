@@ -13,6 +13,7 @@ import {makeConfig} from "../../src/gpt/config.js";
 import {countParams} from "../../src/gpt/count.js";
 import {LORA_TARGETS, loraCount} from "../../src/gpt/lora.js";
 import {decodeSafetensors} from "../../src/gpt/safetensors.js";
+import {within} from "./bounded.js";
 import {assertNoCellErrors, badge, siteSession} from "./harness.js";
 
 const session = siteSession({webgpu: true});
@@ -82,7 +83,7 @@ async function reload(page: Page, path: string): Promise<{result: string; text: 
 /** axe-core's serious and critical violations on the page as it is now: "id: n nodes" each. */
 async function axeProblems(page: Page): Promise<string[]> {
   await page.addScriptTag({path: "node_modules/axe-core/axe.min.js"}); // inline: no request
-  return page.evaluate(async () => {
+  const run = page.evaluate(async () => {
     const axe = (globalThis as unknown as {axe: {run: (root: Document) => Promise<AxeResult>}}).axe;
     type AxeResult = {violations: {id: string; impact: string | null; nodes: unknown[]}[]};
     const {violations} = await axe.run(document);
@@ -90,6 +91,7 @@ async function axeProblems(page: Page): Promise<string[]> {
       .filter((v) => v.impact === "serious" || v.impact === "critical")
       .map((v) => `${v.id}: ${v.nodes.length} nodes`);
   });
+  return within(120_000, "axe-core's run on chapter 11", run);
 }
 
 const memory = (page: Page) =>
