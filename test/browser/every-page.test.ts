@@ -3,15 +3,17 @@
 // page has been scrolled through; axe-core then finds no serious or critical violation in the light colour scheme nor
 // in the dark one; the Tab key reaches every control, each with a visible focus ring, and the arrow keys read a
 // heatmap's cells; every figure has a text alternative; the formulas render, wasm runs its threaded build with a
-// thread per core, and nothing is requested from another host. On cpu: every cell settles.
-import {describe, test} from "node:test";
+// thread per core, and nothing is requested from another host. On cpu: every cell settles, and a chapter's map of
+// the model lights the chapter's parts and links the others to their chapters.
+import {describe, test, type TestContext} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
 import {CHAPTERS} from "../../src/chapters.js";
 import {axeViolations, describeViolations} from "./axe.js";
 import {assertFormulaRendered, assertThreadedWasmAndClean, badge, type PageLog, siteSession} from "./harness.js";
 import {tabThrough} from "./keyboard.js";
-import {cellCode, describeUnsettled, settle} from "./settle.js";
+import {assertModelMap} from "./modelMap.js";
+import {cellCode, describeUnsettled, rendering, settle} from "./settle.js";
 
 const PAGES = ["", ...CHAPTERS.filter((c) => c.ready).map((c) => c.path)];
 /** How long a page's cells may take to settle after the scroll, on a shared 2-core machine. */
@@ -19,15 +21,25 @@ const SETTLE_MS = 180_000;
 
 const session = siteSession({webgpu: false});
 
-/** Opens the page on the backend and waits until every cell has settled; fails naming the cells that did not. */
-// a page that waits forever fails its test (with what was still loading) instead of holding up the suite
-const LIMIT = {timeout: 240_000};
+// a visit that waits too long fails (settle says what was still loading well before this) instead of holding up the
+// suite
+const LIMIT = {timeout: 360_000};
 
-async function settled(path: string, backend: string): Promise<{page: Page; log: PageLog}> {
+/**
+ * Opens the page on the backend (closed again once the test ends, passed or failed) and waits until every cell has
+ * settled; fails naming the cells that did not, and saying whether the page was drawing frames.
+ */
+async function settled(t: TestContext, path: string, backend: string): Promise<{page: Page; log: PageLog}> {
   const opened = await session.open(`${path}?backend=${backend}`);
+  t.after(() => opened.page.context().close());
   assert.equal((await badge(opened.page)).backend, backend);
-  const {unsettled, errors} = await settle(opened.page, SETTLE_MS);
-  assert.equal(describeUnsettled(unsettled, cellCode(path)), "", `/${path} on ${backend}: cells still loading`);
+  const {unsettled, errors, frames} = await settle(opened.page, SETTLE_MS);
+  const loading = describeUnsettled(unsettled, cellCode(path));
+  assert.equal(
+    loading,
+    "",
+    `/${path} on ${backend}: cells still loading after ${SETTLE_MS / 1000} s (the scroll through the page drew ${frames.drawn} of the ${frames.asked} frames it waited for; ${loading ? await rendering(opened.page) : ""})`
+  );
   assert.deepEqual(errors, [], `/${path} on ${backend}: cells that threw`);
   return opened;
 }
@@ -47,7 +59,7 @@ for (const path of PAGES) {
       "on wasm every cell settles; axe finds nothing serious in light or dark; Tab reaches every control",
       LIMIT,
       async (t) => {
-        const {page, log} = await settled(path, "wasm");
+        const {page, log} = await settled(t, path, "wasm");
         await assertAxe(page, "light", (m) => t.diagnostic(m));
         await page.emulateMedia({colorScheme: "dark"});
         await assertAxe(page, "dark", (m) => t.diagnostic(m));
@@ -80,14 +92,14 @@ for (const path of PAGES) {
         assert.ok(cores > 0, "npm start's headers (COOP/COEP) make the page cross-origin isolated");
         assert.equal((await badge(page)).threads, String(cores), "a wasm thread per core");
         assertThreadedWasmAndClean(log);
-        await page.context().close();
       }
     );
 
-    test("on cpu every cell settles", LIMIT, async () => {
-      const {page, log} = await settled(path, "cpu");
+    const map = path ? "; the model map lights this chapter's parts and links the others to their chapters" : "";
+    test(`on cpu every cell settles${map}`, LIMIT, async (t) => {
+      const {page, log} = await settled(t, path, "cpu");
+      if (path) await assertModelMap(page, path);
       assert.deepEqual(log.errors, [], "console or page errors");
-      await page.context().close();
     });
   });
 }
