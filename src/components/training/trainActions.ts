@@ -5,7 +5,7 @@ import {describeSaved} from "../checkpoints/describe.js";
 import {savedLabel} from "./trainData.js";
 import type {Trainer} from "./trainer.js";
 
-/** "Resume the run from step 240 (the toy sentences), autosaved 16:05". */
+/** "Resume the run from step 240 (the toy sentences in characters), autosaved 16:05". */
 function describeAutosaved(saved: SavedCheckpoint): string {
   const when = new Date(saved.savedAt).toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit"});
   return `Resume the run from step ${saved.step.toLocaleString("en-US")} (${saved.label}), autosaved ${when}`;
