@@ -52,6 +52,15 @@ async function announcements(page: Page): Promise<() => Promise<number>> {
   return () => page.evaluate((key) => (window as unknown as Record<string, number>)[key]!, key);
 }
 
+/**
+ * The page's address once it matches pattern: an edit writes the URL (and localStorage) when the page is idle after
+ * its redraw (afterRedraw), so a test that reads it right after a redraw waits for the write.
+ */
+async function writtenUrl(page: Page, pattern: RegExp): Promise<string> {
+  await page.waitForFunction((source) => new RegExp(source).test(location.href), pattern.source, {timeout: 10_000});
+  return page.evaluate(() => location.href);
+}
+
 const control = (page: Page, key: string) => page.locator(`form.tg-model [name="${key}"]`);
 
 /** Sets a panel control as a reader would (fill fires "input"). */
@@ -73,7 +82,7 @@ describe("chapter 1 · tokens", () => {
     assert.deepEqual(ids, ["a0", "b1", "c2", "a0"]);
     await set(page, "text", "abcad");
     await page.locator("[data-name=vocab][data-size='4']").waitFor();
-    assert.match(page.url(), /text=abcad/);
+    await writtenUrl(page, /text=abcad/);
     assert.equal(await page.locator(".tg-roundtrip").getAttribute("data-equal"), "");
     const roundtrip = await shownText(page.locator(".tg-roundtrip"));
     assert.match(roundtrip, /abcad.* — identical to the text ✓$/);
@@ -102,7 +111,7 @@ describe("chapter 2 · embeddings", () => {
     // The slowest sinusoid shown, dimension 2·⌊8/4⌋ = 4, turns by 10000^(−4/8) = 0.01 radians per position.
     const waves = await shownText(page.locator("p", {hasText: "zigzag"}));
     assert.match(waves, /dimension 4 turns by 0\.010, a period of 628 positions/);
-    assert.match(page.url(), /nEmbd=8/);
+    await writtenUrl(page, /nEmbd=8/);
 
     const passes = await runs(page);
     const announced = await announcements(page);
@@ -136,8 +145,7 @@ describe("chapter 2 · embeddings", () => {
     );
     assert.equal(await tensors(page), settled, "no tensor leaked across redraws");
 
-    const url = page.url();
-    assert.match(url, /positional=sinusoidal/);
+    const url = await writtenUrl(page, /positional=sinusoidal.*seed=5(&|$)/);
     const sin = await matrix(page, "emb");
     await page.context().close();
 
@@ -194,6 +202,7 @@ describe("chapter 3 · attention", () => {
     await page.locator("[data-name='heads.3']").waitFor({timeout: 60_000});
     assert.equal(await page.locator("[data-name=heads] .tg-heatmap").count(), 4);
     await until(page, "y", "cols", "4");
+    await writtenUrl(page, /nHead=4/);
     await set(page, "nHead", "3");
     await page.locator(".tg-refused", {hasText: "nEmbd (16) must be divisible by nHead (3)"}).waitFor();
     assert.equal(await page.locator("[data-name=heads] .tg-heatmap").count(), 4);
@@ -257,7 +266,7 @@ describe("chapter 4 · the block", () => {
     await page.waitForFunction(() => /2 layers/.test(document.querySelector(".tg-model-summary")!.textContent!));
     assert.equal(await announced(), 1, "the defaults are announced, once");
     assert.equal(await control(page, "dFF").inputValue(), "64");
-    assert.match(page.url(), /nLayer=2&dFF=64&positional=learned&activation=gelu&norm=pre/);
+    await writtenUrl(page, /nLayer=2&dFF=64&positional=learned&activation=gelu&norm=pre/);
     assert.equal(await page.locator(".tg-refused").isHidden(), true);
     assert.deepEqual(log.errors, []);
     await assertNoCellErrors(page);
