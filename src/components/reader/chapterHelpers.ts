@@ -6,6 +6,7 @@ import {seededNormal} from "../../gpt/random.js";
 import {ACTIVATIONS, makeDropout} from "../../gpt/layers.js";
 import {MASKED, causalMask} from "../../gpt/attention.js";
 import {readTensors} from "../../gpt/readback.js";
+import {onCallingThread} from "../../gpt/threads.js";
 import type {Matrix, ModelData} from "./modelData.js";
 import {PROMPT_LENGTH} from "../../gpt/data/addition.js";
 
@@ -16,11 +17,13 @@ import {PROMPT_LENGTH} from "../../gpt/data/addition.js";
 export async function scaleDemo(hs: number, T: number, seed: number) {
   const q = seededNormal(seed, "scale-demo.q", hs, 1);
   const k = seededNormal(seed, "scale-demo.k", T * hs, 1);
-  const out = tf.tidy(() => {
-    const raw = tf.reshape(tf.matMul(tf.tensor2d(k, [T, hs]), tf.tensor2d(q, [hs, 1])), [T]); // (T, hs) x (hs, 1) -> (T)
-    const scaled = tf.mul(raw, 1 / Math.sqrt(hs));
-    return {raw, scaled, softRaw: tf.softmax(raw), softScaled: tf.softmax(scaled)};
-  });
+  const out = onCallingThread(() =>
+    tf.tidy(() => {
+      const raw = tf.reshape(tf.matMul(tf.tensor2d(k, [T, hs]), tf.tensor2d(q, [hs, 1])), [T]); // (T, hs) x (hs, 1) -> (T)
+      const scaled = tf.mul(raw, 1 / Math.sqrt(hs));
+      return {raw, scaled, softRaw: tf.softmax(raw), softScaled: tf.softmax(scaled)};
+    })
+  );
   try {
     return (await readTensors(out)) as {raw: number[]; scaled: number[]; softRaw: number[]; softScaled: number[]};
   } finally {
@@ -33,7 +36,7 @@ export async function scaleDemo(hs: number, T: number, seed: number) {
  * key, −∞ where it may not; all 0 without the causal mask. It depends on T alone, not on the weights.
  */
 export async function maskRows(T: number, causal: boolean): Promise<Matrix> {
-  const mask = causal ? causalMask(T) : tf.zeros<tf.Rank.R2>([T, T]);
+  const mask = onCallingThread(() => (causal ? causalMask(T) : tf.zeros<tf.Rank.R2>([T, T])));
   try {
     return ((await mask.array()) as Matrix).map((row) => row.map((v) => (v <= MASKED / 2 ? -Infinity : v)));
   } finally {
@@ -43,10 +46,12 @@ export async function maskRows(T: number, causal: boolean): Promise<Matrix> {
 
 /** Every activation the model offers, evaluated at xs with the model's own code. */
 export async function activationCurves(xs: readonly number[]): Promise<Record<GPTConfig["activation"], number[]>> {
-  const out = tf.tidy(() => {
-    const x = tf.tensor1d(xs as number[]);
-    return Object.fromEntries(Object.entries(ACTIVATIONS).map(([name, f]) => [name, f(x)]));
-  });
+  const out = onCallingThread(() =>
+    tf.tidy(() => {
+      const x = tf.tensor1d(xs as number[]);
+      return Object.fromEntries(Object.entries(ACTIVATIONS).map(([name, f]) => [name, f(x)]));
+    })
+  );
   try {
     return (await readTensors(out)) as Record<GPTConfig["activation"], number[]>;
   } finally {
@@ -56,7 +61,7 @@ export async function activationCurves(xs: readonly number[]): Promise<Record<GP
 
 /** A matrix through the model's dropout: in training, a seeded mask zeroes a fraction rate and rescales the rest. */
 export async function dropoutDemo(m: Matrix, rate: number, training: boolean, seed: number): Promise<Matrix> {
-  const out = tf.tidy(() => makeDropout(rate, training, seed)(tf.tensor2d(m)));
+  const out = onCallingThread(() => tf.tidy(() => makeDropout(rate, training, seed)(tf.tensor2d(m))));
   try {
     return (await out.array()) as Matrix;
   } finally {

@@ -7,6 +7,7 @@ import {disposeTrace, forwardTraced} from "../../gpt/model.js";
 import {MASKED, causalMask} from "../../gpt/attention.js";
 import {sinusoidalPositions} from "../../gpt/layers.js";
 import {readAtOnce} from "../../gpt/readback.js";
+import {onCallingThread} from "../../gpt/threads.js";
 import {toConfig, type ModelSizes, type ReaderModel} from "./readerModel.js";
 import {readerContext, trainedContext, type Context} from "./context.js";
 import type {TrainedModel} from "../checkpoints/trainedModels.js";
@@ -114,20 +115,12 @@ export function shapeOf(sizes: ModelSizes, trained: TrainedModel | null = null) 
 export const trainedInfo = (trained: TrainedModel | null, context: Context): TrainedInfo | null =>
   trained && {label: trained.label, addition: trained.addition, unknown: context.unknown};
 
-/**
- * One traced forward pass over the context, every intermediate read back; leaks nothing. The reader's fresh model by
- * default, or the trained one given.
- */
-export async function runModel(
-  model: ReaderModel,
-  {causal = true, trained = null}: RunOptions = {}
-): Promise<ModelData> {
-  const start = performance.now();
+/** The weights (made for a new seed), the traced forward pass and copies of the weights a run reads back. */
+function traceRun(model: ReaderModel, causal: boolean, trained: TrainedModel | null) {
   const {params, context} = sourceOf(model, trained);
   const {config} = params;
-  const {tokenizer, tokens, ids} = context;
-  const T = ids.length;
-  const idx = tf.tensor2d([ids], [1, T], "int32");
+  const T = context.ids.length;
+  const idx = tf.tensor2d([context.ids], [1, T], "int32");
   const {trace} = forwardTraced(params, idx, {causal, checkIds: false});
   // Copies of the weights, so a newer run may replace the cached params while this one still reads.
   const weights: Weights = tf.tidy(() => {
@@ -142,6 +135,21 @@ export async function runModel(
     return w as unknown as tf.TensorContainerObject;
   }) as unknown as Weights;
   idx.dispose();
+  return {params, context, trace, weights};
+}
+
+/**
+ * One traced forward pass over the context, every intermediate read back; leaks nothing. The reader's fresh model by
+ * default, or the trained one given.
+ */
+export async function runModel(
+  model: ReaderModel,
+  {causal = true, trained = null}: RunOptions = {}
+): Promise<ModelData> {
+  const start = performance.now();
+  const {params, context, trace, weights} = onCallingThread(() => traceRun(model, causal, trained));
+  const {config} = params;
+  const {tokenizer, tokens, ids} = context;
   try {
     const {t, w} = await readAtOnce({t: trace, w: weights});
     const layers = t.h.map((h, i): LayerData => {

@@ -1,6 +1,7 @@
 // Chapter 5's numbers: what the whole model outputs for the reader's context — logits, probabilities, the loss
 // against the next characters of the text — and the evidence that a tied head is the token embedding itself.
 import * as tf from "@tinygpt/tf";
+import {onCallingThread} from "../../gpt/threads.js";
 import {IGNORE_INDEX, perPositionLoss} from "../../gpt/loss.js";
 import {disposeTrace, forwardTraced} from "../../gpt/model.js";
 import {namedParams} from "../../gpt/params.js";
@@ -31,15 +32,10 @@ export interface OutputData {
   total: number; // parameters of the model (tied as configured)
 }
 
-/**
- * One forward pass over the context, with the loss on the characters it is scored on: the reader's fresh model, or
- * the trained one given.
- */
-export async function runOutput(model: ReaderModel, trained: TrainedModel | null = null): Promise<OutputData> {
-  const start = performance.now();
+/** The weights (made for a new seed) and the model's outputs as tensors: logits, probabilities, losses, the tie check. */
+function outputs(model: ReaderModel, trained: TrainedModel | null) {
   const {params, context} = sourceOf(model, trained);
-  const {config} = params;
-  const {tokenizer, tokens, ids, targets} = context;
+  const {ids, targets} = context;
   const idx = tf.tensor2d([ids], [1, ids.length], "int32");
   const y = tf.tensor2d([targets.map((id) => id ?? IGNORE_INDEX)], [1, ids.length], "int32");
   const {trace} = forwardTraced(params, idx, {checkIds: false});
@@ -58,6 +54,18 @@ export async function runOutput(model: ReaderModel, trained: TrainedModel | null
   });
   tf.dispose([idx, y]);
   disposeTrace(trace);
+  return {params, context, out};
+}
+
+/**
+ * One forward pass over the context, with the loss on the characters it is scored on: the reader's fresh model, or
+ * the trained one given.
+ */
+export async function runOutput(model: ReaderModel, trained: TrainedModel | null = null): Promise<OutputData> {
+  const start = performance.now();
+  const {params, context, out} = onCallingThread(() => outputs(model, trained));
+  const {config} = params;
+  const {tokenizer, tokens, ids, targets} = context;
   const weightNames = namedParams(params).map((p) => p.name);
   try {
     const r = (await readTensors(out)) as {
