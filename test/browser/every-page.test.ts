@@ -33,7 +33,8 @@ async function settled(t: TestContext, path: string, backend: string): Promise<{
   const opened = await session.open(`${path}?backend=${backend}`);
   t.after(() => opened.page.context().close());
   assert.equal((await badge(opened.page)).backend, backend);
-  const {unsettled, errors, frames} = await settle(opened.page, SETTLE_MS);
+  const {unsettled, errors, frames, redrawn} = await settle(opened.page, SETTLE_MS);
+  if (redrawn) t.diagnostic(redrawn);
   const loading = describeUnsettled(unsettled, cellCode(path));
   assert.equal(
     loading,

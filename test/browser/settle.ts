@@ -30,36 +30,55 @@ export interface Frames {
   drawn: number;
 }
 
+/** Scrolls through the page a screen at a time, waiting for two frames a screen (or FRAME_MS each). */
+function scrollThrough(page: Page): Promise<Frames> {
+  const scroll = page.evaluate(async (frameMs) => {
+    // a frame, or frameMs without one: a wait in the page that cannot outlast it
+    const frame = () =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), frameMs);
+        requestAnimationFrame(() => (clearTimeout(timer), resolve(true)));
+      });
+    const counted = {asked: 0, drawn: 0};
+    for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+      scrollTo(0, y);
+      for (let i = 0; i < 2; i++, counted.asked++) if (await frame()) counted.drawn++;
+    }
+    return counted;
+  }, FRAME_MS);
+  return within(SCROLL_MS, `the scroll through ${page.url()}, a screen at a time`, scroll).catch(
+    async (error: Error) => {
+      throw new Error(`${error.message}\n${describeRendering(await probeRendering(page))}`);
+    }
+  );
+}
+
 /**
  * Scrolls through the page a screen at a time, as a reader would (an off-screen block is neither laid out nor painted,
  * content-visibility: auto), then waits until no loading placeholder is left. Returns the cells still loading after
- * timeout ms (none: every cell displayed), the errors cells show, and the frames drawn during the scroll.
+ * timeout ms (none: every cell displayed), the errors cells show, the frames drawn during the scroll, and, where
+ * Chromium had stopped drawing the page (its timers ran, no frame came: Framework's runtime computes cells on frames,
+ * so none would settle), what was found and what the page did once resized as a reader would to redraw it.
  */
 export async function settle(
   page: Page,
   timeout: number
-): Promise<{unsettled: Unsettled[]; errors: string[]; frames: Frames}> {
+): Promise<{unsettled: Unsettled[]; errors: string[]; frames: Frames; redrawn: string | null}> {
   await allowNamedFunctions(page);
-  const frames = await within(
-    SCROLL_MS,
-    `the scroll through ${page.url()}, a screen at a time`,
-    page.evaluate(async (frameMs) => {
-      // a frame, or frameMs without one: a wait in the page that cannot outlast it
-      const frame = () =>
-        new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), frameMs);
-          requestAnimationFrame(() => (clearTimeout(timer), resolve(true)));
-        });
-      const counted = {asked: 0, drawn: 0};
-      for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
-        scrollTo(0, y);
-        for (let i = 0; i < 2; i++, counted.asked++) if (await frame()) counted.drawn++;
-      }
-      return counted;
-    }, FRAME_MS)
-  ).catch(async (error: Error) => {
-    throw new Error(`${error.message}\n${await rendering(page)}`);
-  });
+  let frames = await scrollThrough(page);
+  let redrawn: string | null = null;
+  if (frames.drawn < frames.asked) {
+    const found = await probeRendering(page);
+    if (typeof found !== "string" && found.frames === 0 && found.ticks >= 10) {
+      await page.bringToFront();
+      const size = page.viewportSize() ?? {width: 1280, height: 720};
+      await page.setViewportSize({...size, height: size.height + 1});
+      await page.setViewportSize(size);
+      const after = await probeRendering(page);
+      redrawn = `Chromium had stopped drawing the page (${describeRendering(found)}); resized: ${describeRendering(after)}`;
+      frames = await scrollThrough(page);
+    }
+  }
   await page
     .waitForFunction(() => document.querySelector("observablehq-loading") === null, null, {timeout, polling: 250})
     .catch(() => undefined); // what is still loading is reported below, by cell
@@ -85,15 +104,23 @@ export async function settle(
     };
   });
   const found = await within(30_000, "the page's list of the cells still loading", report);
-  return {...found, frames};
+  return {...found, frames, redrawn};
+}
+
+/** What the page did in one second: frames drawn, 50 ms timer ticks run (of 20); its visibility, focus, cells loading. */
+export interface Rendering {
+  frames: number;
+  ticks: number;
+  visibility: string;
+  focus: boolean;
+  loading: number;
 }
 
 /**
- * What the page says about its rendering, for a failure's message: the frames it drew and the 50 ms timer ticks it ran
- * in one second (a page whose timers tick but that draws no frame is one Chromium stopped drawing; one that does
- * neither is busy), its visibility and focus, and the loading placeholders left.
+ * Watches the page's rendering for one second. A page whose timers tick but that draws no frame is one Chromium
+ * stopped drawing; one that does neither is busy. A page that does not answer within 10 s gives the reason instead.
  */
-export async function rendering(page: Page): Promise<string> {
+export async function probeRendering(page: Page): Promise<Rendering | string> {
   const state = allowNamedFunctions(page).then(() =>
     page.evaluate(async () => {
       let [frames, ticks] = [0, 0];
@@ -106,12 +133,23 @@ export async function rendering(page: Page): Promise<string> {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       clearInterval(timer);
       const loading = document.querySelectorAll("observablehq-loading").length;
-      return `in one second the page drew ${frames} frames and ran ${ticks} of 20 timer ticks; visibilityState ${document.visibilityState}, focus ${document.hasFocus()}, ${loading} cells loading`;
+      return {frames, ticks, visibility: document.visibilityState, focus: document.hasFocus(), loading};
     })
   );
   return within(10_000, "the page's answer to a probe of its rendering (its main thread is busy or hung)", state).catch(
     (error: Error) => error.message
   );
+}
+
+/** A probe's finding in words, for a message. */
+export function describeRendering(r: Rendering | string): string {
+  if (typeof r === "string") return r;
+  return `in one second the page drew ${r.frames} frames and ran ${r.ticks} of 20 timer ticks; visibilityState ${r.visibility}, focus ${r.focus}, ${r.loading} cells loading`;
+}
+
+/** What the page's rendering is now, in words. */
+export async function rendering(page: Page): Promise<string> {
+  return describeRendering(await probeRendering(page));
 }
 
 /**
