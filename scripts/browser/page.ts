@@ -13,15 +13,16 @@ const SILENT_FAILURE =
 
 /**
  * Opens url in a fresh context; requests outside origin (and data:/blob:) are aborted and logged as external.
- * initScript runs in the page before any of its own scripts (a test's stand-in for what the browser offers).
+ * initScript runs in the page before any of its own scripts (a test's stand-in for what the browser offers); viewport
+ * is the window's size from the start (Playwright's 1280 × 720 by default).
  */
 export async function openPage(
   browser: Browser,
   url: string,
   origin: string,
-  {initScript}: {initScript?: string} = {}
+  {initScript, viewport}: {initScript?: string; viewport?: {width: number; height: number}} = {}
 ): Promise<{page: Page; log: PageLog}> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(viewport ? {viewport} : {});
   const page = await context.newPage();
   // the page in front: headless Chromium may draw no frames for a page it holds in the background, and Framework's
   // runtime computes cells on animation frames, so nothing on such a page would ever settle

@@ -12,9 +12,9 @@ const session = siteSession({webgpu: false});
 
 /** The page at PATH on wasm, its window WIDTH px wide, once no cell is loading. */
 async function openAt(path: string, width: number) {
-  const opened = await session.open(`${path}${path.includes("?") ? "&" : "?"}backend=wasm`);
-  await opened.page.setViewportSize({width, height: 900});
-  await opened.page.reload();
+  const opened = await session.open(`${path}${path.includes("?") ? "&" : "?"}backend=wasm`, {
+    viewport: {width, height: 900}
+  });
   assert.equal((await badge(opened.page)).backend, "wasm");
   await opened.page.waitForFunction(() => document.querySelectorAll(".observablehq--loading").length === 0, null, {
     timeout: 120_000

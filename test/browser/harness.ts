@@ -36,7 +36,7 @@ export interface SiteSession {
   readonly site: Site;
   readonly browser: Browser;
   /** openPage on a path of the site (e.g. "08-training?x=1"), allowing only the site's own origin. */
-  open(path: string): Promise<{page: Page; log: PageLog}>;
+  open(path: string, options?: {viewport?: {width: number; height: number}}): Promise<{page: Page; log: PageLog}>;
 }
 
 /**
@@ -69,7 +69,7 @@ export function siteSession({webgpu}: {webgpu: boolean}): SiteSession {
       if (!browser) throw new Error("siteSession: the browser is launched only once its before hook has run");
       return browser;
     },
-    open: (path) => openPage(session.browser, session.site.url + path, session.site.url)
+    open: (path, options) => openPage(session.browser, session.site.url + path, session.site.url, options)
   };
   return session;
 }
