@@ -2,6 +2,7 @@
 import * as tf from "@tinygpt/tf";
 import type {GPTConfig} from "./config.js";
 import type {BlockParams} from "./params.js";
+import {batchMatMul} from "./batchMatMul.js";
 import {EVAL, linear, tap, type Ctx} from "./layers.js";
 
 /** The score given to future positions before the softmax, which turns it into exactly 0. */
@@ -43,10 +44,10 @@ export function causalSelfAttention(
   const k = r("k", past ? tf.concat([past.k, kT], 2) : kT); // (B, nh, Tp + T, hs): cached keys, then new ones
   const v = r("v", past ? tf.concat([past.v, vT], 2) : vT); // (B, nh, Tp + T, hs)
   if (ctx.kv) ctx.kv.next = {k, v};
-  const scores = r("scores", tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs))); // q @ kᵀ: (B, nh, T, Tp + T)
+  const scores = r("scores", tf.mul(batchMatMul(q, k, true), 1 / Math.sqrt(hs))); // q @ kᵀ: (B, nh, T, Tp + T)
   const masked = r("masked", ctx.causal === false ? scores : tf.add(scores, causalMask(T, Tp))); // (B, nh, T, Tp + T)
   const att = r("att", tf.softmax(masked)); // (B, nh, T, Tp + T)
-  const heads = r("heads", tf.matMul(ctx.drop(att), v)); // (B, nh, T, Tp + T) x (B, nh, Tp + T, hs) -> (B, nh, T, hs)
+  const heads = r("heads", batchMatMul(ctx.drop(att), v)); // (B, nh, T, Tp + T) x (B, nh, Tp + T, hs) -> (B, nh, T, hs)
   const y = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [B, T, C]) as tf.Tensor3D; // (B, T, nh, hs) -> (B, T, C)
   return r("attnOut", ctx.drop(linear(y, p.cProj, ctx))); // (B, T, C)
 }

@@ -1,0 +1,106 @@
+// Batched matrix products (attention's q·kᵀ and att·v) that take XNNPACK's fast path on the wasm backend.
+import * as tf from "@tinygpt/tf";
+import {onCallingThread} from "./threads.js";
+
+/**
+ * a @ b, or a @ bᵀ with transposeB, over leading batch dims: (..., M, K) x (..., K, N) -> (..., M, N).
+ * Elsewhere it is tf.matMul. On wasm, tf.matMul of a batch (or of a transposed operand) runs a plain loop at about
+ * 1 GFLOP/s, while XNNPACK's fully connected operator, which the backend uses only for one untransposed 2-D product,
+ * runs at 15–30: here each batch element's product is one such 2-D product, on the operands' own memory (no copy),
+ * all in one kernel; a transposed operand is transposed first (one Transpose kernel). The products run on the
+ * calling thread (threads.ts): each is too small to share with the pool, and a hand-off per product cost more than
+ * it saved.
+ */
+export function batchMatMul<T extends tf.Tensor>(a: T, b: T, transposeB = false): T {
+  if (tf.getBackend() !== "wasm") return tf.matMul(a, b, false, transposeB) as T;
+  return (transposeB ? fastABt(a, b) : fastAB(a, b)) as T;
+}
+
+const lastTwo = (t: tf.Tensor): tf.Tensor => {
+  const perm = t.shape.map((_, i) => i);
+  [perm[t.rank - 2], perm[t.rank - 1]] = [perm[t.rank - 1], perm[t.rank - 2]];
+  return tf.transpose(t, perm); // (..., K, M) from (..., M, K)
+};
+
+// C = A·B: dA = dC·Bᵀ, dB = Aᵀ·dC.
+const fastAB = tf.customGrad((a, b, save) => {
+  (save as tf.GradSaveFunc)([a as tf.Tensor, b as tf.Tensor]);
+  return {
+    value: product(a as tf.Tensor, b as tf.Tensor), // (..., M, K) x (..., K, N) -> (..., M, N)
+    gradFunc: (dy, [a, b]) => [product(dy, lastTwo(b)), product(lastTwo(a), dy)]
+  };
+});
+
+// C = A·Bᵀ: dA = dC·B, dB = dCᵀ·A.
+const fastABt = tf.customGrad((a, b, save) => {
+  (save as tf.GradSaveFunc)([a as tf.Tensor, b as tf.Tensor]);
+  return {
+    value: product(a as tf.Tensor, lastTwo(b as tf.Tensor)), // (..., M, K) x (..., K, N) -> (..., M, N)
+    gradFunc: (dy, [a, b]) => [product(dy, b), product(lastTwo(dy), a)]
+  };
+});
+
+const KERNEL = "TinyGPTBatchMatMul";
+
+/** (..., M, K) x (..., K, N) -> (..., M, N), batch dims equal, through KERNEL. */
+function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  if (!tf.getKernel(KERNEL, "wasm")) tf.registerKernel({kernelName: KERNEL, backendName: "wasm", kernelFunc});
+  const [M, K] = a.shape.slice(-2);
+  const [K2, N] = b.shape.slice(-2);
+  const batch = a.shape.slice(0, -2);
+  if (K !== K2 || batch.join() !== b.shape.slice(0, -2).join())
+    throw new Error(`batchMatMul: cannot multiply [${a.shape}] by [${b.shape}]`);
+  const size = batch.reduce((n, d) => n * d, 1);
+  const a3 = tf.reshape(a, [size, M, K]); // (batch, M, K)
+  const b3 = tf.reshape(b, [size, K, N]); // (batch, K, N)
+  const out = tf.engine().runKernel(KERNEL, {a: a3, b: b3}, {}) as tf.Tensor; // (batch, M, N)
+  return tf.reshape(out, [...batch, M, N]); // (..., M, N)
+}
+
+/** What of the wasm backend KERNEL reaches into (tfjs-backend-wasm 4.22: BackendWasm, its module's exports). */
+interface WasmBackend {
+  wasm: {
+    cwrap(name: string, returns: null, args: string[]): (...args: unknown[]) => void;
+    tfjs: {registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void};
+  };
+  dataIdMap: {get(dataId: object): {memoryOffset: number}};
+  dataIdNextNumber: number;
+  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+}
+
+const matMuls = new WeakMap<object, (...args: unknown[]) => void>();
+const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buffer);
+
+/**
+ * For each batch element n, three tensors are registered over the memory of a's, b's and the output's n-th
+ * matrix, the backend's BatchMatMul function multiplies them (1 × M × K by 1 × K × N: XNNPACK), and they are released
+ * (with the operator XNNPACK made for that b), all on the calling thread.
+ */
+function kernelFunc({inputs, backend}: {inputs: tf.NamedTensorInfoMap; backend: unknown}): tf.TensorInfo {
+  const be = backend as WasmBackend;
+  const {a, b} = inputs as {a: tf.TensorInfo; b: tf.TensorInfo};
+  const [batch, M, K] = a.shape;
+  const N = b.shape[2];
+  if (a.dtype !== "float32" || b.dtype !== "float32") throw new Error("batchMatMul: float32 only");
+  let matMul = matMuls.get(be.wasm);
+  if (!matMul) {
+    const args = ["number", "array", "number", "number", "array", "number", "number", "number", "number"];
+    matMul = be.wasm.cwrap("BatchMatMul", null, args);
+    matMuls.set(be.wasm, matMul);
+  }
+  const out = be.makeOutput([batch, M, N], "float32");
+  const [aAt, bAt, outAt] = [a, b, out].map((t) => be.dataIdMap.get(t.dataId).memoryOffset);
+  const [aShape, bShape] = [shapeBytes([1, M, K]), shapeBytes([1, K, N])];
+  const {registerTensor, disposeData} = be.wasm.tfjs;
+  onCallingThread(() => {
+    for (let n = 0; n < batch; n++) {
+      const ids = [be.dataIdNextNumber++, be.dataIdNextNumber++, be.dataIdNextNumber++];
+      registerTensor(ids[0], M * K, aAt + 4 * n * M * K);
+      registerTensor(ids[1], K * N, bAt + 4 * n * K * N);
+      registerTensor(ids[2], M * N, outAt + 4 * n * M * N);
+      matMul(ids[0], aShape, 3, ids[1], bShape, 3, false, false, ids[2]);
+      for (const id of ids) disposeData(id);
+    }
+  });
+  return out;
+}

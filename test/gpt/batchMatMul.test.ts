@@ -1,0 +1,85 @@
+import {after, before, describe, it} from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tinygpt/tf";
+import {batchMatMul} from "../../src/gpt/batchMatMul.js";
+import {assertClose, noLeak, randn, randomTensor} from "../helpers/tf.js";
+
+// batchMatMul runs its own kernel on wasm (XNNPACK, per batch element, on the operands' memory): its products and
+// gradients must be a float64 loop's, on wasm and on cpu (where it is tf.matMul).
+before(async () => {
+  await tf.setBackend("wasm");
+  await tf.ready();
+});
+after(() => tf.setBackend("cpu"));
+
+/** a @ b (or a @ bᵀ) in float64, batch element by batch element: a (n, M, K) and b (n, K, N) or (n, N, K) as rows. */
+function reference(a: number[], b: number[], [n, M, K, N]: number[], transposeB: boolean): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < n; s++)
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        let sum = 0;
+        for (let k = 0; k < K; k++)
+          sum += a[s * M * K + i * K + k] * (transposeB ? b[s * N * K + j * K + k] : b[s * K * N + k * N + j]);
+        out.push(sum);
+      }
+  return out;
+}
+
+const SHAPES = [
+  {batch: [2, 3], M: 5, K: 4, N: 6}, // (B, nh, T, hs)-like, odd sizes
+  {batch: [1, 2], M: 1, K: 8, N: 7}, // one query against a KV cache
+  {batch: [4], M: 16, K: 16, N: 16}
+];
+
+describe("batchMatMul", () => {
+  for (const backend of ["wasm", "cpu"]) {
+    for (const transposeB of [false, true]) {
+      it(`equals a float64 loop on ${backend}${transposeB ? " (a @ bᵀ)" : " (a @ b)"}, batch dims kept, leaking nothing`, async () => {
+        await tf.setBackend(backend);
+        await noLeak(async () => {
+          for (const [s, {batch, M, K, N}] of SHAPES.entries()) {
+            const n = batch.reduce((x, y) => x * y, 1);
+            const [av, bv] = [randn(10 + s, n * M * K), randn(20 + s, n * K * N)];
+            const a = tf.tensor(av, [...batch, M, K]);
+            const b = tf.tensor(bv, transposeB ? [...batch, N, K] : [...batch, K, N]);
+            const y = tf.tidy(() => batchMatMul(a, b, transposeB));
+            assert.deepEqual(y.shape, [...batch, M, N]);
+            assertClose(Array.from(await y.data()), reference(av, bv, [n, M, K, N], transposeB), 1e-5, "product");
+            tf.dispose([a, b, y]);
+          }
+        });
+      });
+    }
+  }
+
+  for (const transposeB of [false, true]) {
+    it(`its gradients on wasm are tf.matMul's on cpu${transposeB ? " (a @ bᵀ)" : " (a @ b)"}`, async () => {
+      const shapes = {a: [2, 3, 5, 4], b: transposeB ? [2, 3, 6, 4] : [2, 3, 4, 6], dy: [2, 3, 5, 6]};
+      const grads = async (backend: string) => {
+        await tf.setBackend(backend);
+        return noLeak(async () => {
+          const [a, b, dy] = [shapes.a, shapes.b, shapes.dy].map((shape, i) => randomTensor(shape, 30 + i));
+          const f = (x: tf.Tensor, y: tf.Tensor) =>
+            tf.sum(tf.mul(backend === "wasm" ? batchMatMul(x, y, transposeB) : tf.matMul(x, y, false, transposeB), dy));
+          const [da, db] = tf.grads(f)([a, b]);
+          const out = [Array.from(await da.data()), Array.from(await db.data())];
+          tf.dispose([a, b, dy, da, db]);
+          return out;
+        });
+      };
+      const [wasm, cpu] = [await grads("wasm"), await grads("cpu")];
+      assertClose(wasm[0], cpu[0], 1e-5, "da");
+      assertClose(wasm[1], cpu[1], 1e-5, "db");
+    });
+  }
+
+  it("refuses operands whose inner or batch sizes differ, naming both shapes", async () => {
+    await tf.setBackend("wasm");
+    await noLeak(() => {
+      const [a, b] = [tf.zeros([2, 3, 4]), tf.zeros([3, 4, 5])];
+      assert.throws(() => tf.tidy(() => batchMatMul(a, b)), /batchMatMul: cannot multiply \[2,3,4\] by \[3,4,5\]/);
+      tf.dispose([a, b]);
+    });
+  });
+});
