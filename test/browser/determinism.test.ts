@@ -21,11 +21,12 @@ interface Run {
 
 /**
  * A fresh model (seed 11) trained STEPS steps on the toy sentences (batch 4, T 16, lr 1e-2, clip 1) through the
- * training loop, on one backend; dropout as given (its masks come from seeded random ops).
+ * training loop, on one backend; dropout as given (its masks come from seeded random ops). With lora, the model is
+ * frozen and a rank-2 adapter on every Linear layer of every block trains instead (chapter 11's Finetune).
  */
-async function trainOn(backend: string, dropout: number): Promise<Run> {
+async function trainOn(backend: string, dropout: number, lora = false): Promise<Run> {
   return lib.page.evaluate(
-    async ({backend, dropout, steps}) => {
+    async ({backend, dropout, steps, lora}) => {
       const g = (window as unknown as {tinygpt: TinyGPT}).tinygpt;
       const status = await g.initBackend({order: [backend as "cpu"], wasmPaths: WASM_PATHS});
       const before = g.tf.memory().numTensors;
@@ -46,13 +47,16 @@ async function trainOn(backend: string, dropout: number): Promise<Run> {
         evalIters: 1
       };
       const settings = {...g.recipe("torch"), ...fields};
-      const session = new g.TrainingSession({params, data, settings, seed: 5});
+      const adapter = {r: 2, alpha: 4, dropout: 0, targets: g.LORA_TARGETS, layers: null};
+      const tuned = lora ? new g.Finetune({params, data, settings, seed: 5, lora: adapter}) : null;
+      const session = tuned?.session ?? new g.TrainingSession({params, data, settings, seed: 5});
       const losses: number[] = [];
       for await (const p of session.run()) if (p.loss !== null) losses.push(p.loss);
-      session.dispose();
+      if (tuned) tuned.dispose();
+      else session.dispose();
       return {active: status.active, losses, leaked: g.tf.memory().numTensors - before};
     },
-    {backend, dropout, steps: STEPS}
+    {backend, dropout, steps: STEPS, lora}
   );
 }
 
@@ -76,6 +80,22 @@ test(`wasm, webgl and webgpu training losses agree with cpu within ${TOLERANCE} 
     assert.equal(run.active, backend);
     const worst = Math.max(...run.losses.map((x, i) => Math.abs(x - reference.losses[i])));
     assert.ok(worst <= TOLERANCE, `${backend}: max |Δ loss| ${worst} vs cpu (${run.losses} vs ${reference.losses})`);
+  }
+  assert.deepEqual(lib.errors, []);
+});
+
+// Chapter 11's page runs on wasm and cpu in lora.test.ts; its LoRA math on the GPU backends is checked here, where a
+// run costs seconds instead of the page's minutes of shader compilation on the software adapter.
+test(`LoRA fine-tuning: wasm, webgl and webgpu losses agree with cpu within ${TOLERANCE} over ${STEPS} steps`, async () => {
+  const reference = await trainOn("cpu", 0, true);
+  assert.ok(reference.losses.at(-1)! < reference.losses[0], `the adapted loss falls on cpu: ${reference.losses}`);
+  assert.equal(reference.leaked, 0, "cpu leaked tensors");
+  for (const backend of ["wasm", "webgl", "webgpu"]) {
+    const run = await trainOn(backend, 0, true);
+    assert.equal(run.active, backend);
+    const worst = Math.max(...run.losses.map((x, i) => Math.abs(x - reference.losses[i])));
+    assert.ok(worst <= TOLERANCE, `${backend}: max |Δ loss| ${worst} vs cpu (${run.losses} vs ${reference.losses})`);
+    assert.equal(run.leaked, 0, `${backend} leaked tensors`);
   }
   assert.deepEqual(lib.errors, []);
 });

@@ -16,6 +16,8 @@ import * as schedule from "../../src/gpt/schedule.js";
 import * as corpus from "../../src/gpt/data/corpus.js";
 import * as corpora from "../../src/gpt/data/corpora.js";
 import * as sample from "../../src/gpt/sample.js";
+import * as lora from "../../src/gpt/lora.js";
+import * as finetune from "../../src/gpt/finetune.js";
 
 /** The wasm binaries, served beside lib.js. */
 const WASM_PATHS = {
@@ -25,7 +27,18 @@ const WASM_PATHS = {
 };
 (window as unknown as {WASM_PATHS: typeof WASM_PATHS}).WASM_PATHS = WASM_PATHS;
 
-const training = {...optim, ...step, ...session, ...recipes, ...schedule, ...corpus, ...corpora, ...sample};
+const training = {
+  ...optim,
+  ...step,
+  ...session,
+  ...recipes,
+  ...schedule,
+  ...corpus,
+  ...corpora,
+  ...sample,
+  ...lora,
+  ...finetune
+};
 const gpt = {...config, ...presets, ...params, ...count, ...random};
 const tinygpt = {tf, ...backend, ...gpt, ...model, ...loss, ...training};
 (window as unknown as {tinygpt: typeof tinygpt}).tinygpt = tinygpt;

@@ -1,8 +1,8 @@
 // Chapter 11 through the built site: the counts follow the formula; LoRA and full fine-tuning of the shipped model
 // run side by side and LoRA lowers the held-out loss of the new text; ΔW has rank r; the merged logits equal the
 // adapted ones; a downloaded adapter reloads with identical outputs and a file that is not an adapter is refused;
-// a second run leaves as many tensors as the first; axe finds nothing serious; every section works on wasm, cpu,
-// webgl and webgpu.
+// a second run leaves as many tensors as the first; axe finds nothing serious; every section works on wasm and cpu
+// (the LoRA math on webgl and webgpu: determinism.test.ts).
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {mkdtempSync, readFileSync} from "node:fs";
@@ -16,7 +16,7 @@ import {decodeSafetensors} from "../../src/gpt/safetensors.js";
 import {within} from "./bounded.js";
 import {assertNoCellErrors, badge, siteSession} from "./harness.js";
 
-const session = siteSession({webgpu: true});
+const session = siteSession({webgpu: false});
 const dir = mkdtempSync(join(tmpdir(), "tinygpt-lora-page-"));
 const shipped = decodeSafetensors(readFileSync("data/checkpoints/shakespeare.safetensors"));
 const base = makeConfig(JSON.parse(shipped.metadata.config));
@@ -168,7 +168,7 @@ describe("chapter 11 · LoRA", () => {
     await page.context().close();
   });
 
-  for (const backend of ["cpu", "webgl", "webgpu"]) {
+  for (const backend of ["cpu"]) {
     test(`every section works on ${backend}`, async () => {
       const {page, log} = await session.open(`11-lora?backend=${backend}`);
       assert.equal((await badge(page)).backend, backend);
