@@ -12,9 +12,17 @@ import {onCallingThread} from "./threads.js";
  * it saved.
  */
 export function batchMatMul<T extends tf.Tensor>(a: T, b: T, transposeB = false): T {
-  if (tf.getBackend() !== "wasm") return tf.matMul(a, b, false, transposeB) as T;
+  const [M, K] = a.shape.slice(-2);
+  const N = b.shape[b.rank - (transposeB ? 2 : 1)];
+  if (tf.getBackend() !== "wasm" || M * K * N < FAST_MIN) return tf.matMul(a, b, false, transposeB) as T;
   return (transposeB ? fastABt(a, b) : fastAB(a, b)) as T;
 }
+
+/**
+ * The smallest product (M·K·N multiply-adds per batch element) worth one XNNPACK call each: below it (a KV cache's
+ * one-row queries, the addition model's 11 × 11 attention) the calls and the transposes cost more than the plain loop.
+ */
+export const FAST_MIN = 32 * 32 * 32;
 
 const lastTwo = (t: tf.Tensor): tf.Tensor => {
   const perm = t.shape.map((_, i) => i);

@@ -1,7 +1,7 @@
 import {after, before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
-import {batchMatMul} from "../../src/gpt/batchMatMul.js";
+import {FAST_MIN, batchMatMul} from "../../src/gpt/batchMatMul.js";
 import {assertClose, noLeak, randn, randomTensor} from "../helpers/tf.js";
 
 // batchMatMul runs its own kernel on wasm (XNNPACK, per batch element, on the operands' memory): its products and
@@ -27,9 +27,10 @@ function reference(a: number[], b: number[], [n, M, K, N]: number[], transposeB:
 }
 
 const SHAPES = [
-  {batch: [2, 3], M: 5, K: 4, N: 6}, // (B, nh, T, hs)-like, odd sizes
+  {batch: [2, 3], M: 5, K: 4, N: 6}, // (B, nh, T, hs)-like, odd sizes: below FAST_MIN, tf.matMul
   {batch: [1, 2], M: 1, K: 8, N: 7}, // one query against a KV cache
-  {batch: [4], M: 16, K: 16, N: 16}
+  {batch: [2, 2], M: 40, K: 24, N: 36}, // above FAST_MIN: the XNNPACK kernel, odd sizes
+  {batch: [3], M: 64, K: 32, N: 64} // the baby model's attention
 ];
 
 describe("batchMatMul", () => {
@@ -55,7 +56,7 @@ describe("batchMatMul", () => {
 
   for (const transposeB of [false, true]) {
     it(`its gradients on wasm are tf.matMul's on cpu${transposeB ? " (a @ bᵀ)" : " (a @ b)"}`, async () => {
-      const shapes = {a: [2, 3, 5, 4], b: transposeB ? [2, 3, 6, 4] : [2, 3, 4, 6], dy: [2, 3, 5, 6]};
+      const shapes = {a: [2, 3, 40, 24], b: transposeB ? [2, 3, 36, 24] : [2, 3, 24, 36], dy: [2, 3, 40, 36]};
       const grads = async (backend: string) => {
         await tf.setBackend(backend);
         return noLeak(async () => {
@@ -74,11 +75,26 @@ describe("batchMatMul", () => {
     });
   }
 
+  it("takes its own kernel on wasm only for products of FAST_MIN multiply-adds or more", async () => {
+    await tf.setBackend("wasm");
+    await noLeak(async () => {
+      const kernels = async (M: number, K: number, N: number) => {
+        const [a, b] = [tf.zeros([2, M, K]), tf.zeros([2, K, N])];
+        const {kernelNames, result} = await tf.profile(() => tf.tidy(() => batchMatMul(a, b)));
+        tf.dispose([a, b, result as tf.Tensor]);
+        return kernelNames;
+      };
+      assert.ok(32 * 32 * 32 >= FAST_MIN && (await kernels(32, 32, 32)).includes("TinyGPTBatchMatMul"));
+      assert.ok(11 * 11 * 16 < FAST_MIN && (await kernels(11, 16, 11)).includes("BatchMatMul"));
+      assert.ok(!(await kernels(11, 16, 11)).includes("TinyGPTBatchMatMul"));
+    });
+  });
+
   it("refuses operands whose inner or batch sizes differ, naming both shapes", async () => {
     await tf.setBackend("wasm");
     await noLeak(() => {
-      const [a, b] = [tf.zeros([2, 3, 4]), tf.zeros([3, 4, 5])];
-      assert.throws(() => tf.tidy(() => batchMatMul(a, b)), /batchMatMul: cannot multiply \[2,3,4\] by \[3,4,5\]/);
+      const [a, b] = [tf.zeros([2, 32, 40]), tf.zeros([3, 40, 50])];
+      assert.throws(() => tf.tidy(() => batchMatMul(a, b)), /batchMatMul: cannot multiply \[2,32,40\] by \[3,40,50\]/);
       tf.dispose([a, b]);
     });
   });
