@@ -48,7 +48,7 @@ function scrollThrough(page: Page): Promise<Frames> {
   }, FRAME_MS);
   return within(SCROLL_MS, `the scroll through ${page.url()}, a screen at a time`, scroll).catch(
     async (error: Error) => {
-      throw new Error(`${error.message}\n${describeRendering(await probeRendering(page))}`);
+      throw new Error(`${error.message}\n${await rendering(page)}`);
     }
   );
 }
