@@ -31,12 +31,27 @@ export const FAKE_GPU_ADAPTER = `(() => {
   };
 })();`;
 
+/**
+ * An init script under which the page's Date.now() can be moved ahead: window.__skipAhead(ms) adds ms to what it
+ * returns from then on (until the page is reloaded), as if that much time had passed. For what the page does once a
+ * span of wall-clock time has gone by (chapter 8's timed autosave), without waiting that long.
+ */
+export const SKIP_AHEAD = `(() => {
+  const now = Date.now;
+  let ahead = 0;
+  Date.now = () => now() + ahead;
+  window.__skipAhead = (ms) => void (ahead += ms);
+})();`;
+
 /** A test file's site and browser, set by the hooks that siteSession registers; read them inside tests. */
 export interface SiteSession {
   readonly site: Site;
   readonly browser: Browser;
   /** openPage on a path of the site (e.g. "08-training?x=1"), allowing only the site's own origin. */
-  open(path: string, options?: {viewport?: {width: number; height: number}}): Promise<{page: Page; log: PageLog}>;
+  open(
+    path: string,
+    options?: {viewport?: {width: number; height: number}; initScript?: string}
+  ): Promise<{page: Page; log: PageLog}>;
 }
 
 /**

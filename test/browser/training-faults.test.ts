@@ -5,7 +5,7 @@
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
 import {readFile} from "node:fs/promises";
-import {badge, shownText, siteSession} from "./harness.js";
+import {badge, shownText, siteSession, SKIP_AHEAD} from "./harness.js";
 import {inPage, waitForHook} from "./hooks.js";
 import {hook, setNumber, tinyRun, until, useInChapter9} from "./trainingPage.js";
 
@@ -64,13 +64,16 @@ describe("chapter 8 · faults mid-run", () => {
     await page.context().close();
   });
 
-  // long enough that the run is still going at its first timed autosave (30 s) on any backend
+  // long enough that the run is still going at its first timed autosave on any backend
   const LONG_RUN = 50_000;
   test("a tab reloaded mid-run offers the run's autosave, which loads at its step", async () => {
-    const {page, log} = await session.open("08-training");
+    // the page's clock is moved on by the autosave's 30 s once the run is going, rather than waited for
+    const {page, log} = await session.open("08-training", {initScript: SKIP_AHEAD});
     await badge(page);
     await tinyRun(page, LONG_RUN, 4);
     await page.locator("[data-name=run] button[data-action=start]").click();
+    await until(page, (r) => r.status === "running" && r.step >= 1);
+    await page.evaluate(() => (window as unknown as {__skipAhead(ms: number): void}).__skipAhead(30_000));
     const autosaved = await waitForHook(page, "autosave", (a) => "step" in a && a.step > 0, null, 300_000);
     const first = "step" in autosaved ? autosaved.step : 0;
     assert.ok(first > 0 && (await hook(page)).status === "running", "autosaved while running");
