@@ -4,7 +4,8 @@
 // in the dark one; the Tab key reaches every control, each with a visible focus ring, and the arrow keys read a
 // heatmap's cells; every figure has a text alternative; the formulas render, wasm runs its threaded build with a
 // thread per core, and nothing is requested from another host. On cpu: every cell settles, and a chapter's map of
-// the model lights the chapter's parts and links the others to their chapters.
+// the model lights the chapter's parts and links the others to their chapters; a chapter with the model panel is
+// opened with markup as the URL's sample text and as an unknown URL key, which it shows as text and never runs.
 import {describe, test, type TestContext} from "node:test";
 import assert from "node:assert/strict";
 import type {Page} from "playwright-core";
@@ -12,10 +13,13 @@ import {CHAPTERS} from "../../src/chapters.js";
 import {axeViolations, describeViolations} from "./axe.js";
 import {assertFormulaRendered, assertThreadedWasmAndClean, badge, type PageLog, siteSession} from "./harness.js";
 import {tabThrough} from "./keyboard.js";
+import {assertUrlMarkupShownAsText, MARKUP_QUERY} from "./markup.js";
 import {assertModelMap} from "./modelMap.js";
 import {cellCode, describeUnsettled, rendering, settle} from "./settle.js";
 
 const PAGES = ["", ...CHAPTERS.filter((c) => c.ready).map((c) => c.path)];
+/** Chapters whose pages carry the reader's model panel (markup in chapters 8 and 9: hygiene.test.ts). */
+const PANEL = new Set(CHAPTERS.filter((c) => c.ready && Number(c.path.slice(0, 2)) <= 7).map((c) => c.path));
 /** How long a page's cells may take to settle after the scroll, on a shared 2-core machine. */
 const SETTLE_MS = 180_000;
 
@@ -29,8 +33,8 @@ const LIMIT = {timeout: 360_000};
  * Opens the page on the backend (closed again once the test ends, passed or failed) and waits until every cell has
  * settled; fails naming the cells that did not, and saying whether the page was drawing frames.
  */
-async function settled(t: TestContext, path: string, backend: string): Promise<{page: Page; log: PageLog}> {
-  const opened = await session.open(`${path}?backend=${backend}`);
+async function settled(t: TestContext, path: string, backend: string, query = ""): Promise<{page: Page; log: PageLog}> {
+  const opened = await session.open(`${path}?backend=${backend}${query && `&${query}`}`);
   t.after(() => opened.page.context().close());
   assert.equal((await badge(opened.page)).backend, backend);
   const {unsettled, errors, frames, redrawn} = await settle(opened.page, SETTLE_MS);
@@ -96,10 +100,15 @@ for (const path of PAGES) {
       }
     );
 
+    const markup = PANEL.has(path);
     const map = path ? "; the model map lights this chapter's parts and links the others to their chapters" : "";
-    test(`on cpu every cell settles${map}`, LIMIT, async (t) => {
-      const {page, log} = await settled(t, path, "cpu");
+    const name = markup
+      ? `on cpu, with markup as the URL's text and an unknown URL key, every cell settles${map}; the markup is shown as text and runs nothing`
+      : `on cpu every cell settles${map}`;
+    test(name, LIMIT, async (t) => {
+      const {page, log} = await settled(t, path, "cpu", markup ? MARKUP_QUERY : "");
       if (path) await assertModelMap(page, path);
+      if (markup) await assertUrlMarkupShownAsText(page, log);
       assert.deepEqual(log.errors, [], "console or page errors");
     });
   });

@@ -1,76 +1,16 @@
-// Text from the reader is rendered as text, never as HTML: markup that would run script is fed through the sample
-// text (URL and text box), an unknown URL key and chapter 1's probe box on every ready chapter with the model panel,
-// chapter 8's pasted and uploaded training text (and the file's name), and chapter 9's prompt; nothing runs, no
-// element is made from it, and the characters are shown as typed.
+// Text from the reader is rendered as text, never as HTML: markup that would run script is typed into chapter 1's
+// sample text and probe box, pasted and uploaded as chapter 8's training text (and the file's name), and typed as
+// chapter 9's prompt; nothing runs, no element is made from it, and the characters are shown as typed. (Markup in the
+// URL's sample text and as an unknown URL key, on every chapter with the model panel: every-page.test.ts, in its
+// visit of the page on cpu.)
 import {describe, test} from "node:test";
 import assert from "node:assert/strict";
-import type {Page} from "playwright-core";
-import {CHAPTERS} from "../../src/chapters.js";
-import {assertNoCellErrors, badge, type PageLog, shownText, siteSession} from "./harness.js";
-import {within} from "./bounded.js";
-import {waitForHook} from "./hooks.js";
-
-const PAYLOAD = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
-const KEY = `<img src=y onerror="window.__xss=3">`;
-/** Chapters whose pages carry the reader's model panel (chapters 8 and 9 have their own tests below). */
-const PAGES = CHAPTERS.filter((c) => c.ready && Number(c.path.slice(0, 2)) <= 7).map((c) => c.path);
+import {badge, shownText, siteSession} from "./harness.js";
+import {assertInert, KEY, PAYLOAD} from "./markup.js";
 
 const session = siteSession({webgpu: false});
 
-/**
- * Nothing the payload carries ran or became an element, and the page asked for no /x or /y image. An image made from
- * the payload (even one removed at once) starts loading when it is made, before a sentinel image made now: the checks
- * run once the sentinel has gone through the page's routing and loaded, not after a guessed delay.
- */
-async function assertInert(page: Page, log: PageLog): Promise<void> {
-  await page.route("**/__sentinel-*.svg", (route) =>
-    route.fulfill({contentType: "image/svg+xml", body: `<svg xmlns="http://www.w3.org/2000/svg"/>`})
-  );
-  const sentinel = page.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const image = new Image();
-        image.onload = () => resolve();
-        image.onerror = () => reject(new Error("the sentinel image did not load"));
-        image.src = `/__sentinel-${Date.now()}.svg`;
-      })
-  );
-  await within(30_000, "the sentinel image's load", sentinel);
-  const found = await page.evaluate(() => ({
-    xss: (window as unknown as {__xss?: number}).__xss ?? null,
-    images: document.querySelectorAll("img[src='x'], img[src='y'], img[onerror]").length,
-    scripts: [...document.scripts].filter((s) => s.textContent?.includes("__xss")).length
-  }));
-  assert.deepEqual(found, {xss: null, images: 0, scripts: 0});
-  assert.deepEqual(
-    log.requests.filter((url) => /\/[xy]$/.test(new URL(url).pathname)),
-    [],
-    "the markup's image was requested"
-  );
-  assert.deepEqual(log.errors, []);
-  await assertNoCellErrors(page);
-}
-
 describe("reader text is never markup", () => {
-  for (const path of PAGES) {
-    test(`/${path}: markup in the URL's text and an unknown URL key is shown as text and runs nothing`, async () => {
-      const query = `?text=${encodeURIComponent(PAYLOAD)}&${encodeURIComponent(KEY)}=1`;
-      const {page, log} = await session.open(`${path}${query}`);
-      await badge(page);
-      await page.locator(".tg-model-summary").waitFor({timeout: 120_000});
-      const model = await waitForHook<"model", {text: string}>(page, "model", () => true);
-      assert.equal(model.text, PAYLOAD, "the model's text is the characters as given");
-      const text = page.locator(`form.tg-model [name="text"]`);
-      if ((await text.count()) > 0) assert.equal(await text.inputValue(), PAYLOAD, "the text box shows them as typed");
-      const notice = page.locator(".tg-model .tg-notice", {hasText: "Unknown setting"});
-      await notice.waitFor();
-      assert.equal(await shownText(notice), `Unknown setting “${KEY}” in the URL was ignored.`);
-      assert.match(await shownText(page.locator(".tg-model-summary")), /^vocab \d+ · /);
-      await assertInert(page, log);
-      await page.context().close();
-    });
-  }
-
   test("/01-tokens: markup typed into the sample text and the probe box is tokenized character by character", async () => {
     const {page, log} = await session.open("01-tokens");
     await badge(page);
