@@ -3,6 +3,7 @@
 import * as tf from "@tinygpt/tf";
 import type {GPTConfig} from "./config.js";
 import type {LayerNormParams, LinearParams, Params} from "./params.js";
+import {columnSums, transpose2d} from "./transpose.js";
 
 /** Receives each named intermediate of a forward pass; the traced forward keeps them, the plain one passes none. */
 export type Recorder = (name: string, t: tf.Tensor) => void;
@@ -76,18 +77,27 @@ export function makeRateDropout(training: boolean, seed?: number): RateDropout {
  * a @ b for 2-D tensors. Its gradient dy @ bᵀ transposes b (a weight, small) explicitly; aᵀ @ dy transposes the
  * activations a explicitly only on wasm, whose fast matmul (XNNPACK) takes no transposed operand (10–20× slower
  * with one). Elsewhere the transposeA flag is the faster way: a transpose of a (N, in) activation is a copy of it,
- * and on WebGPU (SwiftShader) a slow one.
+ * and on WebGPU (SwiftShader) a slow one. On wasm XNNPACK runs a product with few rows slower (128 × 1024 by
+ * 1024 × 512 takes 4.1 ms, 512 × 1024 by 1024 × 128 2.9), so where in < out the weight's gradient is taken as
+ * (dyᵀ @ a)ᵀ: out rows instead of in, and a small transpose of the result.
  */
 export const matMul2d = tf.customGrad((a, b, save) => {
   (save as tf.GradSaveFunc)([a as tf.Tensor2D, b as tf.Tensor2D]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // (N, in) x (in, out) -> (N, out)
     gradFunc: (dy, [a, b]) => [
-      tf.matMul(dy, tf.transpose(b)), // dy @ bᵀ: (N, out) x (out, in) -> (N, in)
-      tf.getBackend() === "wasm" ? tf.matMul(tf.transpose(a), dy) : tf.matMul(a, dy, true, false) // aᵀ @ dy: (in, out)
+      tf.matMul(dy, transpose2d(b as tf.Tensor2D)), // dy @ bᵀ: (N, out) x (out, in) -> (N, in)
+      weightGrad(a as tf.Tensor2D, dy as tf.Tensor2D) // aᵀ @ dy: (in, out)
     ]
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+/** aᵀ @ dy: (N, in) and (N, out) -> (in, out). */
+function weightGrad(a: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {
+  if (tf.getBackend() !== "wasm") return tf.matMul(a, dy, true, false); // (in, N) x (N, out) -> (in, out)
+  if (a.shape[1] >= dy.shape[1]) return tf.matMul(transpose2d(a), dy); // (in, N) x (N, out) -> (in, out)
+  return transpose2d(tf.matMul(transpose2d(dy), a)); // ((out, N) x (N, in))ᵀ -> (in, out)
+}
 
 /**
  * x @ W + b over the last axis; any leading dims are flattened into one 2-D matmul. With a LoRA adapter on,
@@ -125,8 +135,8 @@ export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: nu
     const dx = tf.mul(r, tf.sub(centred, tf.mul(xHat, tf.mean(tf.mul(dxHat, xHat), -1, true))));
     return {
       dx,
-      dGamma: tf.sum(tf.reshape(tf.mul(dy, xHat), [-1, C]), 0),
-      dBeta: () => tf.sum(tf.reshape(dy, [-1, C]), 0)
+      dGamma: columnSums(tf.reshape(tf.mul(dy, xHat), [-1, C]) as tf.Tensor2D), // (C)
+      dBeta: () => columnSums(tf.reshape(dy, [-1, C]) as tf.Tensor2D) // (C)
     };
   };
   if (!p.bias) {
@@ -162,11 +172,19 @@ const geluOp = tf.customGrad((x, save) => {
     value: tf.mul(tf.mul(x as tf.Tensor, 0.5), tf.add(1, e)),
     gradFunc: (dy, [x, e]) => {
       const cdf = tf.mul(tf.add(e, 1), 0.5); // Φ(x)
-      const pdf = tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI)); // φ(x)
+      const pdf = tf.mul(expNonPositive(tf.mul(tf.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI)); // φ(x)
       return tf.mul(dy, tf.add(cdf, tf.mul(x, pdf)));
     }
   };
 });
+
+/**
+ * eˣ for x ≤ 0. On wasm as elu(x) + 1 (elu(x) = eˣ − 1 for x ≤ 0): XNNPACK's elu is vectorised, the backend's exp
+ * is not (3× slower on a GELU's input). The two differ by at most half a float's step at 1 (6e-8).
+ */
+function expNonPositive(x: tf.Tensor): tf.Tensor {
+  return tf.getBackend() === "wasm" ? tf.add(tf.elu(x), 1) : tf.exp(x);
+}
 
 /** GPT-2's tanh approximation of GELU: 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))). */
 export const geluTanh = <T extends tf.Tensor>(x: T): T => {
