@@ -1,4 +1,5 @@
 import * as tf from "@tinygpt/tf";
+import {shareIdentity} from "./identity.js";
 
 export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
@@ -130,6 +131,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     try {
       if (!(await tf.setBackend(name))) throw new Error("initialisation failed");
       await tf.ready();
+      if (name === "wasm") shareIdentity();
       await probe();
       attempts.push({name, ok: true});
       const threads = name === "wasm" ? tf.getThreadsCount() : null;
