@@ -4,6 +4,7 @@ import type {GPTConfig} from "./config.js";
 import type {BlockParams} from "./params.js";
 import {batchMatMul} from "./batchMatMul.js";
 import {EVAL, linear, tap, type Ctx} from "./layers.js";
+import {splitLast} from "./split.js";
 
 /** The score given to future positions before the softmax, which turns it into exactly 0. */
 export const MASKED = -1e9;
@@ -37,7 +38,7 @@ export function causalSelfAttention(
   const hs = C / nh;
   const qkv = linear(x, p.cAttn, ctx); // (B, T, 3C)
   const toHeads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D;
-  const [qT, kT, vT] = tf.split(qkv, 3, 2).map(toHeads); // (B, nh, T, hs) each
+  const [qT, kT, vT] = splitLast(qkv, 3).map(toHeads); // (B, nh, T, hs) each
   const past = ctx.kv?.past;
   const Tp = past ? past.k.shape[2] : 0; // positions already in the cache
   const q = r("q", qT);
