@@ -126,12 +126,17 @@ export class AdamW {
         eps: tf.scalar(eps * Math.sqrt(bc2))
       };
       // Where ok is false the gradient may be NaN, which 0·g would keep: it is replaced by 0 (one select, whose
-      // condition and zeros are made once per distinct shape).
+      // condition and zeros are made once per distinct shape; the condition by a comparison, not tf.broadcastTo,
+      // which tiles a boolean at 50 ns an element on wasm).
       const fills = new Map<string, [tf.Tensor, tf.Tensor]>();
+      const okAs1 = ok ? tf.cast(ok, "float32") : null; // 1 or 0
       const safe = (g: tf.Tensor): tf.Tensor => {
         if (!ok) return g;
         const key = g.shape.join(",");
-        if (!fills.has(key)) fills.set(key, [tf.broadcastTo(ok, g.shape), tf.zerosLike(g)]);
+        if (!fills.has(key)) {
+          const zeros = tf.zerosLike(g);
+          fills.set(key, [tf.less(zeros, okAs1!), zeros]); // 0 < 1: true where ok
+        }
         const [cond, zeros] = fills.get(key)!;
         return tf.where(cond, g, zeros);
       };
