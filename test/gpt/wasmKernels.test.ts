@@ -1,0 +1,238 @@
+import {after, before, describe, it} from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tinygpt/tf";
+import {columnSums, transpose2d} from "../../src/gpt/transpose.js";
+import {splitLast} from "../../src/gpt/split.js";
+import {shareIdentity} from "../../src/gpt/identity.js";
+import {gelu, layerNorm, matMul2d} from "../../src/gpt/layers.js";
+import {assertClose, noLeak, randn, randomTensor} from "../helpers/tf.js";
+
+// The wasm backend's own kernels (a blocked transpose, a split of the last axis, an Identity that shares memory) and
+// the wasm-only paths of the layers that use them: their values and gradients must be those of plain TF.js on cpu,
+// or of a float64 formula.
+before(async () => {
+  await tf.setBackend("wasm");
+  await tf.ready();
+});
+after(() => tf.setBackend("cpu"));
+
+/** Runs fn on each backend in turn (fresh tensors from the same seeds) and returns what it read back. */
+async function onBoth<T>(fn: () => Promise<T>): Promise<{wasm: T; cpu: T}> {
+  await tf.setBackend("wasm");
+  const wasm = await noLeak(fn);
+  await tf.setBackend("cpu");
+  const cpu = await noLeak(fn);
+  await tf.setBackend("wasm");
+  return {wasm, cpu};
+}
+
+const read = async (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => Array.from(await t.data())));
+
+describe("transpose2d and columnSums", () => {
+  // odd sizes and sizes that are not a multiple of the kernel's strip of rows, one row, one column
+  const SHAPES: [number, number][] = [
+    [1024, 512],
+    [37, 5],
+    [1, 9],
+    [9, 1],
+    [17, 33]
+  ];
+
+  it("transpose2d on wasm equals tf.transpose, element for element, leaking nothing", async () => {
+    await tf.setBackend("wasm");
+    await noLeak(async () => {
+      for (const [s, [R, C]] of SHAPES.entries()) {
+        const x = randomTensor([R, C], 40 + s) as tf.Tensor2D;
+        const [ours, theirs] = [transpose2d(x), tf.transpose(x)];
+        assert.deepEqual(ours.shape, [C, R]);
+        assert.deepEqual(Array.from(await ours.data()), Array.from(await theirs.data()), `${R}×${C}`);
+        tf.dispose([x, ours, theirs]);
+      }
+    });
+  });
+
+  it("the gradient through transpose2d is the transposed upstream gradient", async () => {
+    await tf.setBackend("wasm");
+    await noLeak(async () => {
+      const [x, w] = [randomTensor([17, 33], 50), randomTensor([33, 17], 51)];
+      const [dx] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(transpose2d(t as tf.Tensor2D), w)))([x]);
+      const wt = tf.transpose(w);
+      assert.deepEqual(Array.from(await dx.data()), Array.from(await wt.data()));
+      tf.dispose([x, w, dx, wt]);
+    });
+  });
+
+  it("columnSums on wasm and cpu equal a float64 sum of each column", async () => {
+    for (const [s, [R, C]] of SHAPES.entries()) {
+      const values = randn(60 + s, R * C);
+      const expected = Array.from({length: C}, (_, j) => {
+        let sum = 0;
+        for (let i = 0; i < R; i++) sum += values[i * C + j];
+        return sum;
+      });
+      const {wasm, cpu} = await onBoth(async () => {
+        const x = tf.tensor2d(values, [R, C]);
+        const sums = columnSums(x);
+        assert.deepEqual(sums.shape, [C]);
+        const out = Array.from(await sums.data());
+        tf.dispose([x, sums]);
+        return out;
+      });
+      // float32 sums of up to 1,024 normal values: a few float steps of a sum of size ~30
+      assertClose(wasm, expected, 5e-4, `wasm ${R}×${C}`);
+      assertClose(cpu, expected, 5e-4, `cpu ${R}×${C}`);
+    }
+  });
+});
+
+describe("splitLast", () => {
+  it("splitLast(x, n) on wasm equals tf.split along the last axis, for 2-, 3- and 4-D x", async () => {
+    await tf.setBackend("wasm");
+    await noLeak(async () => {
+      for (const [s, shape] of [
+        [6, 12],
+        [2, 5, 9],
+        [2, 3, 4, 6]
+      ].entries()) {
+        const x = randomTensor(shape, 70 + s);
+        const n = 3;
+        const ours = splitLast(x, n);
+        const theirs = tf.split(x, n, -1);
+        assert.equal(ours.length, n);
+        for (let p = 0; p < n; p++) {
+          assert.deepEqual(ours[p].shape, [...shape.slice(0, -1), shape[shape.length - 1] / n]);
+          assert.deepEqual(Array.from(await ours[p].data()), Array.from(await theirs[p].data()), `part ${p}`);
+        }
+        tf.dispose([x, ...ours, ...theirs]);
+      }
+    });
+  });
+
+  it("its gradient puts each part's gradient back in its columns, zeros for a part that is not used", async () => {
+    const {wasm, cpu} = await onBoth(async () => {
+      const [x, w] = [randomTensor([2, 5, 9], 80), randomTensor([2, 5, 3], 81)];
+      // parts 0 and 2 are used, part 1 is not
+      const f = (t: tf.Tensor) => {
+        const [a, , c] = splitLast(t, 3);
+        return tf.sum(tf.add(tf.mul(a, w), tf.mul(tf.square(c), w)));
+      };
+      const [dx] = tf.grads(f)([x]);
+      const out = await read([dx]);
+      tf.dispose([x, w, dx]);
+      return out[0];
+    });
+    assertClose(wasm, cpu, 1e-6);
+    const middle = wasm.filter((_, i) => i % 9 >= 3 && i % 9 < 6);
+    assert.ok(middle.every((v) => v === 0));
+  });
+
+  it("refuses a last axis that does not divide into n parts, naming both", () => {
+    const x = tf.zeros([2, 7]);
+    assert.throws(() => splitLast(x, 3), /7 does not divide into 3 parts/);
+    x.dispose();
+  });
+});
+
+describe("shareIdentity", () => {
+  it("after it, tf.clone on wasm shares the input's memory: no new buffer, the same values, freed with the last tensor", async () => {
+    await tf.setBackend("wasm");
+    shareIdentity();
+    await noLeak(async () => {
+      const x = randomTensor([64, 32], 90);
+      const buffers = tf.memory().numDataBuffers;
+      const y = tf.clone(x);
+      assert.equal(tf.memory().numDataBuffers, buffers, "the clone made a new buffer");
+      const expected = Array.from(await x.data());
+      x.dispose();
+      assert.deepEqual(Array.from(await y.data()), expected, "the clone lost its values with the original");
+      y.dispose();
+      assert.equal(tf.memory().numDataBuffers, buffers - 1, "the shared buffer was not freed");
+    });
+  });
+
+  it("a gradient that saves its inputs gives the same values with a sharing Identity as tf.grads on cpu", async () => {
+    await tf.setBackend("wasm");
+    shareIdentity();
+    const {wasm, cpu} = await onBoth(async () => {
+      const [x, w] = [randomTensor([8, 16], 100), randomTensor([16, 16], 101)];
+      // each product saves its inputs (cloned by TF.js), and x is disposed before the gradient is read
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.matMul(tf.tanh(a), b)));
+      const grads = tf.grads(f)([x, w]);
+      x.dispose();
+      const out = await read(grads);
+      tf.dispose([w, ...grads]);
+      return out;
+    });
+    assertClose(wasm[0], cpu[0], 1e-5, "dx");
+    assertClose(wasm[1], cpu[1], 1e-5, "dw");
+  });
+});
+
+describe("the layers' wasm paths", () => {
+  for (const [nIn, nOut] of [
+    [24, 40],
+    [40, 24]
+  ]) {
+    it(`matMul2d's gradients on wasm equal tf.matMul's on cpu (in ${nIn}, out ${nOut})`, async () => {
+      const {wasm, cpu} = await onBoth(async () => {
+        const [a, b, dy] = [
+          randomTensor([96, nIn], 110),
+          randomTensor([nIn, nOut], 111),
+          randomTensor([96, nOut], 112)
+        ];
+        const mm = tf.getBackend() === "wasm" ? matMul2d : (x: tf.Tensor2D, y: tf.Tensor2D) => tf.matMul(x, y);
+        const grads = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+          tf.sum(tf.mul(mm(x as tf.Tensor2D, y as tf.Tensor2D), dy))
+        )([a, b]);
+        const out = await read(grads);
+        tf.dispose([a, b, dy, ...grads]);
+        return out;
+      });
+      assertClose(wasm[0], cpu[0], 1e-5, "da");
+      assertClose(wasm[1], cpu[1], 1e-5, "db");
+    });
+  }
+
+  it("gelu's gradient on wasm is Φ(x) + x·φ(x) within 2e-6, from −9 to 9", async () => {
+    await tf.setBackend("wasm");
+    const xs = Array.from({length: 181}, (_, i) => -9 + i / 10);
+    // Φ from erf by Abramowitz–Stegun 7.1.26 would be too coarse: a float64 series for erf instead
+    const erf = (z: number) => {
+      let sum = 0;
+      let term = z;
+      for (let n = 0; n < 200; n++) {
+        sum += term / (2 * n + 1);
+        term *= (-z * z) / (n + 1);
+      }
+      return (2 / Math.sqrt(Math.PI)) * sum;
+    };
+    const expected = xs.map((x) => {
+      const cdf = Math.abs(x) > 6 ? (x > 0 ? 1 : 0) : 0.5 * (1 + erf(x / Math.SQRT2));
+      return cdf + (x * Math.exp((-x * x) / 2)) / Math.sqrt(2 * Math.PI);
+    });
+    await noLeak(async () => {
+      const x = tf.tensor1d(xs);
+      const [dx] = tf.grads((t: tf.Tensor) => tf.sum(gelu(t)))([x]);
+      assertClose(Array.from(await dx.data()), expected, 2e-6);
+      tf.dispose([x, dx]);
+    });
+  });
+
+  it("layerNorm's gradients on wasm (its column sums) equal those on cpu", async () => {
+    const {wasm, cpu} = await onBoth(async () => {
+      const [x, gamma, beta, dy] = [
+        randomTensor([4, 16, 24], 120),
+        randomTensor([24], 121),
+        randomTensor([24], 122),
+        randomTensor([4, 16, 24], 123)
+      ];
+      const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(layerNorm(a, {weight: g as tf.Variable, bias: b as tf.Variable}, 1e-5), dy));
+      const grads = tf.grads(f)([x, gamma, beta]);
+      const out = await read(grads);
+      tf.dispose([x, gamma, beta, dy, ...grads]);
+      return out;
+    });
+    for (const [i, name] of ["dx", "dγ", "dβ"].entries()) assertClose(wasm[i], cpu[i], 1e-4, name);
+  });
+});
