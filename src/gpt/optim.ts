@@ -1,6 +1,7 @@
 // AdamW written out (Loshchilov & Hutter; PyTorch's torch.optim.AdamW), and gradient clipping by global norm.
 import * as tf from "@tinygpt/tf";
 import {namedParams, type NamedParam, type Params} from "./params.js";
+import {FACTORS, fusedHere, updateWeight} from "./adamwKernel.js";
 
 /** The settings of one update: they may change from one update to the next (a schedule, a reader's slider). */
 export interface AdamWSettings {
@@ -100,7 +101,8 @@ export class AdamW {
    * are scalars computed once, the bias corrections are folded into them (PyTorch's own arrangement):
    *    p ← p·(1 − lr·λ) − (lr·√(1 − β2ᵗ)/(1 − β1ᵗ)) · m / (√v + ε·√(1 − β2ᵗ))   (= p − lr·(m̂ / (√v̂ + ε) + λ·p))
    * and the gate acts on the factors (β → 1, 1 − β → 0, lr → 0) plus one select that zeroes a non-finite gradient,
-   * instead of a select on every weight, moment and update.
+   * instead of a select on every weight, moment and update. On wasm each weight's update is one kernel over those
+   * factors (adamwKernel.ts) instead of 9–11.
    */
   apply(
     grads: readonly tf.Tensor[],
@@ -141,13 +143,20 @@ export class AdamW {
         return tf.where(cond, g, zeros);
       };
       const {m: ms, v: vs} = this.moments;
-      this.params.forEach(({variable: p}, i) => {
+      // wasm: one kernel per weight over the factors (FACTORS' order; ok = 0 leaves everything as it was)
+      const gated = fusedHere() ? {...f, ok: okAs1 ?? tf.scalar(1)} : null;
+      const factors = gated ? (tf.stack(FACTORS.map((name) => gated[name])) as tf.Tensor1D) : null; // (8)
+      const update = (p: tf.Variable, i: number): tf.Tensor[] => {
+        const decays = this.decay[i] && weightDecay > 0;
+        if (factors) return updateWeight(p, ms[i], vs[i], grads[i], factors, decays);
         const g = safe(grads[i]);
         const m = tf.add(tf.mul(ms[i], f.b1), tf.mul(g, f.c1)); // β1·m + (1 − β1)·g
         const v = tf.add(tf.mul(vs[i], f.b2), tf.mul(tf.square(g), f.c2)); // β2·v + (1 − β2)·g²
         const direction = tf.div(m, tf.add(tf.sqrt(v), f.eps));
-        const decayed = this.decay[i] && weightDecay > 0 ? tf.mul(p, f.decay) : p;
-        const next = tf.add(decayed, tf.mul(direction, f.step));
+        return [tf.add(decays ? tf.mul(p, f.decay) : p, tf.mul(direction, f.step)), m, v];
+      };
+      this.params.forEach(({variable: p}, i) => {
+        const [next, m, v] = update(p, i);
         if (keep) changes.push(tf.keep(tf.sub(next, p)));
         ms[i].assign(m);
         vs[i].assign(v);
