@@ -4,6 +4,7 @@ import * as tf from "@tinygpt/tf";
 import type {GPTConfig} from "./config.js";
 import type {LayerNormParams, LinearParams, Params} from "./params.js";
 import {columnSums, transpose2d} from "./transpose.js";
+import {layerNormRows, layerNormRowsGrad} from "./layerNormKernel.js";
 
 /** Receives each named intermediate of a forward pass; the traced forward keeps them, the plain one passes none. */
 export type Recorder = (name: string, t: tf.Tensor) => void;
@@ -117,11 +118,18 @@ export function linear<T extends tf.Tensor>(x: T, p: LinearParams, ctx: Ctx = EV
 
 /**
  * Normalises the last axis to mean 0, variance 1 (biased variance, as PyTorch), then scales and shifts.
- * The gradient is written out (autodiff through tf.moments launches about 57 kernels backward, this 17):
+ * The gradient is written out (autodiff through tf.moments launches about 57 kernels backward, this 17; on wasm
+ * each way is one kernel, layerNormKernel.ts):
  *   x̂ = (x − μ)·r, r = 1/√(σ² + ε):  ∂x = r·(∂x̂ − mean(∂x̂) − x̂·mean(∂x̂·x̂)), ∂x̂ = ∂y·γ,  ∂γ = Σ ∂y·x̂,  ∂β = Σ ∂y
  */
 export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: number): T {
+  const fused = tf.getBackend() === "wasm"; // one kernel each way (layerNormKernel.ts)
   const normalise = (x: tf.Tensor, gamma: tf.Tensor, save: tf.GradSaveFunc) => {
+    if (fused) {
+      const [y, xHat, r] = layerNormRows(x, gamma, eps); // (..., C), (..., C), (..., 1)
+      save([xHat, r, gamma]);
+      return y;
+    }
     const xc = tf.sub(x, tf.mean(x, -1, true)); // (..., C)
     const r = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps)); // (..., 1)
     const xHat = tf.mul(xc, r); // (..., C)
@@ -129,6 +137,10 @@ export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: nu
     return tf.mul(xHat, gamma);
   };
   const grads = (dy: tf.Tensor, [xHat, r, gamma]: tf.Tensor[]) => {
+    if (fused) {
+      const [dx, dGamma, dBeta] = layerNormRowsGrad(dy, xHat, r, gamma); // (..., C), (C), (C)
+      return {dx, dGamma, dBeta: () => dBeta};
+    }
     const C = gamma.size;
     const dxHat = tf.mul(dy, gamma);
     const centred = tf.sub(dxHat, tf.mean(dxHat, -1, true));
