@@ -5,6 +5,7 @@ import type {GPTConfig} from "./config.js";
 import type {LayerNormParams, LinearParams, Params} from "./params.js";
 import {columnSums, transpose2d} from "./transpose.js";
 import {layerNormRows, layerNormRowsGrad} from "./layerNormKernel.js";
+import {geluRows} from "./geluKernel.js";
 
 /** Receives each named intermediate of a forward pass; the traced forward keeps them, the plain one passes none. */
 export type Recorder = (name: string, t: tf.Tensor) => void;
@@ -178,10 +179,10 @@ export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: nu
 export const gelu = <T extends tf.Tensor>(x: T): T => geluOp(x) as T;
 
 const geluOp = tf.customGrad((x, save) => {
-  const e = tf.erf(tf.mul(x as tf.Tensor, Math.SQRT1_2));
+  const [y, e] = tf.getBackend() === "wasm" ? geluRows(x as tf.Tensor) : geluOps(x as tf.Tensor); // one kernel on wasm
   (save as tf.GradSaveFunc)([x as tf.Tensor, e]);
   return {
-    value: tf.mul(tf.mul(x as tf.Tensor, 0.5), tf.add(1, e)),
+    value: y,
     gradFunc: (dy, [x, e]) => {
       const cdf = tf.mul(tf.add(e, 1), 0.5); // Φ(x)
       const pdf = tf.mul(expNonPositive(tf.mul(tf.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI)); // φ(x)
@@ -189,6 +190,12 @@ const geluOp = tf.customGrad((x, save) => {
     }
   };
 });
+
+/** [0.5·x·(1 + e), e] with e = erf(x/√2). */
+function geluOps(x: tf.Tensor): tf.Tensor[] {
+  const e = tf.erf(tf.mul(x, Math.SQRT1_2));
+  return [tf.mul(tf.mul(x, 0.5), tf.add(1, e)), e];
+}
 
 /**
  * eˣ for x ≤ 0. On wasm as elu(x) + 1 (elu(x) = eˣ − 1 for x ≤ 0): XNNPACK's elu is vectorised, the backend's exp

@@ -5,6 +5,7 @@ import {columnSums, transpose2d} from "../../src/gpt/transpose.js";
 import {splitLast} from "../../src/gpt/split.js";
 import {shareIdentity} from "../../src/gpt/identity.js";
 import {gelu, layerNorm, matMul2d} from "../../src/gpt/layers.js";
+import {erf} from "../../src/gpt/geluKernel.js";
 import {assertClose, noLeak, randn, randomTensor} from "../helpers/tf.js";
 
 // The wasm backend's own kernels (a blocked transpose, a split of the last axis, an Identity that shares memory) and
@@ -24,6 +25,27 @@ async function onBoth<T>(fn: () => Promise<T>): Promise<{wasm: T; cpu: T}> {
   const cpu = await noLeak(fn);
   await tf.setBackend("wasm");
   return {wasm, cpu};
+}
+
+/** erf in float64: its Taylor series up to 3, erfc's asymptotic series beyond (both within 1e-12 of erf there). */
+function erf64(z: number): number {
+  const a = Math.abs(z);
+  if (a <= 3) {
+    let sum = 0;
+    let term = z;
+    for (let n = 0; n < 200; n++) {
+      sum += term / (2 * n + 1);
+      term *= (-z * z) / (n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  let series = 1;
+  let term = 1;
+  for (let k = 1; k < 8; k++) {
+    term *= -(2 * k - 1) / (2 * a * a);
+    series += term;
+  }
+  return Math.sign(z) * (1 - (Math.exp(-a * a) / (a * Math.sqrt(Math.PI))) * series);
 }
 
 const read = async (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => Array.from(await t.data())));
@@ -193,21 +215,29 @@ describe("the layers' wasm paths", () => {
     });
   }
 
+  it("erf (Eigen's float32 approximation) is within a float step at 1 (1.2e-7) of erf, from −6 to 6", () => {
+    let worst = 0;
+    for (let z = -6; z <= 6; z += 0.001) worst = Math.max(worst, Math.abs(Math.fround(erf(z)) - erf64(z)));
+    assert.ok(worst < 1.2e-7, `max |erf − erf64| = ${worst}`);
+  });
+
+  it("gelu on wasm (one kernel, Eigen's float32 erf) is x·Φ(x) within 1e-6, from −9 to 9", async () => {
+    await tf.setBackend("wasm");
+    const xs = Array.from({length: 181}, (_, i) => -9 + i / 10);
+    const expected = xs.map((x) => 0.5 * x * (1 + erf64(x / Math.SQRT2)));
+    await noLeak(async () => {
+      const x = tf.tensor1d(xs);
+      const y = tf.tidy(() => gelu(x));
+      assertClose(Array.from(await y.data()), expected, 1e-6);
+      tf.dispose([x, y]);
+    });
+  });
+
   it("gelu's gradient on wasm is Φ(x) + x·φ(x) within 2e-6, from −9 to 9", async () => {
     await tf.setBackend("wasm");
     const xs = Array.from({length: 181}, (_, i) => -9 + i / 10);
-    // Φ from erf by Abramowitz–Stegun 7.1.26 would be too coarse: a float64 series for erf instead
-    const erf = (z: number) => {
-      let sum = 0;
-      let term = z;
-      for (let n = 0; n < 200; n++) {
-        sum += term / (2 * n + 1);
-        term *= (-z * z) / (n + 1);
-      }
-      return (2 / Math.sqrt(Math.PI)) * sum;
-    };
     const expected = xs.map((x) => {
-      const cdf = Math.abs(x) > 6 ? (x > 0 ? 1 : 0) : 0.5 * (1 + erf(x / Math.SQRT2));
+      const cdf = 0.5 * (1 + erf64(x / Math.SQRT2));
       return cdf + (x * Math.exp((-x * x) / 2)) / Math.sqrt(2 * Math.PI);
     });
     await noLeak(async () => {
