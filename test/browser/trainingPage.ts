@@ -23,6 +23,12 @@ export async function setNumber(page: Page, label: string, value: number): Promi
 
 /** Toy sentences, the tiny model, a short run with a large learning rate. */
 export async function tinyRun(page: Page, steps: number, evalEvery = 8): Promise<void> {
+  await tinyModel(page);
+  await tinySettings(page, steps, evalEvery);
+}
+
+/** Toy sentences and the tiny model, once the run is timed for it and its settings form is made. */
+export async function tinyModel(page: Page): Promise<void> {
   await page.locator(".tg-data-source input[value='toy sentences']").check();
   await page.locator('form:has(> label:text-is("model")) select').selectOption({index: 0});
   await page.locator("[data-name=vocab]").filter({hasText: "tokens"}).waitFor();
@@ -39,6 +45,10 @@ export async function tinyRun(page: Page, steps: number, evalEvery = 8): Promise
     null,
     {timeout: 60_000}
   );
+}
+
+/** The tiny model's run: steps steps of batches of 4, a large constant learning rate. */
+export async function tinySettings(page: Page, steps: number, evalEvery = 8): Promise<void> {
   await setNumber(page, "steps N", steps);
   await setNumber(page, "batch size B", 4);
   await setNumber(page, "evaluate every", evalEvery);
