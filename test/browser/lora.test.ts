@@ -186,7 +186,7 @@ describe("chapter 11 · LoRA", () => {
         );
         await page.locator("label", {hasText: "fables"}).click();
       }
-      const run = await fineTune(page, {steps: 2, batch: 4, every: 1});
+      const run = await fineTune(page, {steps: 2, batch: 2, every: 2});
       assert.equal(run.step, "2");
       for (const name of ["newText", "shakespeare", "w", "delta", "deltaValues", "history"]) {
         await page.locator(`[data-name="${name}"]`).first().waitFor({state: "attached", timeout: 300_000});
