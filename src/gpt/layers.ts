@@ -114,8 +114,14 @@ export function linear<T extends tf.Tensor>(x: T, p: LinearParams, ctx: Ctx = EV
     const down = matMul2d(ctx.dropAt?.(x2, dropout) ?? x2, a as tf.Tensor2D); // (N, in) x (in, r) -> (N, r)
     y = tf.add(y, tf.mul(matMul2d(down, b as tf.Tensor2D), scale)); // (N, r) x (r, out) -> (N, out)
   }
-  return tf.reshape(p.bias ? tf.add(y, p.bias) : y, [...x.shape.slice(0, -1), nOut]) as T; // (..., out)
+  return tf.reshape(p.bias ? addBias(y, p.bias as tf.Tensor1D) : y, [...x.shape.slice(0, -1), nOut]) as T; // (..., out)
 }
+
+/** y + b on every row; b's gradient is the sum of dy's rows (columnSums: on wasm without the backend's slow copy). */
+const addBias = tf.customGrad((y, b) => ({
+  value: tf.add(y as tf.Tensor2D, b as tf.Tensor1D), // (N, out)
+  gradFunc: (dy) => [tf.clone(dy), columnSums(dy as tf.Tensor2D)] // (N, out), (out)
+})) as (y: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 /**
  * Normalises the last axis to mean 0, variance 1 (biased variance, as PyTorch), then scales and shifts.

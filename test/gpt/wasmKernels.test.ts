@@ -4,7 +4,7 @@ import * as tf from "@tinygpt/tf";
 import {columnSums, transpose2d} from "../../src/gpt/transpose.js";
 import {splitLast} from "../../src/gpt/split.js";
 import {shareIdentity} from "../../src/gpt/identity.js";
-import {gelu, layerNorm, matMul2d} from "../../src/gpt/layers.js";
+import {gelu, layerNorm, linear, matMul2d} from "../../src/gpt/layers.js";
 import {erf} from "../../src/gpt/geluKernel.js";
 import {assertClose, noLeak, randn, randomTensor} from "../helpers/tf.js";
 
@@ -214,6 +214,24 @@ describe("the layers' wasm paths", () => {
       assertClose(wasm[1], cpu[1], 1e-5, "db");
     });
   }
+
+  it("linear's bias gradient on wasm (the column sums of dy) equals cpu's", async () => {
+    const {wasm, cpu} = await onBoth(async () => {
+      const [x, w, b, dy] = [
+        randomTensor([3, 40, 24], 130),
+        randomTensor([24, 36], 131),
+        randomTensor([36], 132),
+        randomTensor([3, 40, 36], 133)
+      ];
+      const f = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
+        tf.sum(tf.mul(linear(xs, {weight: ws as tf.Variable, bias: bs as tf.Variable}), dy));
+      const grads = tf.grads(f)([x, w, b]);
+      const out = await read(grads);
+      tf.dispose([x, w, b, dy, ...grads]);
+      return out;
+    });
+    for (const [i, name] of ["dx", "dW", "db"].entries()) assertClose(wasm[i], cpu[i], 1e-4, name);
+  });
 
   it("erf (Eigen's float32 approximation) is within a float step at 1 (1.2e-7) of erf, from −6 to 6", () => {
     let worst = 0;
