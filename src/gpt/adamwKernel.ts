@@ -1,5 +1,6 @@
 // AdamW's update of one weight as a single kernel on the wasm backend (optim.ts writes the same update in TF.js ops).
 import * as tf from "@tinygpt/tf";
+import {runWasmKernel, size, views, type KernelArgs, type WasmBackend} from "./wasmMemory.js";
 
 /**
  * The factors of one update, as AdamW.apply computes them on the device (a guard may have gated them):
@@ -26,31 +27,19 @@ export function updateWeight(
   factors: tf.Tensor1D,
   decays: boolean
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  if (!tf.getKernel(KERNEL, "wasm")) tf.registerKernel({kernelName: KERNEL, backendName: "wasm", kernelFunc});
-  return tf.engine().runKernel(KERNEL, {p, m, v, g, factors}, {decays}) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+  return runWasmKernel(KERNEL, kernelFunc, {p, m, v, g, factors}, {decays}) as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
 
 const KERNEL = "TinyGPTAdamW";
 
-/** What of the wasm backend the kernel reaches into (tfjs-backend-wasm 4.22: BackendWasm). */
-interface WasmBackend {
-  wasm: {HEAPU8: Uint8Array};
-  dataIdMap: {get(dataId: object): {memoryOffset: number}};
-  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
-}
-
-function kernelFunc({inputs, backend, attrs}: {inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown}) {
+function kernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {
   const be = backend as WasmBackend;
   const {p, m, v, g, factors} = inputs as Record<"p" | "m" | "v" | "g" | "factors", tf.TensorInfo>;
   const {decays} = attrs as {decays: boolean};
-  const n = p.shape.reduce((a, d) => a * d, 1);
+  const n = size(p.shape);
   const outs = [p, m, v].map((t) => be.makeOutput(t.shape, "float32"));
-  const heap = be.wasm.HEAPU8.buffer; // read after makeOutput, which may grow the memory
-  const view = (t: tf.TensorInfo, size: number) =>
-    new Float32Array(heap, be.dataIdMap.get(t.dataId).memoryOffset, size);
-  const [P, M, V, G] = [p, m, v, g].map((t) => view(t, n));
-  const [P1, M1, V1] = outs.map((t) => view(t, n));
-  const [b1, c1, b2, c2, step, decay, eps, ok] = view(factors, FACTORS.length);
+  const [P, M, V, G, F, P1, M1, V1] = views(be, [p, m, v, g, factors, ...outs]);
+  const [b1, c1, b2, c2, step, decay, eps, ok] = F;
   if (ok === 0) {
     P1.set(P);
     M1.set(M);

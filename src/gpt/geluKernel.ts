@@ -1,5 +1,6 @@
 // GELU's forward as one kernel on the wasm backend (layers.ts writes it in TF.js ops).
 import * as tf from "@tinygpt/tf";
+import {runWasmKernel, size, views, type KernelArgs, type WasmBackend} from "./wasmMemory.js";
 
 /**
  * y = 0.5·x·(1 + e) with e = erf(x/√2), and e itself (GELU's gradient needs it): x → [y, e], same shapes. erf is
@@ -8,11 +9,8 @@ import * as tf from "@tinygpt/tf";
  * the 4 kernels around it took 3.3 ms on a baby model's (16, 64, 512) activations, this one pass about 1.5.
  */
 export function geluRows(x: tf.Tensor): tf.Tensor[] {
-  if (!tf.getKernel(KERNEL, "wasm")) tf.registerKernel({kernelName: KERNEL, backendName: "wasm", kernelFunc});
-  return tf.engine().runKernel(KERNEL, {x}, {}) as unknown as tf.Tensor[];
+  return runWasmKernel("TinyGPTGelu", kernelFunc, {x}) as tf.Tensor[];
 }
-
-const KERNEL = "TinyGPTGelu";
 
 /** Eigen's erf for float32 (generic_fast_erf_float): numerator α (odd powers, from x¹³ down) and denominator β. */
 const A = [
@@ -32,20 +30,12 @@ export function erf(z: number): number {
   return p / q;
 }
 
-/** What of the wasm backend the kernel reaches into (tfjs-backend-wasm 4.22: BackendWasm). */
-interface WasmBackend {
-  wasm: {HEAPU8: Uint8Array};
-  dataIdMap: {get(dataId: object): {memoryOffset: number}};
-  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
-}
-
-function kernelFunc({inputs, backend}: {inputs: tf.NamedTensorInfoMap; backend: unknown}): tf.TensorInfo[] {
+function kernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo[] {
   const be = backend as WasmBackend;
   const {x} = inputs as {x: tf.TensorInfo};
-  const n = x.shape.reduce((a, d) => a * d, 1);
+  const n = size(x.shape);
   const outs = [be.makeOutput(x.shape, "float32"), be.makeOutput(x.shape, "float32")];
-  const heap = be.wasm.HEAPU8.buffer; // read after makeOutput, which may grow the memory
-  const [X, Y, E] = [x, ...outs].map((t) => new Float32Array(heap, be.dataIdMap.get(t.dataId).memoryOffset, n));
+  const [X, Y, E] = views(be, [x, ...outs]);
   for (let i = 0; i < n; i++) {
     const xi = X[i];
     const e = Math.fround(erf(xi * Math.SQRT1_2));

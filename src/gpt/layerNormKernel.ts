@@ -1,13 +1,13 @@
 // LayerNorm's forward and backward each as one kernel on the wasm backend (layers.ts writes both in TF.js ops).
 import * as tf from "@tinygpt/tf";
+import {runWasmKernel, size, views, type KernelArgs, type WasmBackend} from "./wasmMemory.js";
 
 /**
  * Per row of x's last axis (C values): x̂ = (x − μ)·r with r = 1/√(σ² + ε) (biased variance), y = x̂·γ.
  * (..., C) → [y (..., C), x̂ (..., C), r (..., 1)]. One pass per row in float64, against 8 TF.js kernels.
  */
 export function layerNormRows(x: tf.Tensor, gamma: tf.Tensor, eps: number): tf.Tensor[] {
-  register();
-  return tf.engine().runKernel(FORWARD, {x, gamma}, {eps}) as unknown as tf.Tensor[];
+  return runWasmKernel("TinyGPTLayerNorm", forward, {x, gamma}, {eps}) as tf.Tensor[];
 }
 
 /**
@@ -15,38 +15,7 @@ export function layerNormRows(x: tf.Tensor, gamma: tf.Tensor, eps: number): tf.T
  * ∂γ = Σ ∂y·x̂ and ∂β = Σ ∂y over the rows. → [∂x (..., C), ∂γ (C), ∂β (C)]. One pass, against 12 TF.js kernels.
  */
 export function layerNormRowsGrad(dy: tf.Tensor, xHat: tf.Tensor, r: tf.Tensor, gamma: tf.Tensor): tf.Tensor[] {
-  register();
-  return tf.engine().runKernel(BACKWARD, {dy, xHat, r, gamma}, {}) as unknown as tf.Tensor[];
-}
-
-const FORWARD = "TinyGPTLayerNorm";
-const BACKWARD = "TinyGPTLayerNormGrad";
-
-function register(): void {
-  if (tf.getKernel(FORWARD, "wasm")) return;
-  tf.registerKernel({kernelName: FORWARD, backendName: "wasm", kernelFunc: forward});
-  tf.registerKernel({kernelName: BACKWARD, backendName: "wasm", kernelFunc: backward});
-}
-
-/** What of the wasm backend the kernels reach into (tfjs-backend-wasm 4.22: BackendWasm). */
-interface WasmBackend {
-  wasm: {HEAPU8: Uint8Array};
-  dataIdMap: {get(dataId: object): {memoryOffset: number}};
-  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
-}
-
-interface KernelArgs {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: unknown;
-}
-
-const size = (shape: number[]) => shape.reduce((a, d) => a * d, 1);
-
-/** Float32Array views over the backend's memory, one per tensor (made after every output, which may grow it). */
-function views(be: WasmBackend, ts: tf.TensorInfo[]): Float32Array[] {
-  const heap = be.wasm.HEAPU8.buffer;
-  return ts.map((t) => new Float32Array(heap, be.dataIdMap.get(t.dataId).memoryOffset, size(t.shape)));
+  return runWasmKernel("TinyGPTLayerNormGrad", backward, {dy, xHat, r, gamma}) as tf.Tensor[];
 }
 
 function forward({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {

@@ -1,5 +1,6 @@
 // 2-D transposes (and the column sums built on them) that run as a blocked copy on the wasm backend.
 import * as tf from "@tinygpt/tf";
+import {runWasmKernel, views, type KernelArgs, type WasmBackend} from "./wasmMemory.js";
 
 /**
  * xᵀ for a 2-D x: (R, C) -> (C, R). Elsewhere it is tf.transpose. The wasm backend's Transpose walks the input row by
@@ -8,11 +9,9 @@ import * as tf from "@tinygpt/tf";
  */
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
   if (tf.getBackend() !== "wasm" || x.dtype !== "float32") return tf.transpose(x);
-  if (!tf.getKernel(KERNEL, "wasm")) {
-    tf.registerKernel({kernelName: KERNEL, backendName: "wasm", kernelFunc});
+  if (!tf.getGradient(KERNEL))
     tf.registerGradient({kernelName: KERNEL, gradFunc: (dy) => ({x: () => transpose2d(dy as tf.Tensor2D)})});
-  }
-  return tf.engine().runKernel(KERNEL, {x}, {}) as tf.Tensor2D; // (C, R)
+  return runWasmKernel(KERNEL, kernelFunc, {x}) as tf.Tensor2D; // (C, R)
 }
 
 /**
@@ -25,24 +24,15 @@ export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
 
 const KERNEL = "TinyGPTTranspose2D";
 
-/** What of the wasm backend the kernel reaches into (tfjs-backend-wasm 4.22: BackendWasm). */
-interface WasmBackend {
-  wasm: {HEAPU8: Uint8Array};
-  dataIdMap: {get(dataId: object): {memoryOffset: number}};
-  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
-}
-
 /** Rows copied per strip: 16 rows of the input stay in cache while their columns are written out. */
 const STRIP = 16;
 
-function kernelFunc({inputs, backend}: {inputs: tf.NamedTensorInfoMap; backend: unknown}): tf.TensorInfo {
+function kernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo {
   const be = backend as WasmBackend;
   const {x} = inputs as {x: tf.TensorInfo};
   const [R, C] = x.shape;
   const out = be.makeOutput([C, R], "float32");
-  const heap = be.wasm.HEAPU8.buffer; // read after makeOutput, which may grow the memory
-  const src = new Float32Array(heap, be.dataIdMap.get(x.dataId).memoryOffset, R * C);
-  const dst = new Float32Array(heap, be.dataIdMap.get(out.dataId).memoryOffset, R * C);
+  const [src, dst] = views(be, [x, out]);
   for (let i0 = 0; i0 < R; i0 += STRIP) {
     const i1 = Math.min(i0 + STRIP, R);
     for (let j = 0; j < C; j++) {
