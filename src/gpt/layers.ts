@@ -4,8 +4,6 @@ import * as tf from "@tinygpt/tf";
 import type {GPTConfig} from "./config.js";
 import type {LayerNormParams, LinearParams, Params} from "./params.js";
 import {columnSums, transpose2d} from "./transpose.js";
-import {layerNormRows, layerNormRowsGrad} from "./layerNormKernel.js";
-import {geluRows} from "./geluKernel.js";
 
 /** Receives each named intermediate of a forward pass; the traced forward keeps them, the plain one passes none. */
 export type Recorder = (name: string, t: tf.Tensor) => void;
@@ -125,18 +123,11 @@ const addBias = tf.customGrad((y, b) => ({
 
 /**
  * Normalises the last axis to mean 0, variance 1 (biased variance, as PyTorch), then scales and shifts.
- * The gradient is written out (autodiff through tf.moments launches about 57 kernels backward, this 17; on wasm
- * each way is one kernel, layerNormKernel.ts):
+ * The gradient is written out (autodiff through tf.moments launches about 57 kernels backward, this 17):
  *   x̂ = (x − μ)·r, r = 1/√(σ² + ε):  ∂x = r·(∂x̂ − mean(∂x̂) − x̂·mean(∂x̂·x̂)), ∂x̂ = ∂y·γ,  ∂γ = Σ ∂y·x̂,  ∂β = Σ ∂y
  */
 export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: number): T {
-  const fused = tf.getBackend() === "wasm"; // one kernel each way (layerNormKernel.ts)
   const normalise = (x: tf.Tensor, gamma: tf.Tensor, save: tf.GradSaveFunc) => {
-    if (fused) {
-      const [y, xHat, r] = layerNormRows(x, gamma, eps); // (..., C), (..., C), (..., 1)
-      save([xHat, r, gamma]);
-      return y;
-    }
     const xc = tf.sub(x, tf.mean(x, -1, true)); // (..., C)
     const r = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps)); // (..., 1)
     const xHat = tf.mul(xc, r); // (..., C)
@@ -144,10 +135,6 @@ export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: nu
     return tf.mul(xHat, gamma);
   };
   const grads = (dy: tf.Tensor, [xHat, r, gamma]: tf.Tensor[]) => {
-    if (fused) {
-      const [dx, dGamma, dBeta] = layerNormRowsGrad(dy, xHat, r, gamma); // (..., C), (C), (C)
-      return {dx, dGamma, dBeta: () => dBeta};
-    }
     const C = gamma.size;
     const dxHat = tf.mul(dy, gamma);
     const centred = tf.sub(dxHat, tf.mean(dxHat, -1, true));
@@ -185,10 +172,10 @@ export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: nu
 export const gelu = <T extends tf.Tensor>(x: T): T => geluOp(x) as T;
 
 const geluOp = tf.customGrad((x, save) => {
-  const [y, e] = tf.getBackend() === "wasm" ? geluRows(x as tf.Tensor) : geluOps(x as tf.Tensor); // one kernel on wasm
+  const e = tf.erf(tf.mul(x as tf.Tensor, Math.SQRT1_2));
   (save as tf.GradSaveFunc)([x as tf.Tensor, e]);
   return {
-    value: y,
+    value: tf.mul(tf.mul(x as tf.Tensor, 0.5), tf.add(1, e)),
     gradFunc: (dy, [x, e]) => {
       const cdf = tf.mul(tf.add(e, 1), 0.5); // Φ(x)
       const pdf = tf.mul(expNonPositive(tf.mul(tf.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI)); // φ(x)
@@ -196,12 +183,6 @@ const geluOp = tf.customGrad((x, save) => {
     }
   };
 });
-
-/** [0.5·x·(1 + e), e] with e = erf(x/√2). */
-function geluOps(x: tf.Tensor): tf.Tensor[] {
-  const e = tf.erf(tf.mul(x, Math.SQRT1_2));
-  return [tf.mul(tf.mul(x, 0.5), tf.add(1, e)), e];
-}
 
 /**
  * eˣ for x ≤ 0. On wasm as elu(x) + 1 (elu(x) = eˣ − 1 for x ≤ 0): XNNPACK's elu is vectorised, the backend's exp

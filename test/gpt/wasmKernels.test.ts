@@ -5,7 +5,6 @@ import {columnSums, transpose2d} from "../../src/gpt/transpose.js";
 import {splitLast} from "../../src/gpt/split.js";
 import {shareIdentity} from "../../src/gpt/identity.js";
 import {gelu, layerNorm, linear, matMul2d} from "../../src/gpt/layers.js";
-import {erf} from "../../src/gpt/geluKernel.js";
 import {assertClose, noLeak, randn, randomTensor} from "../helpers/tf.js";
 
 // The wasm backend's own kernels (a blocked transpose, a split of the last axis, an Identity that shares memory) and
@@ -233,13 +232,7 @@ describe("the layers' wasm paths", () => {
     for (const [i, name] of ["dx", "dW", "db"].entries()) assertClose(wasm[i], cpu[i], 1e-4, name);
   });
 
-  it("erf (Eigen's float32 approximation) is within a float step at 1 (1.2e-7) of erf, from −6 to 6", () => {
-    let worst = 0;
-    for (let z = -6; z <= 6; z += 0.001) worst = Math.max(worst, Math.abs(Math.fround(erf(z)) - erf64(z)));
-    assert.ok(worst < 1.2e-7, `max |erf − erf64| = ${worst}`);
-  });
-
-  it("gelu on wasm (one kernel, Eigen's float32 erf) is x·Φ(x) within 1e-6, from −9 to 9", async () => {
+  it("gelu on wasm is x·Φ(x) within 1e-6, from −9 to 9", async () => {
     await tf.setBackend("wasm");
     const xs = Array.from({length: 181}, (_, i) => -9 + i / 10);
     const expected = xs.map((x) => 0.5 * x * (1 + erf64(x / Math.SQRT2)));
@@ -267,7 +260,7 @@ describe("the layers' wasm paths", () => {
   });
 
   for (const bias of [true, false]) {
-    it(`layerNorm's values and gradients on wasm (one kernel each way) equal those on cpu${bias ? "" : ", no bias"}`, async () => {
+    it(`layerNorm's values and gradients on wasm (its column sums) equal those on cpu${bias ? "" : ", no bias"}`, async () => {
       const {wasm, cpu} = await onBoth(async () => {
         const [x, gamma, beta, dy] = [
           randomTensor([4, 16, 24], 120, 3),
