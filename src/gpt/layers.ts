@@ -77,9 +77,7 @@ export function makeRateDropout(training: boolean, seed?: number): RateDropout {
  * a @ b for 2-D tensors. Its gradient dy @ bᵀ transposes b (a weight, small) explicitly; aᵀ @ dy transposes the
  * activations a explicitly only on wasm, whose fast matmul (XNNPACK) takes no transposed operand (10–20× slower
  * with one). Elsewhere the transposeA flag is the faster way: a transpose of a (N, in) activation is a copy of it,
- * and on WebGPU (SwiftShader) a slow one. On wasm XNNPACK runs a product with few rows slower (128 × 1024 by
- * 1024 × 512 takes 4.1 ms, 512 × 1024 by 1024 × 128 2.9), so where in < out the weight's gradient is taken as
- * (dyᵀ @ a)ᵀ: out rows instead of in, and a small transpose of the result.
+ * and on WebGPU (SwiftShader) a slow one. The transposes on wasm are transpose2d's blocked copy.
  */
 export const matMul2d = tf.customGrad((a, b, save) => {
   (save as tf.GradSaveFunc)([a as tf.Tensor2D, b as tf.Tensor2D]);
@@ -87,17 +85,10 @@ export const matMul2d = tf.customGrad((a, b, save) => {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // (N, in) x (in, out) -> (N, out)
     gradFunc: (dy, [a, b]) => [
       tf.matMul(dy, transpose2d(b as tf.Tensor2D)), // dy @ bᵀ: (N, out) x (out, in) -> (N, in)
-      weightGrad(a as tf.Tensor2D, dy as tf.Tensor2D) // aᵀ @ dy: (in, out)
+      tf.getBackend() === "wasm" ? tf.matMul(transpose2d(a as tf.Tensor2D), dy) : tf.matMul(a, dy, true, false) // aᵀ @ dy: (in, out)
     ]
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
-
-/** aᵀ @ dy: (N, in) and (N, out) -> (in, out). */
-function weightGrad(a: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {
-  if (tf.getBackend() !== "wasm") return tf.matMul(a, dy, true, false); // (in, N) x (N, out) -> (in, out)
-  if (a.shape[1] >= dy.shape[1]) return tf.matMul(transpose2d(a), dy); // (in, N) x (N, out) -> (in, out)
-  return transpose2d(tf.matMul(transpose2d(dy), a)); // ((out, N) x (N, in))ᵀ -> (in, out)
-}
 
 /**
  * x @ W + b over the last axis; any leading dims are flattened into one 2-D matmul. With a LoRA adapter on,
