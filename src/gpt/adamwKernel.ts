@@ -16,8 +16,8 @@ export const fusedHere = (): boolean => tf.getBackend() === "wasm";
  * [p', m', v'] from p, m, v, the gradient g and factors (a 1-D tensor in FACTORS' order), in one pass over the
  * weight: m' = b1·m + c1·g, v' = b2·v + c2·g², p' = p·decay + step·m' / (√v' + eps) (p·1 where decays is false).
  * In float64, m' and v' rounded to float32 and p' once: TF.js's ops round after each of their 9–11 kernels, so the
- * two agree to a few float steps. A weight's update otherwise costs those 9–11 kernels, each a call and a pass over the weight:
- * about 530 of a baby step's 1,450.
+ * two agree to a few float steps. In ops a weight's update is those 9–11 kernels, each a call and a pass over the
+ * weight: one kernel each instead takes a baby step from 1,469 kernels to 1,049.
  */
 export function updateWeight(
   p: tf.Tensor,

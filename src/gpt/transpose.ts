@@ -5,7 +5,7 @@ import {runWasmKernel, views, type KernelArgs, type WasmBackend} from "./wasmMem
 /**
  * xᵀ for a 2-D x: (R, C) -> (C, R). Elsewhere it is tf.transpose. The wasm backend's Transpose walks the input row by
  * row and writes the output a whole column apart each time, which on a (1024, 512) activation costs 4–5 ms, as much
- * as the product it feeds; this kernel copies strips of rows so that the reads stay in cache (about 1 ms).
+ * as the product it feeds; this kernel copies strips of rows so that the reads stay in cache (1–2 ms).
  */
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
   if (tf.getBackend() !== "wasm" || x.dtype !== "float32") return tf.transpose(x);
