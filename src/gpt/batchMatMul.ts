@@ -1,6 +1,7 @@
 // Batched matrix products (attention's q·kᵀ and att·v) that take XNNPACK's fast path on the wasm backend.
 import * as tf from "@tinygpt/tf";
 import {onCallingThread} from "./threads.js";
+import {runWasmKernel, size, type KernelArgs, type WasmBackend as Backend} from "./wasmMemory.js";
 
 /**
  * a @ b, or a @ bᵀ with transposeB, over leading batch dims: (..., M, K) x (..., K, N) -> (..., M, N).
@@ -52,28 +53,24 @@ const KERNEL = "TinyGPTBatchMatMul";
 
 /** (..., M, K) x (..., K, N) -> (..., M, N), batch dims equal, through KERNEL. */
 function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  if (!tf.getKernel(KERNEL, "wasm")) tf.registerKernel({kernelName: KERNEL, backendName: "wasm", kernelFunc});
   const [M, K] = a.shape.slice(-2);
   const [K2, N] = b.shape.slice(-2);
   const batch = a.shape.slice(0, -2);
   if (K !== K2 || batch.join() !== b.shape.slice(0, -2).join())
     throw new Error(`batchMatMul: cannot multiply [${a.shape}] by [${b.shape}]`);
-  const size = batch.reduce((n, d) => n * d, 1);
-  const a3 = tf.reshape(a, [size, M, K]); // (batch, M, K)
-  const b3 = tf.reshape(b, [size, K, N]); // (batch, K, N)
-  const out = tf.engine().runKernel(KERNEL, {a: a3, b: b3}, {}) as tf.Tensor; // (batch, M, N)
+  const a3 = tf.reshape(a, [size(batch), M, K]); // (batch, M, K)
+  const b3 = tf.reshape(b, [size(batch), K, N]); // (batch, K, N)
+  const out = runWasmKernel(KERNEL, kernelFunc, {a: a3, b: b3}) as tf.Tensor; // (batch, M, N)
   return tf.reshape(out, [...batch, M, N]); // (..., M, N)
 }
 
-/** What of the wasm backend KERNEL reaches into (tfjs-backend-wasm 4.22: BackendWasm, its module's exports). */
-interface WasmBackend {
-  wasm: {
+/** What else of the wasm backend KERNEL reaches into (tfjs-backend-wasm 4.22: BackendWasm, its module's exports). */
+interface WasmBackend extends Backend {
+  wasm: Backend["wasm"] & {
     cwrap(name: string, returns: null, args: string[]): (...args: unknown[]) => void;
     tfjs: {registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void};
   };
-  dataIdMap: {get(dataId: object): {memoryOffset: number}};
   dataIdNextNumber: number;
-  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
 }
 
 const matMuls = new WeakMap<object, (...args: unknown[]) => void>();
@@ -84,7 +81,7 @@ const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buf
  * matrix, the backend's BatchMatMul function multiplies them (1 × M × K by 1 × K × N: XNNPACK), and they are released
  * (with the operator XNNPACK made for that b), all on the calling thread.
  */
-function kernelFunc({inputs, backend}: {inputs: tf.NamedTensorInfoMap; backend: unknown}): tf.TensorInfo {
+function kernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo {
   const be = backend as WasmBackend;
   const {a, b} = inputs as {a: tf.TensorInfo; b: tf.TensorInfo};
   const [batch, M, K] = a.shape;

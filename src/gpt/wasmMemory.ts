@@ -1,4 +1,4 @@
-// What the wasm backend's own kernels written in JS (transpose, split, adamwKernel) reach into:
+// What the wasm backend's own kernels (transpose, split, adamwKernel, batchMatMul) reach into:
 // tfjs-backend-wasm 4.22's BackendWasm, its tensors' places in the module's memory, and kernel registration.
 import * as tf from "@tinygpt/tf";
 
