@@ -2,7 +2,7 @@ import {after, before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {FAST_MIN, batchMatMul} from "../../src/gpt/batchMatMul.js";
-import {assertClose, noLeak, randn, randomTensor} from "../helpers/tf.js";
+import {assertClose, noLeak, onWasmAndCpu, randn, randomTensor, readAll} from "../helpers/tf.js";
 
 // batchMatMul runs its own kernel on wasm (XNNPACK, per batch element, on the operands' memory): its products and
 // gradients must be a float64 loop's, on wasm and on cpu (where it is tf.matMul).
@@ -57,19 +57,17 @@ describe("batchMatMul", () => {
   for (const transposeB of [false, true]) {
     it(`its gradients on wasm are tf.matMul's on cpu${transposeB ? " (a @ bᵀ)" : " (a @ b)"}`, async () => {
       const shapes = {a: [2, 3, 40, 24], b: transposeB ? [2, 3, 36, 24] : [2, 3, 24, 36], dy: [2, 3, 40, 36]};
-      const grads = async (backend: string) => {
-        await tf.setBackend(backend);
-        return noLeak(async () => {
-          const [a, b, dy] = [shapes.a, shapes.b, shapes.dy].map((shape, i) => randomTensor(shape, 30 + i));
-          const f = (x: tf.Tensor, y: tf.Tensor) =>
-            tf.sum(tf.mul(backend === "wasm" ? batchMatMul(x, y, transposeB) : tf.matMul(x, y, false, transposeB), dy));
-          const [da, db] = tf.grads(f)([a, b]);
-          const out = [Array.from(await da.data()), Array.from(await db.data())];
-          tf.dispose([a, b, dy, da, db]);
-          return out;
-        });
-      };
-      const [wasm, cpu] = [await grads("wasm"), await grads("cpu")];
+      const {wasm, cpu} = await onWasmAndCpu(async () => {
+        const [a, b, dy] = [shapes.a, shapes.b, shapes.dy].map((shape, i) => randomTensor(shape, 30 + i));
+        const f = (x: tf.Tensor, y: tf.Tensor) =>
+          tf.sum(
+            tf.mul(tf.getBackend() === "wasm" ? batchMatMul(x, y, transposeB) : tf.matMul(x, y, false, transposeB), dy)
+          );
+        const [da, db] = tf.grads(f)([a, b]);
+        const out = await readAll([da, db]);
+        tf.dispose([a, b, dy, da, db]);
+        return out;
+      });
       assertClose(wasm[0], cpu[0], 1e-5, "da");
       assertClose(wasm[1], cpu[1], 1e-5, "db");
     });

@@ -6,7 +6,7 @@ import {CheckpointError, loadCheckpoint, saveCheckpoint} from "../../src/gpt/che
 import {loadOptimizer, optimizerExtra, optimizerRecord} from "../../src/gpt/checkpointOptim.js";
 import {AdamW, clipScale, decays, globalNorm, type AdamWSettings} from "../../src/gpt/optim.js";
 import {disposeParams, initParams, namedParams} from "../../src/gpt/params.js";
-import {assertClose, noLeak, randomTensor, useCpu} from "../helpers/tf.js";
+import {assertClose, noLeak, onWasmAndCpu, randomTensor, readAll, useCpu} from "../helpers/tf.js";
 
 before(useCpu);
 
@@ -348,30 +348,25 @@ describe("AdamW's one-kernel update on wasm", () => {
   after(useCpu);
 
   it("three updates with random gradients, a clipping scale and weight decay equal the TF.js ops' on cpu", async () => {
-    const run = async (backend: string) => {
-      await tf.setBackend(backend);
-      return noLeak(async () => {
-        const params = initParams(config, 3);
-        const optimizer = new AdamW(params);
-        const scale = tf.scalar(0.7);
-        for (let t = 0; t < 3; t++) {
-          const grads = optimizer.params.map(({variable}, i) => randomTensor(variable.shape, 100 * t + i, 0.3));
-          optimizer.apply(grads, torch(0.05, {weightDecay: 0.1}), {scale});
-          tf.dispose(grads);
-        }
-        const read = (ts: readonly tf.Tensor[]) => Promise.all(ts.map(async (x) => Array.from(await x.data())));
-        const out = {
-          p: await read(optimizer.params.map(({variable}) => variable)),
-          m: await read(optimizer.m),
-          v: await read(optimizer.v)
-        };
-        scale.dispose();
-        optimizer.dispose();
-        disposeParams(params);
-        return out;
-      });
-    };
-    const [wasm, cpu] = [await run("wasm"), await run("cpu")];
+    const {wasm, cpu} = await onWasmAndCpu(async () => {
+      const params = initParams(config, 3);
+      const optimizer = new AdamW(params);
+      const scale = tf.scalar(0.7);
+      for (let t = 0; t < 3; t++) {
+        const grads = optimizer.params.map(({variable}, i) => randomTensor(variable.shape, 100 * t + i, 0.3));
+        optimizer.apply(grads, torch(0.05, {weightDecay: 0.1}), {scale});
+        tf.dispose(grads);
+      }
+      const out = {
+        p: await readAll(optimizer.params.map(({variable}) => variable)),
+        m: await readAll(optimizer.m),
+        v: await readAll(optimizer.v)
+      };
+      scale.dispose();
+      optimizer.dispose();
+      disposeParams(params);
+      return out;
+    });
     for (const key of ["p", "m", "v"] as const)
       wasm[key].forEach((values, i) => assertClose(values, cpu[key][i], 1e-6, `${key} of weight ${i}`));
   });

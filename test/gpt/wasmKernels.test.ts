@@ -5,7 +5,7 @@ import {columnSums, transpose2d} from "../../src/gpt/transpose.js";
 import {splitLast} from "../../src/gpt/split.js";
 import {shareIdentity} from "../../src/gpt/identity.js";
 import {gelu, layerNorm, linear, matMul2d} from "../../src/gpt/layers.js";
-import {assertClose, noLeak, randn, randomTensor} from "../helpers/tf.js";
+import {assertClose, noLeak, onWasmAndCpu, randn, randomTensor, readAll} from "../helpers/tf.js";
 
 // The wasm backend's own kernels (a blocked transpose, a split of the last axis, an Identity that shares memory) and
 // the wasm-only paths of the layers that use them: their values and gradients must be those of plain TF.js on cpu,
@@ -15,16 +15,6 @@ before(async () => {
   await tf.ready();
 });
 after(() => tf.setBackend("cpu"));
-
-/** Runs fn on each backend in turn (fresh tensors from the same seeds) and returns what it read back. */
-async function onBoth<T>(fn: () => Promise<T>): Promise<{wasm: T; cpu: T}> {
-  await tf.setBackend("wasm");
-  const wasm = await noLeak(fn);
-  await tf.setBackend("cpu");
-  const cpu = await noLeak(fn);
-  await tf.setBackend("wasm");
-  return {wasm, cpu};
-}
 
 /** erf in float64: its Taylor series up to 3, erfc's asymptotic series beyond (both within 1e-12 of erf there). */
 function erf64(z: number): number {
@@ -46,8 +36,6 @@ function erf64(z: number): number {
   }
   return Math.sign(z) * (1 - (Math.exp(-a * a) / (a * Math.sqrt(Math.PI))) * series);
 }
-
-const read = async (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => Array.from(await t.data())));
 
 describe("transpose2d and columnSums", () => {
   // odd sizes and sizes that are not a multiple of the kernel's strip of rows, one row, one column
@@ -91,7 +79,7 @@ describe("transpose2d and columnSums", () => {
         for (let i = 0; i < R; i++) sum += values[i * C + j];
         return sum;
       });
-      const {wasm, cpu} = await onBoth(async () => {
+      const {wasm, cpu} = await onWasmAndCpu(async () => {
         const x = tf.tensor2d(values, [R, C]);
         const sums = columnSums(x);
         assert.deepEqual(sums.shape, [C]);
@@ -130,7 +118,7 @@ describe("splitLast", () => {
   });
 
   it("its gradient puts each part's gradient back in its columns, zeros for a part that is not used", async () => {
-    const {wasm, cpu} = await onBoth(async () => {
+    const {wasm, cpu} = await onWasmAndCpu(async () => {
       const [x, w] = [randomTensor([2, 5, 9], 80), randomTensor([2, 5, 3], 81)];
       // parts 0 and 2 are used, part 1 is not
       const f = (t: tf.Tensor) => {
@@ -138,7 +126,7 @@ describe("splitLast", () => {
         return tf.sum(tf.add(tf.mul(a, w), tf.mul(tf.square(c), w)));
       };
       const [dx] = tf.grads(f)([x]);
-      const out = await read([dx]);
+      const out = await readAll([dx]);
       tf.dispose([x, w, dx]);
       return out[0];
     });
@@ -174,13 +162,13 @@ describe("shareIdentity", () => {
   it("a gradient that saves its inputs gives the same values with a sharing Identity as tf.grads on cpu", async () => {
     await tf.setBackend("wasm");
     shareIdentity();
-    const {wasm, cpu} = await onBoth(async () => {
+    const {wasm, cpu} = await onWasmAndCpu(async () => {
       const [x, w] = [randomTensor([8, 16], 100), randomTensor([16, 16], 101)];
       // each product saves its inputs (cloned by TF.js), and x is disposed before the gradient is read
       const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.matMul(tf.tanh(a), b)));
       const grads = tf.grads(f)([x, w]);
       x.dispose();
-      const out = await read(grads);
+      const out = await readAll(grads);
       tf.dispose([w, ...grads]);
       return out;
     });
@@ -195,7 +183,7 @@ describe("the layers' wasm paths", () => {
     [40, 24]
   ]) {
     it(`matMul2d's gradients on wasm equal tf.matMul's on cpu (in ${nIn}, out ${nOut})`, async () => {
-      const {wasm, cpu} = await onBoth(async () => {
+      const {wasm, cpu} = await onWasmAndCpu(async () => {
         const [a, b, dy] = [
           randomTensor([96, nIn], 110),
           randomTensor([nIn, nOut], 111),
@@ -205,7 +193,7 @@ describe("the layers' wasm paths", () => {
         const grads = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
           tf.sum(tf.mul(mm(x as tf.Tensor2D, y as tf.Tensor2D), dy))
         )([a, b]);
-        const out = await read(grads);
+        const out = await readAll(grads);
         tf.dispose([a, b, dy, ...grads]);
         return out;
       });
@@ -215,7 +203,7 @@ describe("the layers' wasm paths", () => {
   }
 
   it("linear's bias gradient on wasm (the column sums of dy) equals cpu's", async () => {
-    const {wasm, cpu} = await onBoth(async () => {
+    const {wasm, cpu} = await onWasmAndCpu(async () => {
       const [x, w, b, dy] = [
         randomTensor([3, 40, 24], 130),
         randomTensor([24, 36], 131),
@@ -225,7 +213,7 @@ describe("the layers' wasm paths", () => {
       const f = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
         tf.sum(tf.mul(linear(xs, {weight: ws as tf.Variable, bias: bs as tf.Variable}), dy));
       const grads = tf.grads(f)([x, w, b]);
-      const out = await read(grads);
+      const out = await readAll(grads);
       tf.dispose([x, w, b, dy, ...grads]);
       return out;
     });
@@ -261,7 +249,7 @@ describe("the layers' wasm paths", () => {
 
   for (const bias of [true, false]) {
     it(`layerNorm's values and gradients on wasm (its column sums) equal those on cpu${bias ? "" : ", no bias"}`, async () => {
-      const {wasm, cpu} = await onBoth(async () => {
+      const {wasm, cpu} = await onWasmAndCpu(async () => {
         const [x, gamma, beta, dy] = [
           randomTensor([4, 16, 24], 120, 3),
           randomTensor([24], 121),
@@ -275,7 +263,7 @@ describe("the layers' wasm paths", () => {
           ? (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(ln(a, g, b), dy))
           : (a: tf.Tensor, g: tf.Tensor) => tf.sum(tf.mul(ln(a, g), dy));
         const grads = tf.grads(f)(bias ? [x, gamma, beta] : [x, gamma]);
-        const out = await read([y, ...grads]);
+        const out = await readAll([y, ...grads]);
         tf.dispose([x, gamma, beta, dy, y, ...grads]);
         return out;
       });

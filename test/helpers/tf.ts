@@ -15,6 +15,24 @@ export async function noLeak<T>(fn: () => T | Promise<T>): Promise<T> {
   return out;
 }
 
+/**
+ * Runs fn on wasm, then on cpu (fresh tensors from the same seeds each time), each checked for leaks, and returns what
+ * it read back on each; the backend active before is active again after.
+ */
+export async function onWasmAndCpu<T>(fn: () => Promise<T>): Promise<{wasm: T; cpu: T}> {
+  const before = tf.getBackend();
+  await tf.setBackend("wasm");
+  const wasm = await noLeak(fn);
+  await tf.setBackend("cpu");
+  const cpu = await noLeak(fn);
+  await tf.setBackend(before);
+  return {wasm, cpu};
+}
+
+/** Each tensor's values, read back as a plain array. */
+export const readAll = (ts: readonly tf.Tensor[]): Promise<number[][]> =>
+  Promise.all(ts.map(async (t) => Array.from(await t.data())));
+
 /** mulberry32: seeded uniform numbers in [0, 1), independent of the code under test. */
 export function uniform(seed: number): () => number {
   let state = seed >>> 0;
