@@ -168,35 +168,31 @@ describe("chapter 11 · LoRA", () => {
     await page.context().close();
   });
 
-  for (const backend of ["cpu"]) {
-    test(`every section works on ${backend}`, async () => {
-      const {page, log} = await session.open(`11-lora?backend=${backend}`);
-      assert.equal((await badge(page)).backend, backend);
-      await page.locator("[data-name=counts]").waitFor({state: "attached", timeout: 120_000});
-      if (backend === "cpu") {
-        assert.equal(await act(page, "merge"), "failed", "nothing to merge before a run");
-        assert.equal(await page.locator("[data-name=merge] [role=alert]").textContent(), "fine-tune first");
-        await page.locator("label", {hasText: "your text"}).click();
-        await page.locator("textarea[name=paste]").fill("too short");
-        await page.getByRole("button", {name: "Use the pasted text"}).click();
-        const refusal = page.locator(".tg-own-text .tg-refused");
-        assert.equal(
-          await refusal.textContent(),
-          "Not used: the pasted text: the text has 9 characters; give at least 2,000. Training data stays fables."
-        );
-        await page.locator("label", {hasText: "fables"}).click();
-      }
-      const run = await fineTune(page, {steps: 2, batch: 2, every: 2});
-      assert.equal(run.step, "2");
-      for (const name of ["newText", "shakespeare", "w", "delta", "deltaValues", "history"]) {
-        await page.locator(`[data-name="${name}"]`).first().waitFor({state: "attached", timeout: 300_000});
-      }
-      assert.equal(await act(page, "merge"), "done");
-      assert.ok(Number((await data(page, "mergeResult")).relative) <= 1e-5);
-      assert.deepEqual(log.errors, []);
-      assert.deepEqual(log.external, []);
-      await assertNoCellErrors(page);
-      await page.context().close();
-    });
-  }
+  test("every section works on cpu", async () => {
+    const {page, log} = await session.open("11-lora?backend=cpu");
+    assert.equal((await badge(page)).backend, "cpu");
+    await page.locator("[data-name=counts]").waitFor({state: "attached", timeout: 120_000});
+    assert.equal(await act(page, "merge"), "failed", "nothing to merge before a run");
+    assert.equal(await page.locator("[data-name=merge] [role=alert]").textContent(), "fine-tune first");
+    await page.locator("label", {hasText: "your text"}).click();
+    await page.locator("textarea[name=paste]").fill("too short");
+    await page.getByRole("button", {name: "Use the pasted text"}).click();
+    const refusal = page.locator(".tg-own-text .tg-refused");
+    assert.equal(
+      await refusal.textContent(),
+      "Not used: the pasted text: the text has 9 characters; give at least 2,000. Training data stays fables."
+    );
+    await page.locator("label", {hasText: "fables"}).click();
+    const run = await fineTune(page, {steps: 2, batch: 2, every: 2});
+    assert.equal(run.step, "2");
+    for (const name of ["newText", "shakespeare", "w", "delta", "deltaValues", "history"]) {
+      await page.locator(`[data-name="${name}"]`).first().waitFor({state: "attached", timeout: 300_000});
+    }
+    assert.equal(await act(page, "merge"), "done");
+    assert.ok(Number((await data(page, "mergeResult")).relative) <= 1e-5);
+    assert.deepEqual(log.errors, []);
+    assert.deepEqual(log.external, []);
+    await assertNoCellErrors(page);
+    await page.context().close();
+  });
 });
