@@ -4,7 +4,9 @@ import type {GPTConfig} from "./config.js";
 import type {BlockParams} from "./params.js";
 import {batchMatMul} from "./batchMatMul.js";
 import {EVAL, linear, tap, type Ctx} from "./layers.js";
+import {softmax} from "./softmax.js";
 import {splitLast} from "./split.js";
+import {transposeRows} from "./transpose.js";
 
 /** The score given to future positions before the softmax, which turns it into exactly 0. */
 export const MASKED = -1e9;
@@ -37,7 +39,7 @@ export function causalSelfAttention(
   const nh = config.nHead;
   const hs = C / nh;
   const qkv = linear(x, p.cAttn, ctx); // (B, T, 3C)
-  const toHeads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D;
+  const toHeads = (t: tf.Tensor) => transposeRows(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D;
   const [qT, kT, vT] = splitLast(qkv, 3).map(toHeads); // (B, nh, T, hs) each
   const past = ctx.kv?.past;
   const Tp = past ? past.k.shape[2] : 0; // positions already in the cache
@@ -47,8 +49,8 @@ export function causalSelfAttention(
   if (ctx.kv) ctx.kv.next = {k, v};
   const scores = r("scores", tf.mul(batchMatMul(q, k, true), 1 / Math.sqrt(hs))); // q @ kᵀ: (B, nh, T, Tp + T)
   const masked = r("masked", ctx.causal === false ? scores : tf.add(scores, causalMask(T, Tp))); // (B, nh, T, Tp + T)
-  const att = r("att", tf.softmax(masked)); // (B, nh, T, Tp + T)
+  const att = r("att", softmax(masked)); // (B, nh, T, Tp + T)
   const heads = r("heads", batchMatMul(ctx.drop(att), v)); // (B, nh, T, Tp + T) x (B, nh, Tp + T, hs) -> (B, nh, T, hs)
-  const y = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [B, T, C]) as tf.Tensor3D; // (B, T, nh, hs) -> (B, T, C)
+  const y = tf.reshape(transposeRows(heads, [0, 2, 1, 3]), [B, T, C]) as tf.Tensor3D; // (B, T, nh, hs) -> (B, T, C)
   return r("attnOut", ctx.drop(linear(y, p.cProj, ctx))); // (B, T, C)
 }

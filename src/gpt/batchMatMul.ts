@@ -1,11 +1,12 @@
 // Batched matrix products (attention's q·kᵀ and att·v) that take XNNPACK's fast path on the wasm backend.
 import * as tf from "@tinygpt/tf";
+import {matMul} from "./matMul.js";
 import {onCallingThread} from "./threads.js";
 import {runWasmKernel, size, type KernelArgs, type WasmBackend as Backend} from "./wasmMemory.js";
 
 /**
  * a @ b, or a @ bᵀ with transposeB, over leading batch dims: (..., M, K) x (..., K, N) -> (..., M, N).
- * Elsewhere it is tf.matMul. On wasm, tf.matMul of a batch (or of a transposed operand) runs a plain loop at about
+ * Elsewhere it is matMul.ts's matMul. On wasm, tf.matMul of a batch (or of a transposed operand) runs a plain loop at about
  * 1 GFLOP/s, while XNNPACK's fully connected operator, which the backend uses only for one untransposed 2-D product,
  * runs at 15–30: here each batch element's product is one such 2-D product, on the operands' own memory (no copy),
  * all in one kernel; a transposed operand is transposed first (one Transpose kernel). The products run on the
@@ -15,7 +16,7 @@ import {runWasmKernel, size, type KernelArgs, type WasmBackend as Backend} from 
 export function batchMatMul<T extends tf.Tensor>(a: T, b: T, transposeB = false): T {
   const [M, K] = a.shape.slice(-2);
   const N = b.shape[b.rank - (transposeB ? 2 : 1)];
-  if (tf.getBackend() !== "wasm" || M * K * N < FAST_MIN) return tf.matMul(a, b, false, transposeB) as T;
+  if (tf.getBackend() !== "wasm" || M * K * N < FAST_MIN) return matMul(a, b, false, transposeB);
   return (transposeB ? fastABt(a, b) : fastAB(a, b)) as T;
 }
 

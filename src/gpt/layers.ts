@@ -3,6 +3,10 @@
 import * as tf from "@tinygpt/tf";
 import type {GPTConfig} from "./config.js";
 import type {LayerNormParams, LinearParams, Params} from "./params.js";
+import {onCpu} from "./cpuMemory.js";
+import {geluRows, geluRowsGrad} from "./geluKernel.js";
+import {layerNormRows, layerNormRowsGrad} from "./layerNormKernel.js";
+import {matMul} from "./matMul.js";
 import {columnSums, transpose2d} from "./transpose.js";
 
 /** Receives each named intermediate of a forward pass; the traced forward keeps them, the plain one passes none. */
@@ -82,10 +86,10 @@ export function makeRateDropout(training: boolean, seed?: number): RateDropout {
 export const matMul2d = tf.customGrad((a, b, save) => {
   (save as tf.GradSaveFunc)([a as tf.Tensor2D, b as tf.Tensor2D]);
   return {
-    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // (N, in) x (in, out) -> (N, out)
+    value: matMul(a as tf.Tensor2D, b as tf.Tensor2D), // (N, in) x (in, out) -> (N, out)
     gradFunc: (dy, [a, b]) => [
-      tf.matMul(dy, transpose2d(b as tf.Tensor2D)), // dy @ bᵀ: (N, out) x (out, in) -> (N, in)
-      tf.getBackend() === "wasm" ? tf.matMul(transpose2d(a as tf.Tensor2D), dy) : tf.matMul(a, dy, true, false) // aᵀ @ dy: (in, out)
+      matMul(dy, transpose2d(b as tf.Tensor2D)), // dy @ bᵀ: (N, out) x (out, in) -> (N, in)
+      tf.getBackend() === "wasm" ? matMul(transpose2d(a as tf.Tensor2D), dy) : matMul(a, dy, true, false) // aᵀ @ dy: (in, out)
     ]
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
@@ -114,11 +118,18 @@ const addBias = tf.customGrad((y, b) => ({
 
 /**
  * Normalises the last axis to mean 0, variance 1 (biased variance, as PyTorch), then scales and shifts.
- * The gradient is written out (autodiff through tf.moments launches about 57 kernels backward, this 17):
+ * The gradient is written out (autodiff through tf.moments launches about 57 kernels backward, this 17; on cpu
+ * each way is one kernel, layerNormKernel.ts):
  *   x̂ = (x − μ)·r, r = 1/√(σ² + ε):  ∂x = r·(∂x̂ − mean(∂x̂) − x̂·mean(∂x̂·x̂)), ∂x̂ = ∂y·γ,  ∂γ = Σ ∂y·x̂,  ∂β = Σ ∂y
  */
 export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: number): T {
+  const fused = onCpu(x); // one kernel each way (layerNormKernel.ts)
   const normalise = (x: tf.Tensor, gamma: tf.Tensor, save: tf.GradSaveFunc) => {
+    if (fused) {
+      const [y, xHat, r] = layerNormRows(x, gamma, eps); // (..., C), (..., C), (..., 1)
+      save([xHat, r, gamma]);
+      return y;
+    }
     const xc = tf.sub(x, tf.mean(x, -1, true)); // (..., C)
     const r = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), eps)); // (..., 1)
     const xHat = tf.mul(xc, r); // (..., C)
@@ -126,6 +137,10 @@ export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: nu
     return tf.mul(xHat, gamma);
   };
   const grads = (dy: tf.Tensor, [xHat, r, gamma]: tf.Tensor[]) => {
+    if (fused) {
+      const [dx, dGamma, dBeta] = layerNormRowsGrad(dy, xHat, r, gamma); // (..., C), (C), (C)
+      return {dx, dGamma, dBeta: () => dBeta};
+    }
     const C = gamma.size;
     const dxHat = tf.mul(dy, gamma);
     const centred = tf.sub(dxHat, tf.mean(dxHat, -1, true));
@@ -158,22 +173,30 @@ export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: nu
 
 /**
  * Exact GELU: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)). Its gradient is written out, Φ(x) + x·φ(x) with
- * φ(x) = exp(−x²/2)/√(2π) (9 kernels; autodiff through erf launches 27).
+ * φ(x) = exp(−x²/2)/√(2π) (9 kernels; autodiff through erf launches 27; on cpu each way is one kernel, geluKernel.ts).
  */
 export const gelu = <T extends tf.Tensor>(x: T): T => geluOp(x) as T;
 
 const geluOp = tf.customGrad((x, save) => {
-  const e = tf.erf(tf.mul(x as tf.Tensor, Math.SQRT1_2));
+  const fused = onCpu(x as tf.Tensor); // one kernel each way (geluKernel.ts)
+  const [y, e] = fused ? geluRows(x as tf.Tensor) : geluOps(x as tf.Tensor);
   (save as tf.GradSaveFunc)([x as tf.Tensor, e]);
   return {
-    value: tf.mul(tf.mul(x as tf.Tensor, 0.5), tf.add(1, e)),
+    value: y,
     gradFunc: (dy, [x, e]) => {
+      if (fused) return geluRowsGrad(dy, x, e);
       const cdf = tf.mul(tf.add(e, 1), 0.5); // Φ(x)
       const pdf = tf.mul(expNonPositive(tf.mul(tf.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI)); // φ(x)
       return tf.mul(dy, tf.add(cdf, tf.mul(x, pdf)));
     }
   };
 });
+
+/** [0.5·x·(1 + e), e] with e = erf(x/√2). */
+function geluOps(x: tf.Tensor): tf.Tensor[] {
+  const e = tf.erf(tf.mul(x, Math.SQRT1_2));
+  return [tf.mul(tf.mul(x, 0.5), tf.add(1, e)), e];
+}
 
 /**
  * eˣ for x ≤ 0. On wasm as elu(x) + 1 (elu(x) = eˣ − 1 for x ≤ 0): XNNPACK's elu is vectorised, the backend's exp

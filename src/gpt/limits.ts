@@ -20,8 +20,10 @@ export interface MemoryEstimate {
 
 /**
  * TF.js keeps every op's output for the backward pass and the backward pass makes about as many again, with
- * broadcasts and one-hot rows: the peak of a step measured with tf.profile on the cpu backend is 7 to 8.2 times the
- * textbook count below, and 9 leaves room (test/gpt/limits.test.ts checks the estimate against that measurement).
+ * broadcasts and one-hot rows: the peak of a step measured with tf.profile on the wasm backend (LayerNorm, GELU and
+ * softmax as TF.js ops there, as on webgl and webgpu) is about 6.9 times the textbook count below, and 9 leaves room
+ * (test/gpt/limits.test.ts checks the estimate against that measurement). On cpu, where each of those is one kernel of
+ * our own, the peak is lower still.
  */
 const RUNTIME_FACTOR = 9;
 

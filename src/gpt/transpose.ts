@@ -1,17 +1,39 @@
-// 2-D transposes that run as a blocked copy on the wasm backend, and column sums without a transpose.
+// Transposes as copies of our own on the wasm and cpu backends, and column sums without a transpose.
 import * as tf from "@tinygpt/tf";
-import {runWasmKernel, views, type KernelArgs, type WasmBackend} from "./wasmMemory.js";
+import {onCpu, output, runCpuKernel, valuesOf} from "./cpuMemory.js";
+import {runWasmKernel, size, views, type KernelArgs, type WasmBackend} from "./wasmMemory.js";
 
 /**
  * xᵀ for a 2-D x: (R, C) -> (C, R). Elsewhere it is tf.transpose. The wasm backend's Transpose walks the input row by
  * row and writes the output a whole column apart each time, which on a (1024, 512) activation costs 4–5 ms, as much
- * as the product it feeds; this kernel copies strips of rows so that the reads stay in cache (1–2 ms).
+ * as the product it feeds; this kernel copies strips of rows so that the reads stay in cache (1–2 ms). The cpu
+ * backend's works out every element's place from its coordinates; the same copy runs there.
  */
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
-  if (tf.getBackend() !== "wasm" || x.dtype !== "float32") return tf.transpose(x);
+  const wasm = tf.getBackend() === "wasm" && x.dtype === "float32";
+  if (!wasm && !onCpu(x)) return tf.transpose(x);
   if (!tf.getGradient(KERNEL))
     tf.registerGradient({kernelName: KERNEL, gradFunc: (dy) => ({x: () => transpose2d(dy as tf.Tensor2D)})});
-  return runWasmKernel(KERNEL, kernelFunc, {x}) as tf.Tensor2D; // (C, R)
+  return (wasm ? runWasmKernel(KERNEL, kernelFunc, {x}) : runCpuKernel(KERNEL, cpuKernelFunc, {x})) as tf.Tensor2D; // (C, R)
+}
+
+/**
+ * x with its axes in the order perm, which keeps the last axis last (attention's (B, T, nh, hs) ↔ (B, nh, T, hs)).
+ * Elsewhere it is tf.transpose. On cpu, whose Transpose works out every element's place from its coordinates
+ * (7 ms for a baby model's q), this kernel copies whole rows of the last axis.
+ */
+export function transposeRows<T extends tf.Tensor>(x: T, perm: number[]): T {
+  if (!onCpu(x) || perm[x.rank - 1] !== x.rank - 1) return tf.transpose(x, perm);
+  if (!tf.getGradient(ROWS))
+    tf.registerGradient({
+      kernelName: ROWS,
+      gradFunc: (dy, _, attrs) => {
+        const {perm} = attrs as unknown as {perm: number[]};
+        const inverse = perm.map((_, i) => perm.indexOf(i));
+        return {x: () => transposeRows(dy as tf.Tensor, inverse)};
+      }
+    });
+  return runCpuKernel(ROWS, rowsKernelFunc, {x}, {perm}) as T; // (x.shape[perm[0]], …, x.shape[perm[r − 1]])
 }
 
 /**
@@ -35,6 +57,21 @@ function kernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo {
   const [R, C] = x.shape;
   const out = be.makeOutput([C, R], "float32");
   const [src, dst] = views(be, [x, out]);
+  copyTransposed(src, dst, R, C);
+  return out;
+}
+
+function cpuKernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo {
+  const {x} = inputs as {x: tf.TensorInfo};
+  const [R, C] = x.shape;
+  const [src] = valuesOf(backend, [x]);
+  const dst = new Float32Array(R * C);
+  copyTransposed(src, dst, R, C);
+  return output(backend, [C, R], dst);
+}
+
+/** dst (C, R) = src (R, C) transposed, strip by strip. */
+function copyTransposed(src: Float32Array, dst: Float32Array, R: number, C: number) {
   for (let i0 = 0; i0 < R; i0 += STRIP) {
     const i1 = Math.min(i0 + STRIP, R);
     for (let j = 0; j < C; j++) {
@@ -42,5 +79,29 @@ function kernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo {
       for (let i = i0; i < i1; i++) dst[row + i] = src[i * C + j];
     }
   }
-  return out;
+}
+
+const ROWS = "TinyGPTTransposeRows";
+
+function rowsKernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo {
+  const {x} = inputs as {x: tf.TensorInfo};
+  const {perm} = attrs as {perm: number[]};
+  const [src] = valuesOf(backend, [x]);
+  const r = x.shape.length;
+  const L = x.shape[r - 1];
+  const shape = perm.map((i) => x.shape[i]);
+  const strides = x.shape.map((_, i) => size(x.shape.slice(i + 1)));
+  const from = perm.slice(0, -1).map((i) => strides[i]); // the input's step for each output axis but the last
+  const dst = new Float32Array(src.length);
+  const at = new Array<number>(r - 1).fill(0); // the output coordinates of the row being copied
+  for (let o = 0, s = 0; o < dst.length; o += L) {
+    for (let k = 0; k < L; k++) dst[o + k] = src[s + k];
+    for (let axis = r - 2; axis >= 0; axis--) {
+      s += from[axis];
+      if (++at[axis] < shape[axis]) break;
+      s -= from[axis] * shape[axis];
+      at[axis] = 0;
+    }
+  }
+  return output(backend, shape, dst);
 }

@@ -1,19 +1,15 @@
 // What the wasm backend's own kernels (transpose, split, adamwKernel, batchMatMul) reach into:
 // tfjs-backend-wasm 4.22's BackendWasm, its tensors' places in the module's memory, and kernel registration.
 import * as tf from "@tinygpt/tf";
+import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
+
+export type {KernelArgs} from "./ownKernel.js";
 
 /** The parts of the wasm backend a kernel written in JS uses. */
 export interface WasmBackend {
   wasm: {HEAPU8: Uint8Array};
   dataIdMap: {get(dataId: object): {memoryOffset: number}};
   makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
-}
-
-/** What TF.js hands a kernel function. */
-export interface KernelArgs {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: unknown;
 }
 
 export const size = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
@@ -28,12 +24,9 @@ export function views(be: WasmBackend, tensors: readonly tf.TensorInfo[]): Float
 }
 
 /** Registers kernelFunc as the wasm kernel name (once) and runs it on inputs. */
-export function runWasmKernel(
+export const runWasmKernel = (
   name: string,
   kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[],
   inputs: tf.NamedTensorMap,
   attrs: tf.NamedAttrMap = {}
-): tf.Tensor | tf.Tensor[] {
-  if (!tf.getKernel(name, "wasm")) tf.registerKernel({kernelName: name, backendName: "wasm", kernelFunc});
-  return tf.engine().runKernel(name, inputs, attrs) as tf.Tensor | tf.Tensor[];
-}
+): tf.Tensor | tf.Tensor[] => runOwnKernel("wasm", name, kernelFunc, inputs, attrs);

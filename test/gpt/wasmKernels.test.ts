@@ -248,7 +248,7 @@ describe("the layers' wasm paths", () => {
   });
 
   for (const bias of [true, false]) {
-    it(`layerNorm's values and gradients on wasm (its column sums) equal those on cpu${bias ? "" : ", no bias"}`, async () => {
+    it(`layerNorm's values and gradients on wasm (TF.js ops, its column sums) equal those on cpu (one kernel each way)${bias ? "" : ", no bias"}`, async () => {
       const {wasm, cpu} = await onWasmAndCpu(async () => {
         const [x, gamma, beta, dy] = [
           randomTensor([4, 16, 24], 120, 3),

@@ -1,0 +1,32 @@
+// What the cpu backend's own kernels (matMul, split, layerNormKernel, geluKernel, softmax) reach into:
+// tfjs-backend-cpu 4.22's tensors' values (plain typed arrays) and how it makes a tensor from values.
+import * as tf from "@tinygpt/tf";
+import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
+
+export type {KernelArgs} from "./ownKernel.js";
+
+/** The parts of the cpu backend a kernel written here uses. */
+interface CpuBackend {
+  data: {get(dataId: object): {values: Float32Array}};
+  makeTensorInfo(shape: number[], dtype: "float32", values: Float32Array): tf.TensorInfo;
+}
+
+/** The values of float32 tensors on the cpu backend: the backend's own arrays, to read, never to write. */
+export const valuesOf = (backend: unknown, tensors: readonly tf.TensorInfo[]): Float32Array[] =>
+  tensors.map((t) => (backend as CpuBackend).data.get(t.dataId).values);
+
+/** A new float32 tensor of the given shape holding values (which it keeps). */
+export const output = (backend: unknown, shape: number[], values: Float32Array): tf.TensorInfo =>
+  (backend as CpuBackend).makeTensorInfo(shape, "float32", values);
+
+/** Registers kernelFunc as the cpu kernel name (once) and runs it on inputs. */
+export const runCpuKernel = (
+  name: string,
+  kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[],
+  inputs: tf.NamedTensorMap,
+  attrs: tf.NamedAttrMap = {}
+): tf.Tensor | tf.Tensor[] => runOwnKernel("cpu", name, kernelFunc, inputs, attrs);
+
+/** Whether x can go to a kernel written here: on the cpu backend, float32. */
+export const onCpu = (...xs: tf.Tensor[]): boolean =>
+  tf.getBackend() === "cpu" && xs.every((x) => x.dtype === "float32");
