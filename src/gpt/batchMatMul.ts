@@ -6,9 +6,9 @@ import {runWasmKernel, size, type KernelArgs, type WasmBackend as Backend} from 
 
 /**
  * a @ b, or a @ bᵀ with transposeB, over leading batch dims: (..., M, K) x (..., K, N) -> (..., M, N).
- * Elsewhere it is matMul.ts's matMul. On wasm, tf.matMul of a batch (or of a transposed operand) runs a plain loop at about
- * 1 GFLOP/s, while XNNPACK's fully connected operator, which the backend uses only for one untransposed 2-D product,
- * runs at 15–30: here each batch element's product is one such 2-D product, on the operands' own memory (no copy),
+ * Elsewhere it is matMul.ts's matMul. On wasm, tf.matMul of a batch (or of a transposed operand) runs a plain loop
+ * at about 1 GFLOP/s, while XNNPACK's fully connected operator, which the backend uses only for one untransposed 2-D
+ * product, runs at 15–30: here each batch element's product is one such 2-D product, on the operands' own memory (no copy),
  * all in one kernel; a transposed operand is transposed first (one Transpose kernel). The products run on the
  * calling thread (threads.ts): each is too small to share with the pool, and a hand-off per product cost more than
  * it saved.

@@ -10,7 +10,7 @@ import {onCpu, output, runCpuKernel, valuesOf, type KernelArgs} from "./cpuMemor
  * A transposed operand costs nothing more: the copy reads it in the other order.
  */
 export function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
-  if (!onCpu(a, b) || a.rank < 2 || a.shape.slice(0, -2).join() !== b.shape.slice(0, -2).join())
+  if (!onCpu(a, b) || a.rank < 2 || a.rank !== b.rank || a.shape.slice(0, -2).join() !== b.shape.slice(0, -2).join())
     return tf.matMul(a, b, transposeA, transposeB) as T;
   if (!tf.getGradient(KERNEL)) tf.registerGradient({kernelName: KERNEL, inputsToSave: ["a", "b"], gradFunc});
   return runCpuKernel(KERNEL, kernelFunc, {a, b}, {transposeA, transposeB}) as T;
@@ -63,8 +63,9 @@ const scratch = (i: number, length: number) =>
   scratches[i].length >= length ? scratches[i] : (scratches[i] = new Float32Array(length));
 
 /**
- * Copies rows (rows of op(A), or columns of op(B)) into strips of four, element (r, k) of strip s at
- * s·4K + 4k + r; a last strip short of four is filled with zeros. Row r's k-th element is src[at + r·rs + k·ks].
+ * Copies rows (rows of op(A), or columns of op(B)) into strips of four: the strip of rows s … s + 3 starts at s·K,
+ * row s + r's k-th element at s·K + 4k + r; a last strip short of four is filled with zeros. Row i's k-th element is
+ * src[at + i·rs + k·ks].
  */
 function pack(src: Float32Array, at: number, rows: number, K: number, rs: number, ks: number, dst: Float32Array) {
   for (let s = 0; s < rows; s += 4) {
