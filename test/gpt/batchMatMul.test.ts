@@ -2,7 +2,7 @@ import {after, before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {FAST_MIN, batchMatMul} from "../../src/gpt/batchMatMul.js";
-import {assertClose, noLeak, onWasmAndCpu, randn, randomTensor, readAll} from "../helpers/tf.js";
+import {assertClose, noLeak, onWasmAndCpu, productF64, randn, randomTensor, readAll} from "../helpers/tf.js";
 
 // batchMatMul runs its own kernel on wasm (XNNPACK, per batch element, on the operands' memory): its products and
 // gradients must be a float64 loop's, on wasm and on cpu (where it is tf.matMul).
@@ -11,20 +11,6 @@ before(async () => {
   await tf.ready();
 });
 after(() => tf.setBackend("cpu"));
-
-/** a @ b (or a @ bᵀ) in float64, batch element by batch element: a (n, M, K) and b (n, K, N) or (n, N, K) as rows. */
-function reference(a: number[], b: number[], [n, M, K, N]: number[], transposeB: boolean): number[] {
-  const out: number[] = [];
-  for (let s = 0; s < n; s++)
-    for (let i = 0; i < M; i++)
-      for (let j = 0; j < N; j++) {
-        let sum = 0;
-        for (let k = 0; k < K; k++)
-          sum += a[s * M * K + i * K + k] * (transposeB ? b[s * N * K + j * K + k] : b[s * K * N + k * N + j]);
-        out.push(sum);
-      }
-  return out;
-}
 
 const SHAPES = [
   {batch: [2, 3], M: 5, K: 4, N: 6}, // (B, nh, T, hs)-like, odd sizes: below FAST_MIN, tf.matMul
@@ -46,7 +32,12 @@ describe("batchMatMul", () => {
             const b = tf.tensor(bv, transposeB ? [...batch, N, K] : [...batch, K, N]);
             const y = tf.tidy(() => batchMatMul(a, b, transposeB));
             assert.deepEqual(y.shape, [...batch, M, N]);
-            assertClose(Array.from(await y.data()), reference(av, bv, [n, M, K, N], transposeB), 1e-5, "product");
+            assertClose(
+              Array.from(await y.data()),
+              productF64(av, bv, [n, M, K, N], false, transposeB),
+              1e-5,
+              "product"
+            );
             tf.dispose([a, b, y]);
           }
         });

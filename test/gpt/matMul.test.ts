@@ -2,26 +2,12 @@ import {after, before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {matMul} from "../../src/gpt/matMul.js";
-import {noLeak, randn, randomTensor, readAll, useCpu} from "../helpers/tf.js";
+import {noLeak, productF64, randn, randomTensor, readAll, useCpu} from "../helpers/tf.js";
 
 // matMul's own kernel on the cpu backend: its products against a float64 sum, its gradients against those TF.js takes
 // of its own matMul, every transpose, sizes that are not multiples of the kernel's 4 × 4 blocks, batches.
 before(useCpu);
 after(useCpu);
-
-/** op(A)·op(B) in float64, batch by batch, from the operands' values. */
-function reference(a: number[], b: number[], batch: number, M: number, K: number, N: number, tA: boolean, tB: boolean) {
-  const out: number[] = [];
-  for (let n = 0; n < batch; n++)
-    for (let i = 0; i < M; i++)
-      for (let j = 0; j < N; j++) {
-        let sum = 0;
-        for (let k = 0; k < K; k++)
-          sum += a[n * M * K + (tA ? k * M + i : i * K + k)] * b[n * K * N + (tB ? j * K + k : k * N + j)];
-        out.push(sum);
-      }
-  return out;
-}
 
 const FLAGS: [boolean, boolean][] = [
   [false, false],
@@ -57,7 +43,7 @@ describe("matMul on the cpu backend", () => {
           return out;
         });
         assert.deepEqual(shape, [...batch, M, N]);
-        const want = reference(av, bv, nb, M, K, N, tA, tB);
+        const want = productF64(av, bv, [nb, M, K, N], tA, tB);
         values.forEach((v, i) =>
           assert.ok(Math.abs(v - want[i]) <= 1e-5 * (1 + Math.abs(want[i])), `${i}: ${v} vs ${want[i]}`)
         );

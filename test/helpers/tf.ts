@@ -89,3 +89,27 @@ export function assertClose(actual: Nested, expected: Nested, tol: number, what 
 export function randomise(v: tf.Variable, seed: number, std: number): void {
   tf.tidy(() => v.assign(randomTensor(v.shape, seed, std)));
 }
+
+/**
+ * op(a) @ op(b) in float64, batch element by batch element, from row-major values: a holds n matrices (M, K), or
+ * (K, M) with transposeA; b holds n matrices (K, N), or (N, K) with transposeB.
+ */
+export function productF64(
+  a: number[],
+  b: number[],
+  [n, M, K, N]: number[],
+  transposeA = false,
+  transposeB = false
+): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < n; s++)
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        let sum = 0;
+        for (let k = 0; k < K; k++)
+          sum +=
+            a[s * M * K + (transposeA ? k * M + i : i * K + k)] * b[s * K * N + (transposeB ? j * K + k : k * N + j)];
+        out.push(sum);
+      }
+  return out;
+}
