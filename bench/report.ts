@@ -234,7 +234,7 @@ export function format(r: Results): string {
       );
     out.push("    * fewer than 10 timed steps: the row's time budget ran out (npm run bench -- --full lifts it)");
     out.push(
-      "    MFU = model GFLOP/s ÷ the same backend's matmul ceiling; kernels = kernels one step launches (tf.profile)"
+      "    MFU = model GFLOP/s ÷ the same backend's matmul ceiling (its best sample); kernels = kernels one step launches (tf.profile)"
     );
     out.push("");
   }

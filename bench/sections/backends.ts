@@ -43,7 +43,7 @@ export async function backendSections(
   if (sections.has("ceiling") || sections.has("training")) {
     await attempt("ceiling", async () => {
       const result = await run((b, o) => b.ceiling(o), {...plan.ceiling, maxMs: left(plan.ceiling.maxMs)});
-      ceiling.gflops = result.gflops.median;
+      ceiling.gflops = result.gflops.max; // the peak: a sample slowed by the shared machine must not inflate MFU
       ctx.results.ceiling.push({...target, threads, result});
     });
   }
