@@ -78,10 +78,10 @@ export function makeRateDropout(training: boolean, seed?: number): RateDropout {
 }
 
 /**
- * a @ b for 2-D tensors. Its gradient dy @ bᵀ transposes b (a weight, small) explicitly; aᵀ @ dy transposes the
- * activations a explicitly only on wasm, whose fast matmul (XNNPACK) takes no transposed operand (10–20× slower
- * with one). Elsewhere the transposeA flag is the faster way: a transpose of a (N, in) activation is a copy of it,
- * and on WebGPU (SwiftShader) a slow one. The transposes on wasm are transpose2d's blocked copy.
+ * a @ b for 2-D tensors. Its gradient dy @ bᵀ transposes b (a weight, small) explicitly; aᵀ @ dy (weightGrad)
+ * transposes activations explicitly only on wasm, whose fast matmul (XNNPACK) takes no transposed operand (10–20×
+ * slower with one). Elsewhere the transposeA flag is the faster way: a transpose of a (N, in) activation is a copy of
+ * it, and on WebGPU (SwiftShader) a slow one. The transposes on wasm and cpu are transpose2d's blocked copy.
  */
 export const matMul2d = tf.customGrad((a, b, save) => {
   (save as tf.GradSaveFunc)([a as tf.Tensor2D, b as tf.Tensor2D]);
