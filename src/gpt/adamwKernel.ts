@@ -1,6 +1,7 @@
 // AdamW's update of one weight as a single kernel on the wasm backend (optim.ts writes the same update in TF.js ops).
 import * as tf from "@tinygpt/tf";
-import {runWasmKernel, size, views, type KernelArgs, type WasmBackend} from "./wasmMemory.js";
+import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
+import {size, views, type WasmBackend} from "./wasmMemory.js";
 
 /**
  * The factors of one update, as AdamW.apply computes them on the device (a guard may have gated them):
@@ -27,7 +28,7 @@ export function updateWeight(
   factors: tf.Tensor1D,
   decays: boolean
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  return runWasmKernel(KERNEL, kernelFunc, {p, m, v, g, factors}, {decays}) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  return runOwnKernel("wasm", KERNEL, kernelFunc, {p, m, v, g, factors}, {decays}) as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
 
 const KERNEL = "TinyGPTAdamW";

@@ -2,14 +2,15 @@
 import * as tf from "@tinygpt/tf";
 import {matMul} from "./matMul.js";
 import {onCallingThread} from "./threads.js";
-import {runWasmKernel, size, type KernelArgs, type WasmBackend as Backend} from "./wasmMemory.js";
+import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
+import {size, type WasmBackend as Backend} from "./wasmMemory.js";
 
 /**
  * a @ b, or a @ bᵀ with transposeB, over leading batch dims: (..., M, K) x (..., K, N) -> (..., M, N).
  * Elsewhere it is matMul.ts's matMul. On wasm, tf.matMul of a batch (or of a transposed operand) runs a plain loop
  * at about 1 GFLOP/s, while XNNPACK's fully connected operator, which the backend uses only for one untransposed 2-D
- * product, runs at 15–30: here each batch element's product is one such 2-D product, on the operands' own memory (no copy),
- * all in one kernel; a transposed operand is transposed first (one Transpose kernel). The products run on the
+ * product, runs at 15–30: here each batch element's product is one such 2-D product, on the operands' own memory
+ * (no copy), all in one kernel; a transposed operand is transposed first (one Transpose kernel). The products run on the
  * calling thread (threads.ts): each is too small to share with the pool, and a hand-off per product cost more than
  * it saved.
  */
@@ -61,7 +62,7 @@ function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
     throw new Error(`batchMatMul: cannot multiply [${a.shape}] by [${b.shape}]`);
   const a3 = tf.reshape(a, [size(batch), M, K]); // (batch, M, K)
   const b3 = tf.reshape(b, [size(batch), K, N]); // (batch, K, N)
-  const out = runWasmKernel(KERNEL, kernelFunc, {a: a3, b: b3}) as tf.Tensor; // (batch, M, N)
+  const out = runOwnKernel("wasm", KERNEL, kernelFunc, {a: a3, b: b3}) as tf.Tensor; // (batch, M, N)
   return tf.reshape(out, [...batch, M, N]); // (..., M, N)
 }
 

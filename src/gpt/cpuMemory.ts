@@ -1,9 +1,6 @@
-// What the cpu backend's own kernels (matMul, split, layerNormKernel, geluKernel, softmax) reach into:
+// What the cpu backend's own kernels (matMul, layerNormKernel, geluKernel, softmax, arrayKernel's) reach into:
 // tfjs-backend-cpu 4.22's tensors' values (plain typed arrays) and how it makes a tensor from values.
 import * as tf from "@tinygpt/tf";
-import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
-
-export type {KernelArgs} from "./ownKernel.js";
 
 /** The parts of the cpu backend a kernel written here uses. */
 interface CpuBackend {
@@ -18,14 +15,6 @@ export const valuesOf = (backend: unknown, tensors: readonly tf.TensorInfo[]): F
 /** A new float32 tensor of the given shape holding values (which it keeps). */
 export const output = (backend: unknown, shape: number[], values: Float32Array): tf.TensorInfo =>
   (backend as CpuBackend).makeTensorInfo(shape, "float32", values);
-
-/** Registers kernelFunc as the cpu kernel name (once) and runs it on inputs. */
-export const runCpuKernel = (
-  name: string,
-  kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[],
-  inputs: tf.NamedTensorMap,
-  attrs: tf.NamedAttrMap = {}
-): tf.Tensor | tf.Tensor[] => runOwnKernel("cpu", name, kernelFunc, inputs, attrs);
 
 /** Whether x can go to a kernel written here: on the cpu backend, float32. */
 export const onCpu = (...xs: tf.Tensor[]): boolean =>

@@ -1,6 +1,7 @@
 // GELU's forward and backward each as one kernel on the cpu backend (layers.ts writes them in TF.js ops).
 import * as tf from "@tinygpt/tf";
-import {output, runCpuKernel, valuesOf, type KernelArgs} from "./cpuMemory.js";
+import {output, valuesOf} from "./cpuMemory.js";
+import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
 
 /**
  * y = 0.5·x·(1 + e) with e = erf(x/√2), and e itself (the gradient needs it): x → [y, e], same shapes. erf is
@@ -8,12 +9,12 @@ import {output, runCpuKernel, valuesOf, type KernelArgs} from "./cpuMemory.js";
  * backend the 5 kernels this replaces cost 18 ns an element or more each (a product with a scalar broadcasts it).
  */
 export function geluRows(x: tf.Tensor): tf.Tensor[] {
-  return runCpuKernel("TinyGPTGelu", forward, {x}) as tf.Tensor[];
+  return runOwnKernel("cpu", "TinyGPTGelu", forward, {x}) as tf.Tensor[];
 }
 
 /** ∂x = ∂y·(Φ(x) + x·φ(x)), Φ(x) = (1 + e)/2, φ(x) = exp(−x²/2)/√(2π), from x and the forward's e. */
 export function geluRowsGrad(dy: tf.Tensor, x: tf.Tensor, e: tf.Tensor): tf.Tensor {
-  return runCpuKernel("TinyGPTGeluGrad", backward, {dy, x, e}) as tf.Tensor;
+  return runOwnKernel("cpu", "TinyGPTGeluGrad", backward, {dy, x, e}) as tf.Tensor;
 }
 
 /** Eigen's erf for float32 (generic_fast_erf_float): numerator α (odd powers, from x¹³ down) and denominator β. */

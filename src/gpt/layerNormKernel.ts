@@ -1,6 +1,7 @@
 // LayerNorm's forward and backward each as one kernel on the cpu backend (layers.ts writes both in TF.js ops).
 import * as tf from "@tinygpt/tf";
-import {output, runCpuKernel, valuesOf, type KernelArgs} from "./cpuMemory.js";
+import {output, valuesOf} from "./cpuMemory.js";
+import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
 
 /**
  * Per row of x's last axis (C values): x̂ = (x − μ)·r with r = 1/√(σ² + ε) (biased variance), y = x̂·γ.
@@ -8,7 +9,7 @@ import {output, runCpuKernel, valuesOf, type KernelArgs} from "./cpuMemory.js";
  * cpu backend runs at 20–90 ns an element (each broadcast works out every element's place from its coordinates).
  */
 export function layerNormRows(x: tf.Tensor, gamma: tf.Tensor, eps: number): tf.Tensor[] {
-  return runCpuKernel("TinyGPTLayerNorm", forward, {x, gamma}, {eps}) as tf.Tensor[];
+  return runOwnKernel("cpu", "TinyGPTLayerNorm", forward, {x, gamma}, {eps}) as tf.Tensor[];
 }
 
 /**
@@ -16,7 +17,7 @@ export function layerNormRows(x: tf.Tensor, gamma: tf.Tensor, eps: number): tf.T
  * ∂γ = Σ ∂y·x̂ and ∂β = Σ ∂y over the rows. → [∂x (..., C), ∂γ (C), ∂β (C)]. One pass, against 12 TF.js kernels.
  */
 export function layerNormRowsGrad(dy: tf.Tensor, xHat: tf.Tensor, r: tf.Tensor, gamma: tf.Tensor): tf.Tensor[] {
-  return runCpuKernel("TinyGPTLayerNormGrad", backward, {dy, xHat, r, gamma}) as tf.Tensor[];
+  return runOwnKernel("cpu", "TinyGPTLayerNormGrad", backward, {dy, xHat, r, gamma}) as tf.Tensor[];
 }
 
 function forward({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {

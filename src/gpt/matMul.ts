@@ -1,6 +1,7 @@
 // Matrix products, with a faster kernel of our own on the cpu backend.
 import * as tf from "@tinygpt/tf";
-import {onCpu, output, runCpuKernel, valuesOf, type KernelArgs} from "./cpuMemory.js";
+import {onCpu, output, valuesOf} from "./cpuMemory.js";
+import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
 
 /**
  * a @ b over equal leading batch dims, either operand transposed by its flag: (..., M, K) x (..., K, N) -> (..., M, N).
@@ -13,7 +14,7 @@ export function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, tran
   if (!onCpu(a, b) || a.rank < 2 || a.rank !== b.rank || a.shape.slice(0, -2).join() !== b.shape.slice(0, -2).join())
     return tf.matMul(a, b, transposeA, transposeB) as T;
   if (!tf.getGradient(KERNEL)) tf.registerGradient({kernelName: KERNEL, inputsToSave: ["a", "b"], gradFunc});
-  return runCpuKernel(KERNEL, kernelFunc, {a, b}, {transposeA, transposeB}) as T;
+  return runOwnKernel("cpu", KERNEL, kernelFunc, {a, b}, {transposeA, transposeB}) as T;
 }
 
 const KERNEL = "TinyGPTMatMulCPU";

@@ -1,6 +1,7 @@
 // Softmax over the last axis (attention's weights), one kernel each way on the cpu backend.
 import * as tf from "@tinygpt/tf";
-import {onCpu, output, runCpuKernel, valuesOf, type KernelArgs} from "./cpuMemory.js";
+import {onCpu, output, valuesOf} from "./cpuMemory.js";
+import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
 
 /**
  * exp(x − max) / Σ exp(x − max) along the last axis. (..., S) → (..., S). Elsewhere it is tf.softmax. On the cpu
@@ -13,9 +14,9 @@ export function softmax<T extends tf.Tensor>(x: T): T {
 
 /** y = softmax(x); ∂x = y·(∂y − Σ ∂y·y) along each row. */
 const rows = tf.customGrad((x, save) => {
-  const y = runCpuKernel("TinyGPTSoftmax", forward, {x: x as tf.Tensor}) as tf.Tensor;
+  const y = runOwnKernel("cpu", "TinyGPTSoftmax", forward, {x: x as tf.Tensor}) as tf.Tensor;
   (save as tf.GradSaveFunc)([y]);
-  return {value: y, gradFunc: (dy, [y]) => runCpuKernel("TinyGPTSoftmaxGrad", backward, {dy, y}) as tf.Tensor};
+  return {value: y, gradFunc: (dy, [y]) => runOwnKernel("cpu", "TinyGPTSoftmaxGrad", backward, {dy, y}) as tf.Tensor};
 });
 
 function forward({inputs, backend}: KernelArgs): tf.TensorInfo {

@@ -1,7 +1,6 @@
 // Splitting the last axis into equal parts (attention's q, k, v) without the wasm and cpu backends' extra copies.
 import * as tf from "@tinygpt/tf";
-import {onCpu, output, runCpuKernel, valuesOf} from "./cpuMemory.js";
-import {runWasmKernel, views, type KernelArgs, type WasmBackend} from "./wasmMemory.js";
+import {onArrays, runArrayKernel, type ArrayKernel} from "./arrayKernel.js";
 
 /**
  * x cut into n equal parts along its last axis: (..., n·C) -> n × (..., C). Elsewhere it is tf.split. The wasm
@@ -13,42 +12,25 @@ import {runWasmKernel, views, type KernelArgs, type WasmBackend} from "./wasmMem
 export function splitLast<T extends tf.Tensor>(x: T, n: number): T[] {
   const C = x.shape[x.rank - 1] / n;
   if (!Number.isInteger(C)) throw new Error(`splitLast: ${x.shape[x.rank - 1]} does not divide into ${n} parts`);
-  const wasm = tf.getBackend() === "wasm" && x.dtype === "float32";
-  if (!wasm && !onCpu(x)) return tf.split(x, n, -1) as T[];
-  if (!tf.getGradient(KERNEL))
-    tf.registerGradient({kernelName: KERNEL, gradFunc: (dys) => ({x: () => tf.concat(dys as tf.Tensor[], -1)})});
-  return (wasm ? runWasmKernel(KERNEL, kernelFunc, {x}, {n}) : runCpuKernel(KERNEL, cpuKernelFunc, {x}, {n})) as T[]; // n × (..., C)
+  if (!onArrays(x)) return tf.split(x, n, -1) as T[];
+  if (!tf.getGradient(SPLIT.name))
+    tf.registerGradient({kernelName: SPLIT.name, gradFunc: (dys) => ({x: () => tf.concat(dys as tf.Tensor[], -1)})});
+  return runArrayKernel(SPLIT, {x}, {n}) as T[]; // n × (..., C)
 }
 
-const KERNEL = "TinyGPTSplitLast";
-
-function kernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {
-  const be = backend as WasmBackend;
-  const {x} = inputs as {x: tf.TensorInfo};
-  const {n} = attrs as {n: number};
-  const width = x.shape[x.shape.length - 1];
-  const C = width / n;
-  const outs = Array.from({length: n}, () => be.makeOutput([...x.shape.slice(0, -1), C], "float32"));
-  const [src, ...dsts] = views(be, [x, ...outs]);
-  cut(src, dsts, width);
-  return outs;
-}
-
-function cpuKernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {
-  const {x} = inputs as {x: tf.TensorInfo};
-  const {n} = attrs as {n: number};
-  const width = x.shape[x.shape.length - 1];
-  const [src] = valuesOf(backend, [x]);
-  const dsts = Array.from({length: n}, () => new Float32Array(src.length / n));
-  cut(src, dsts, width);
-  return dsts.map((dst) => output(backend, [...x.shape.slice(0, -1), width / n], dst));
-}
-
-/** Row r's p-th part of src (rows of width values) to row r of dsts[p]. */
-function cut(src: Float32Array, dsts: Float32Array[], width: number) {
-  const C = width / dsts.length;
-  const rows = src.length / width;
-  dsts.forEach((dst, p) => {
-    for (let r = 0; r < rows; r++) dst.set(src.subarray(r * width + p * C, r * width + (p + 1) * C), r * C);
-  });
-}
+/** Row r's p-th part of x (rows of width values) to row r of the p-th output. */
+const SPLIT: ArrayKernel = {
+  name: "TinyGPTSplitLast",
+  shapes: ([shape], {n}) => {
+    const parts = n as number;
+    return Array.from({length: parts}, () => [...shape.slice(0, -1), shape[shape.length - 1] / parts]);
+  },
+  body: ([src], dsts, [shape]) => {
+    const width = shape[shape.length - 1];
+    const C = width / dsts.length;
+    const rows = src.length / width;
+    dsts.forEach((dst, p) => {
+      for (let r = 0; r < rows; r++) dst.set(src.subarray(r * width + p * C, r * width + (p + 1) * C), r * C);
+    });
+  }
+};

@@ -1,7 +1,8 @@
 // Transposes as copies of our own on the wasm and cpu backends, and column sums without a transpose.
 import * as tf from "@tinygpt/tf";
-import {onCpu, output, runCpuKernel, valuesOf} from "./cpuMemory.js";
-import {runWasmKernel, size, views, type KernelArgs, type WasmBackend} from "./wasmMemory.js";
+import {onArrays, runArrayKernel, type ArrayKernel} from "./arrayKernel.js";
+import {onCpu} from "./cpuMemory.js";
+import {size} from "./wasmMemory.js";
 
 /**
  * xᵀ for a 2-D x: (R, C) -> (C, R). Elsewhere it is tf.transpose. The wasm backend's Transpose walks the input row by
@@ -10,11 +11,10 @@ import {runWasmKernel, size, views, type KernelArgs, type WasmBackend} from "./w
  * The cpu backend's works out every element's place from its coordinates; the same copy runs there.
  */
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
-  const wasm = tf.getBackend() === "wasm" && x.dtype === "float32";
-  if (!wasm && !onCpu(x)) return tf.transpose(x);
-  if (!tf.getGradient(KERNEL))
-    tf.registerGradient({kernelName: KERNEL, gradFunc: (dy) => ({x: () => transpose2d(dy as tf.Tensor2D)})});
-  return (wasm ? runWasmKernel(KERNEL, kernelFunc, {x}) : runCpuKernel(KERNEL, cpuKernelFunc, {x})) as tf.Tensor2D; // (C, R)
+  if (!onArrays(x)) return tf.transpose(x);
+  if (!tf.getGradient(TRANSPOSE.name))
+    tf.registerGradient({kernelName: TRANSPOSE.name, gradFunc: (dy) => ({x: () => transpose2d(dy as tf.Tensor2D)})});
+  return runArrayKernel(TRANSPOSE, {x})[0] as tf.Tensor2D; // (C, R)
 }
 
 /**
@@ -24,16 +24,16 @@ export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
  */
 export function transposeRows<T extends tf.Tensor>(x: T, perm: number[]): T {
   if (!onCpu(x) || perm[x.rank - 1] !== x.rank - 1) return tf.transpose(x, perm);
-  if (!tf.getGradient(ROWS))
+  if (!tf.getGradient(ROWS.name))
     tf.registerGradient({
-      kernelName: ROWS,
+      kernelName: ROWS.name,
       gradFunc: (dy, _, attrs) => {
         const {perm} = attrs as unknown as {perm: number[]};
         const inverse = perm.map((_, i) => perm.indexOf(i));
         return {x: () => transposeRows(dy as tf.Tensor, inverse)};
       }
     });
-  return runCpuKernel(ROWS, rowsKernelFunc, {x}, {perm}) as T; // (x.shape[perm[0]], …, x.shape[perm[r − 1]])
+  return runArrayKernel(ROWS, {x}, {perm})[0] as T; // (x.shape[perm[0]], …, x.shape[perm[r − 1]])
 }
 
 /**
@@ -46,26 +46,11 @@ export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => tf.reshape(tf.matMul(tf.ones([1, R]), x), [C])); // (1, R) x (R, C) -> (C)
 }
 
-const KERNEL = "TinyGPTTranspose2D";
-
-function kernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo {
-  const be = backend as WasmBackend;
-  const {x} = inputs as {x: tf.TensorInfo};
-  const [R, C] = x.shape;
-  const out = be.makeOutput([C, R], "float32");
-  const [src, dst] = views(be, [x, out]);
-  copyTransposed(src, dst, R, C);
-  return out;
-}
-
-function cpuKernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo {
-  const {x} = inputs as {x: tf.TensorInfo};
-  const [R, C] = x.shape;
-  const [src] = valuesOf(backend, [x]);
-  const dst = new Float32Array(R * C);
-  copyTransposed(src, dst, R, C);
-  return output(backend, [C, R], dst);
-}
+const TRANSPOSE: ArrayKernel = {
+  name: "TinyGPTTranspose2D",
+  shapes: ([[R, C]]) => [[C, R]],
+  body: ([src], [dst], [[R, C]]) => copyTransposed(src, dst, R, C)
+};
 
 /**
  * dst (C, R) = src (R, C) transposed, a block of four rows by four columns at a time (four reads from each of four
@@ -87,27 +72,27 @@ function copyTransposed(src: Float32Array, dst: Float32Array, R: number, C: numb
   for (let i = 0; i < R; i++) for (let j = i < R4 ? C4 : 0; j < C; j++) dst[j * R + i] = src[i * C + j];
 }
 
-const ROWS = "TinyGPTTransposeRows";
+/** Rows of the last axis copied whole, in the output's order: the input's place of each kept in step (an odometer). */
+const ROWS: ArrayKernel = {
+  name: "TinyGPTTransposeRows",
+  shapes: ([shape], {perm}) => [(perm as number[]).map((i) => shape[i])],
+  body: ([src], [dst], [from], {perm}) => copyRows(src, dst, from, perm as number[])
+};
 
-function rowsKernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo {
-  const {x} = inputs as {x: tf.TensorInfo};
-  const {perm} = attrs as {perm: number[]};
-  const [src] = valuesOf(backend, [x]);
-  const r = x.shape.length;
-  const L = x.shape[r - 1];
-  const shape = perm.map((i) => x.shape[i]);
-  const strides = x.shape.map((_, i) => size(x.shape.slice(i + 1)));
-  const from = perm.slice(0, -1).map((i) => strides[i]); // the input's step for each output axis but the last
-  const dst = new Float32Array(src.length);
+function copyRows(src: Float32Array, dst: Float32Array, from: number[], perm: number[]) {
+  const r = from.length;
+  const L = from[r - 1];
+  const shape = perm.map((i) => from[i]);
+  const strides = from.map((_, i) => size(from.slice(i + 1)));
+  const step = perm.slice(0, -1).map((i) => strides[i]); // the input's step for each output axis but the last
   const at = new Array<number>(r - 1).fill(0); // the output coordinates of the row being copied
   for (let o = 0, s = 0; o < dst.length; o += L) {
     for (let k = 0; k < L; k++) dst[o + k] = src[s + k];
     for (let axis = r - 2; axis >= 0; axis--) {
-      s += from[axis];
+      s += step[axis];
       if (++at[axis] < shape[axis]) break;
-      s -= from[axis] * shape[axis];
+      s -= step[axis] * shape[axis];
       at[axis] = 0;
     }
   }
-  return output(backend, shape, dst);
 }

@@ -1,9 +1,6 @@
-// What the wasm backend's own kernels (transpose, split, adamwKernel, batchMatMul) reach into:
-// tfjs-backend-wasm 4.22's BackendWasm, its tensors' places in the module's memory, and kernel registration.
+// What the wasm backend's own kernels (adamwKernel, batchMatMul, arrayKernel's) reach into:
+// tfjs-backend-wasm 4.22's BackendWasm and its tensors' places in the module's memory.
 import * as tf from "@tinygpt/tf";
-import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
-
-export type {KernelArgs} from "./ownKernel.js";
 
 /** The parts of the wasm backend a kernel written in JS uses. */
 export interface WasmBackend {
@@ -22,11 +19,3 @@ export function views(be: WasmBackend, tensors: readonly tf.TensorInfo[]): Float
   const heap = be.wasm.HEAPU8.buffer;
   return tensors.map((t) => new Float32Array(heap, be.dataIdMap.get(t.dataId).memoryOffset, size(t.shape)));
 }
-
-/** Registers kernelFunc as the wasm kernel name (once) and runs it on inputs. */
-export const runWasmKernel = (
-  name: string,
-  kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[],
-  inputs: tf.NamedTensorMap,
-  attrs: tf.NamedAttrMap = {}
-): tf.Tensor | tf.Tensor[] => runOwnKernel("wasm", name, kernelFunc, inputs, attrs);
