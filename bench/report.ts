@@ -213,7 +213,7 @@ export function format(r: Results): string {
           return [
             label(t),
             threads(t.threads),
-            `${s.config} B=${s.batchSize}`,
+            `${s.config} B=${s.batchSize}${s.simd === false ? " no SIMD" : ""}`,
             ms(s.stepMs.median),
             `${ms(s.stepMs.min)}–${ms(s.stepMs.max)}`,
             `${s.stepMs.n}${s.capped ? "*" : ""}`,
@@ -233,6 +233,10 @@ export function format(r: Results): string {
         `    ${s.config}: ${k(s.params)} params, ${s.tokensPerStep} tokens/step, 6·N + 12·L·C·T = ${(s.flopsPerToken / 1e6).toFixed(2)} MFLOP/token`
       );
     out.push("    * fewer than 10 timed steps: the row's time budget ran out (npm run bench -- --full lifts it)");
+    if (r.training.some((t) => t.result.simd === false))
+      out.push(
+        "    no SIMD: wasm without the course's SIMD kernels (useSimdKernels(false)): TF.js's ops, XNNPACK per head for attention"
+      );
     out.push(
       "    MFU = model GFLOP/s ÷ the same backend's matmul ceiling (its best sample); kernels = kernels one step launches (tf.profile)"
     );

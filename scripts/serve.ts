@@ -1,4 +1,5 @@
-// Serves the built site (dist/) on localhost: `npm start`. Sets COOP/COEP so the wasm backend may use threads.
+// Serves the built site (dist/) on localhost: `npm start`. Sets COOP/COEP so the wasm backend may use threads (the
+// browser tests also serve it without them, as a plain static host would).
 import {createServer, type Server} from "node:http";
 import type {AddressInfo} from "node:net";
 import {readFile, stat} from "node:fs/promises";
@@ -17,8 +18,11 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2"
 };
 
-/** Starts a static server for `root`; resolves with the server once it listens. */
-export async function serve(root: string, {port = 3000, host = "127.0.0.1", quiet = false} = {}): Promise<Server> {
+/** Starts a static server for `root`; resolves with the server once it listens. isolate: false leaves out COOP/COEP. */
+export async function serve(
+  root: string,
+  {port = 3000, host = "127.0.0.1", quiet = false, isolate = true} = {}
+): Promise<Server> {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -28,10 +32,10 @@ export async function serve(root: string, {port = 3000, host = "127.0.0.1", quie
       if ((await stat(path).catch(() => null))?.isDirectory()) path = join(path, "index.html");
       else if (!extname(path) && (await stat(`${path}.html`).catch(() => null))) path = `${path}.html`;
       const body = await readFile(path);
+      const isolation = {"cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp"};
       res.writeHead(200, {
         "content-type": TYPES[extname(path)] ?? "application/octet-stream",
-        "cross-origin-opener-policy": "same-origin",
-        "cross-origin-embedder-policy": "require-corp",
+        ...(isolate ? isolation : {}),
         "cache-control": "no-cache"
       });
       res.end(body);

@@ -49,15 +49,21 @@ export async function backendSections(
   }
   if (sections.has("training")) {
     const profile = ctx.args.profile || (target.runtime === "node" && target.backend === "wasm");
-    for (const config of ["baby", "addition"] as const) {
+    // on wasm the baby step once more without the SIMD kernels: what they gain, and its kernels before and after
+    const rows: {config: workloads.TrainConfigName; simd: boolean}[] = [
+      {config: "baby", simd: true},
+      {config: "addition", simd: true},
+      ...(target.backend === "wasm" ? [{config: "baby" as const, simd: false}] : [])
+    ];
+    for (const {config, simd} of rows) {
       // Skipped if one step at half the ceiling could not fit in what is left (the first, warm-up step is longer).
       const {config: c, batchSize} = workloads.TRAIN_CONFIGS[config];
       const stepFlops = workloads.flopsPerToken(c) * batchSize * c.blockSize;
       const predicted = ceiling.gflops ? stepFlops / (0.5 * ceiling.gflops * 1e6) : 0;
       await attempt(
-        `training ${config}`,
+        `training ${config}${simd ? "" : " (no SIMD kernels)"}`,
         async () => {
-          const o = {...plan.training, maxMs: left(plan.training.maxMs), profile};
+          const o = {...plan.training, maxMs: left(plan.training.maxMs), profile, simd};
           const result = await run((b, {config, o}) => b.training(config, o), {config, o});
           if (result.profile) result.profile.top = result.profile.top.slice(0, 12);
           firstStepMs = result.firstStepMs;

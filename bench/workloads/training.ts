@@ -3,6 +3,7 @@ import * as tf from "@tinygpt/tf";
 import {initParams} from "../../src/gpt/params.js";
 import {countParams} from "../../src/gpt/count.js";
 import {TrainingSession} from "../../src/gpt/session.js";
+import {simdKernels, useSimdKernels} from "../../src/gpt/simd.js";
 import {
   TRAIN_CONFIGS,
   benchSettings,
@@ -40,6 +41,7 @@ export interface TrainResult {
   gflops: number; // achieved model GFLOP/s from the median step
   tensorsGrowth: number; // numTensors after the timed steps − before them
   loss: number; // the last step's loss (a sanity check)
+  simd: boolean | null; // on wasm, whether its SIMD kernels ran (simd.ts); null elsewhere
   capped: boolean; // fewer steps than asked for because the time budget ran out
   profile: StepProfile | null;
 }
@@ -47,11 +49,30 @@ export interface TrainResult {
 /**
  * The real training step (TrainingSession.step: forward, loss, backward, clipping to 1.0, the NaN guard, AdamW) on
  * one config: warm-up steps, then up to `steps` timed steps, each synced by reading its loss and gradient norm back
- * (as the training loop's logged steps do). Stops early, after at least minSteps, once maxMs is spent.
+ * (as the training loop's logged steps do). Stops early, after at least minSteps, once maxMs is spent. simd: false
+ * runs wasm without its SIMD kernels (the TF.js ops that webgl and webgpu run).
  */
 export async function training(
   name: TrainConfigName,
-  {warmup = 2, steps = 10, minSteps = 3, maxMs = 60_000, profile = false} = {}
+  {warmup = 2, steps = 10, minSteps = 3, maxMs = 60_000, profile = false, simd = true} = {}
+): Promise<TrainResult> {
+  useSimdKernels(simd);
+  try {
+    return await timed(name, {warmup, steps, minSteps, maxMs, profile});
+  } finally {
+    useSimdKernels(true);
+  }
+}
+
+async function timed(
+  name: TrainConfigName,
+  {
+    warmup,
+    steps,
+    minSteps,
+    maxMs,
+    profile
+  }: {warmup: number; steps: number; minSteps: number; maxMs: number; profile: boolean}
 ): Promise<TrainResult> {
   const {config, batchSize: B} = TRAIN_CONFIGS[name];
   const data = dataFor(name);
@@ -97,6 +118,7 @@ export async function training(
       gflops: (tokensPerSecond * fpt) / 1e9,
       tensorsGrowth,
       loss,
+      simd: tf.getBackend() === "wasm" ? simdKernels() !== null : null,
       capped: times.length < steps,
       profile: prof
     };

@@ -55,13 +55,14 @@ export async function openPage(
 /** Waits until the header badge shows the backend this page runs on; returns its data attributes. */
 export async function badge(
   page: Page
-): Promise<{backend: string; fellBack: string; threads: string | null; text: string}> {
+): Promise<{backend: string; fellBack: string; threads: string | null; simd: string | null; text: string}> {
   const element = page.locator(".tg-badge");
   await element.waitFor({timeout: 120_000});
   return element.evaluate((node: HTMLElement) => ({
     backend: node.dataset.backend ?? "",
     fellBack: node.dataset.fellBack ?? "",
     threads: node.dataset.threads ?? null,
+    simd: node.dataset.simd ?? null,
     text: node.textContent ?? ""
   }));
 }

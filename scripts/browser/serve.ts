@@ -12,9 +12,12 @@ export interface Site {
   close(): Promise<void>;
 }
 
-/** Serves dir on 127.0.0.1 and an ephemeral port; with temporary, close() deletes dir once the server has closed. */
-export async function serveDir(dir: string, {temporary = false} = {}): Promise<Site> {
-  const server: Server = await serve(dir, {port: 0, quiet: true});
+/**
+ * Serves dir on 127.0.0.1 and an ephemeral port; with temporary, close() deletes dir once the server has closed; with
+ * isolate false, without the COOP/COEP headers (as a plain static host: no threads for wasm).
+ */
+export async function serveDir(dir: string, {temporary = false, isolate = true} = {}): Promise<Site> {
+  const server: Server = await serve(dir, {port: 0, quiet: true, isolate});
   const {port} = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
@@ -29,9 +32,9 @@ export async function serveDir(dir: string, {temporary = false} = {}): Promise<S
 }
 
 /** Serves dist/ (built by `npm run build`, which `npm test` runs first) on 127.0.0.1 and an ephemeral port. */
-export async function serveSite(): Promise<Site> {
+export async function serveSite({isolate = true} = {}): Promise<Site> {
   if (!existsSync("dist/index.html")) throw new Error("dist/ is missing: run `npm run build` before the browser tests");
-  return serveDir("dist");
+  return serveDir("dist", {isolate});
 }
 
 /** The wasm binaries of TF.js's wasm backend, served beside a bundle. */

@@ -1,5 +1,6 @@
 import * as tf from "@tinygpt/tf";
 import {shareIdentity} from "./identity.js";
+import {loadSimdKernels} from "./simd.js";
 
 export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
@@ -36,6 +37,8 @@ export interface BackendStatus {
   demoted: {name: BackendName; reason: string} | null;
   /** The wasm backend's threads (when it is active), else null. */
   threads: number | null;
+  /** Whether the wasm backend (when it is active) runs the course's SIMD kernels (simd.ts), else null. */
+  simd: boolean | null;
 }
 
 /** What a WebGPU adapter says of itself (GPUAdapterInfo), as far as the choice of a backend reads it. */
@@ -135,8 +138,9 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
       await probe();
       attempts.push({name, ok: true});
       const threads = name === "wasm" ? tf.getThreadsCount() : null;
+      const simd = name === "wasm" ? (await loadSimdKernels()) !== null : null;
       const fellBack = attempts.length > 1;
-      current = {active: name, requested, attempts, fellBack, adapter, demoted, threads};
+      current = {active: name, requested, attempts, fellBack, adapter, demoted, threads, simd};
       currentOrder = order;
       if (name === "webgpu")
         watchDeviceLost((tf.backend() as {device?: {lost?: Promise<{message?: string}>}}).device?.lost);

@@ -3,6 +3,7 @@ import * as tf from "@tinygpt/tf";
 import {matMul} from "./matMul.js";
 import {onCallingThread} from "./threads.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
+import {simdKernels} from "./simd.js";
 import {size, type WasmBackend as Backend} from "./wasmMemory.js";
 
 /**
@@ -97,6 +98,11 @@ function kernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo {
   }
   const out = be.makeOutput([batch, M, N], "float32");
   const [aAt, bAt, outAt] = [a, b, out].map((t) => be.dataIdMap.get(t.dataId).memoryOffset);
+  const simd = simdKernels();
+  if (simd) {
+    simd.batchMatMul(aAt, bAt, outAt, batch, M, K, N);
+    return out;
+  }
   const [aShape, bShape] = [shapeBytes([1, M, K]), shapeBytes([1, K, N])];
   const {registerTensor, disposeData} = be.wasm.tfjs;
   onCallingThread(() => {

@@ -1,7 +1,10 @@
-// LayerNorm's forward and backward each as one kernel on the cpu backend (layers.ts writes both in TF.js ops).
+// LayerNorm's forward and backward each as one kernel on the cpu backend, and on wasm with its SIMD kernels (layers.ts
+// writes both in TF.js ops).
 import * as tf from "@tinygpt/tf";
 import {output, valuesOf} from "./cpuMemory.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
+import {simdKernels} from "./simd.js";
+import {offsets, size, type WasmBackend} from "./wasmMemory.js";
 
 /**
  * Per row of x's last axis (C values): x̂ = (x − μ)·r with r = 1/√(σ² + ε) (biased variance), y = x̂·γ.
@@ -9,6 +12,8 @@ import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
  * cpu backend runs at 20–90 ns an element (each broadcast works out every element's place from its coordinates).
  */
 export function layerNormRows(x: tf.Tensor, gamma: tf.Tensor, eps: number): tf.Tensor[] {
+  if (tf.getBackend() === "wasm")
+    return runOwnKernel("wasm", "TinyGPTLayerNorm", simdForward, {x, gamma}, {eps}) as tf.Tensor[];
   return runOwnKernel("cpu", "TinyGPTLayerNorm", forward, {x, gamma}, {eps}) as tf.Tensor[];
 }
 
@@ -17,6 +22,8 @@ export function layerNormRows(x: tf.Tensor, gamma: tf.Tensor, eps: number): tf.T
  * ∂γ = Σ ∂y·x̂ and ∂β = Σ ∂y over the rows. → [∂x (..., C), ∂γ (C), ∂β (C)]. One pass, against 12 TF.js kernels.
  */
 export function layerNormRowsGrad(dy: tf.Tensor, xHat: tf.Tensor, r: tf.Tensor, gamma: tf.Tensor): tf.Tensor[] {
+  if (tf.getBackend() === "wasm")
+    return runOwnKernel("wasm", "TinyGPTLayerNormGrad", simdBackward, {dy, xHat, r, gamma}) as tf.Tensor[];
   return runOwnKernel("cpu", "TinyGPTLayerNormGrad", backward, {dy, xHat, r, gamma}) as tf.Tensor[];
 }
 
@@ -73,4 +80,26 @@ function backward({inputs, backend}: KernelArgs): tf.TensorInfo[] {
     output(backend, [C], Float32Array.from(dGamma)),
     output(backend, [C], Float32Array.from(dBeta))
   ];
+}
+
+/** The same two kernels on wasm, in float32 four lanes at a time (simd/kernels.c: layerNorm, layerNormGrad). */
+function simdForward({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {
+  const be = backend as WasmBackend;
+  const {x, gamma} = inputs as Record<"x" | "gamma", tf.TensorInfo>;
+  const {eps} = attrs as {eps: number};
+  const C = x.shape[x.shape.length - 1];
+  const outs = [x.shape, x.shape, [...x.shape.slice(0, -1), 1]].map((s) => be.makeOutput(s, "float32"));
+  const [X, G, Y, XH, R] = offsets(be, [x, gamma, ...outs]);
+  simdKernels()!.layerNorm(X, G, Y, XH, R, size(x.shape) / C, C, eps);
+  return outs;
+}
+
+function simdBackward({inputs, backend}: KernelArgs): tf.TensorInfo[] {
+  const be = backend as WasmBackend;
+  const {dy, xHat, r, gamma} = inputs as Record<"dy" | "xHat" | "r" | "gamma", tf.TensorInfo>;
+  const C = gamma.shape[0];
+  const outs = [dy.shape, [C], [C]].map((s) => be.makeOutput(s, "float32"));
+  const [DY, XH, R, G, DX, DG, DB] = offsets(be, [dy, xHat, r, gamma, ...outs]);
+  simdKernels()!.layerNormGrad(DY, XH, R, G, DX, DG, DB, size(dy.shape) / C, C);
+  return outs;
 }

@@ -7,6 +7,7 @@ import {onCpu} from "./cpuMemory.js";
 import {geluRows, geluRowsGrad} from "./geluKernel.js";
 import {layerNormRows, layerNormRowsGrad} from "./layerNormKernel.js";
 import {matMul} from "./matMul.js";
+import {onSimd} from "./simd.js";
 import {columnSums, transpose2d} from "./transpose.js";
 
 /** Receives each named intermediate of a forward pass; the traced forward keeps them, the plain one passes none. */
@@ -134,7 +135,7 @@ const addBias = tf.customGrad((y, b) => ({
  *   x̂ = (x − μ)·r, r = 1/√(σ² + ε):  ∂x = r·(∂x̂ − mean(∂x̂) − x̂·mean(∂x̂·x̂)), ∂x̂ = ∂y·γ,  ∂γ = Σ ∂y·x̂,  ∂β = Σ ∂y
  */
 export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: number): T {
-  const fused = onCpu(x); // one kernel each way (layerNormKernel.ts)
+  const fused = onCpu(x) || onSimd(x); // one kernel each way (layerNormKernel.ts)
   const normalise = (x: tf.Tensor, gamma: tf.Tensor, save: tf.GradSaveFunc) => {
     if (fused) {
       const [y, xHat, r] = layerNormRows(x, gamma, eps); // (..., C), (..., C), (..., 1)
@@ -189,7 +190,7 @@ export function layerNorm<T extends tf.Tensor>(x: T, p: LayerNormParams, eps: nu
 export const gelu = <T extends tf.Tensor>(x: T): T => geluOp(x) as T;
 
 const geluOp = tf.customGrad((x, save) => {
-  const fused = onCpu(x as tf.Tensor); // one kernel each way (geluKernel.ts)
+  const fused = onCpu(x as tf.Tensor) || onSimd(x as tf.Tensor); // one kernel each way (geluKernel.ts)
   const [y, e] = fused ? geluRows(x as tf.Tensor) : geluOps(x as tf.Tensor);
   (save as tf.GradSaveFunc)([x as tf.Tensor, e]);
   return {

@@ -2,7 +2,9 @@
 import * as tf from "@tinygpt/tf";
 import {onArrays, runArrayKernel, type ArrayKernel} from "./arrayKernel.js";
 import {onCpu} from "./cpuMemory.js";
-import {size} from "./wasmMemory.js";
+import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
+import {onSimd, simdKernels} from "./simd.js";
+import {offsets, size, type WasmBackend} from "./wasmMemory.js";
 
 /**
  * xᵀ for a 2-D x: (R, C) -> (C, R). Elsewhere it is tf.transpose. The wasm backend's Transpose walks the input row by
@@ -38,18 +40,35 @@ export function transposeRows<T extends tf.Tensor>(x: T, perm: number[]): T {
 
 /**
  * The sum of each column of a 2-D x: (R, C) -> (C). On wasm a sum over the first axis transposes with the slow copy
- * first, so there it is a product with a row of ones, which XNNPACK runs (faster than transpose2d and a row sum).
+ * first: there it is one pass of the SIMD kernels (rows added in order), or without them a product with a row of
+ * ones, which XNNPACK runs (faster than transpose2d and a row sum).
  */
 export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
   if (tf.getBackend() !== "wasm") return tf.sum(x, 0); // (C)
+  if (onSimd(x)) return runOwnKernel("wasm", "TinyGPTColumnSums", simdColumnSums, {x}) as tf.Tensor1D; // (C)
   const [R, C] = x.shape;
   return tf.tidy(() => tf.reshape(tf.matMul(tf.ones([1, R]), x), [C])); // (1, R) x (R, C) -> (C)
 }
 
+function simdColumnSums({inputs, backend}: KernelArgs): tf.TensorInfo {
+  const be = backend as WasmBackend;
+  const {x} = inputs as {x: tf.TensorInfo};
+  const [R, C] = x.shape;
+  const out = be.makeOutput([C], "float32");
+  const [X, OUT] = offsets(be, [x, out]);
+  simdKernels()!.columnSums(X, OUT, R, C);
+  return out;
+}
+
+/** On wasm with its SIMD kernels (where the arrays are views of the backend's memory) a 4 × 4 block goes by lanes. */
 const TRANSPOSE: ArrayKernel = {
   name: "TinyGPTTranspose2D",
   shapes: ([[R, C]]) => [[C, R]],
-  body: ([src], [dst], [[R, C]]) => copyTransposed(src, dst, R, C)
+  body: ([src], [dst], [[R, C]]) => {
+    const simd = R % 4 === 0 && C % 4 === 0 ? simdKernels() : null;
+    if (simd) simd.transpose2d(src.byteOffset, dst.byteOffset, R, C);
+    else copyTransposed(src, dst, R, C);
+  }
 };
 
 /**

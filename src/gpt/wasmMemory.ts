@@ -19,3 +19,7 @@ export function views(be: WasmBackend, tensors: readonly tf.TensorInfo[]): Float
   const heap = be.wasm.HEAPU8.buffer;
   return tensors.map((t) => new Float32Array(heap, be.dataIdMap.get(t.dataId).memoryOffset, size(t.shape)));
 }
+
+/** Each tensor's byte offset in the backend's memory: how the SIMD kernels (simd.ts) are handed a tensor. */
+export const offsets = (be: WasmBackend, tensors: readonly tf.TensorInfo[]): number[] =>
+  tensors.map((t) => be.dataIdMap.get(t.dataId).memoryOffset);

@@ -7,6 +7,7 @@ export interface BadgeData {
   attempts: readonly {name: string; ok: boolean; reason?: string}[];
   demoted: {name: string; reason: string} | null;
   threads: number | null;
+  simd: boolean | null;
 }
 
 /** The header badge: which backend every tensor on this page lives on. */
@@ -16,10 +17,12 @@ export function backendBadge(status: BadgeData): HTMLElement {
   badge.dataset.backend = status.active;
   badge.dataset.fellBack = String(status.fellBack);
   if (status.threads !== null) badge.dataset.threads = String(status.threads);
+  if (status.simd !== null) badge.dataset.simd = String(status.simd);
   const software = status.active === "webgpu" && status.demoted ? " · software" : "";
   const threads = status.threads === null ? "" : ` · ${status.threads} ${status.threads === 1 ? "thread" : "threads"}`;
   badge.textContent = `backend: ${status.active}${software}${threads}`;
-  const tried = status.attempts.map((a) => (a.ok ? `${a.name}: active` : `${a.name}: ${a.reason}`));
+  const simd = status.simd === null ? "" : status.simd ? " (the course's SIMD kernels)" : " (no wasm SIMD here)";
+  const tried = status.attempts.map((a) => (a.ok ? `${a.name}: active${simd}` : `${a.name}: ${a.reason}`));
   badge.title = [...tried, ...(status.demoted ? [`${status.demoted.name} last: ${status.demoted.reason}`] : [])].join(
     "\n"
   );

@@ -15,6 +15,7 @@ const TOLERANCE = 1e-3;
 
 interface Run {
   active: string;
+  simd: boolean | null; // whether wasm ran the course's SIMD kernels
   losses: number[];
   leaked: number;
 }
@@ -54,7 +55,7 @@ async function trainOn(backend: string, dropout: number, lora = false): Promise<
       for await (const p of session.run()) if (p.loss !== null) losses.push(p.loss);
       if (tuned) tuned.dispose();
       else session.dispose();
-      return {active: status.active, losses, leaked: g.tf.memory().numTensors - before};
+      return {active: status.active, simd: status.simd, losses, leaked: g.tf.memory().numTensors - before};
     },
     {backend, dropout, steps: STEPS, lora}
   );
@@ -72,12 +73,13 @@ test(`the same seed gives identical losses twice on cpu, wasm, webgl and webgpu 
   assert.deepEqual(lib.errors, []);
 });
 
-test(`wasm, webgl and webgpu training losses agree with cpu within ${TOLERANCE} over ${STEPS} steps (no dropout)`, async () => {
+test(`wasm (with its SIMD kernels), webgl and webgpu training losses agree with cpu within ${TOLERANCE} over ${STEPS} steps (no dropout)`, async () => {
   const reference = await trainOn("cpu", 0);
   assert.ok(reference.losses.at(-1)! < reference.losses[0], `the loss falls on cpu: ${reference.losses}`);
   for (const backend of ["wasm", "webgl", "webgpu"]) {
     const run = await trainOn(backend, 0);
     assert.equal(run.active, backend);
+    assert.equal(run.simd, backend === "wasm" ? true : null, `${backend}: the SIMD kernels run on wasm only`);
     const worst = Math.max(...run.losses.map((x, i) => Math.abs(x - reference.losses[i])));
     assert.ok(worst <= TOLERANCE, `${backend}: max |Δ loss| ${worst} vs cpu (${run.losses} vs ${reference.losses})`);
   }

@@ -14,6 +14,7 @@ import {
   shownText,
   type Site
 } from "./harness.js";
+import {cellCode, describeUnsettled, settle} from "./settle.js";
 
 const PAGES = ["", ...CHAPTERS.filter((c) => c.ready).map((c) => c.path)];
 
@@ -37,6 +38,7 @@ describe("with WebGPU available (SwiftShader: a software adapter)", () => {
       const cores = await page.evaluate(() => (crossOriginIsolated ? Math.min(8, navigator.hardwareConcurrency) : 0));
       assert.ok(cores > 0, "npm start's headers (COOP/COEP) make the page cross-origin isolated");
       assert.equal(shown.threads, String(cores));
+      assert.equal(shown.simd, "true", "wasm runs the course's SIMD kernels");
       assert.match(shown.text, new RegExp(`^backend: wasm · ${cores} threads?$`));
       const notice = page.locator(".tg-notice[data-demoted='webgpu']");
       assert.match(
@@ -165,6 +167,36 @@ describe("without WebGPU", () => {
     await page.waitForLoadState("networkidle");
     assert.deepEqual(log.external, []);
     assert.deepEqual(log.errors, []);
+    await page.context().close();
+  });
+});
+
+describe("on a plain static host (no COOP/COEP headers: the page is not cross-origin isolated)", () => {
+  let browser: Browser;
+  let plain: Site;
+  before(async () => {
+    plain = await serveSite({isolate: false});
+    browser = await launch({webgpu: false});
+  });
+  after(async () => {
+    await browser.close();
+    await plain.close();
+  });
+
+  // The wasm backend's one-thread build has memory of its own kind (not shared): the SIMD kernels' other build runs on it.
+  test("/04-block runs on wasm with one thread and the course's SIMD kernels, every cell settled", async () => {
+    const {page, log} = await openPage(browser, `${plain.url}04-block?backend=wasm`, plain.url);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    const shown = await badge(page);
+    assert.equal(shown.backend, "wasm");
+    assert.equal(shown.threads, "1");
+    assert.equal(shown.simd, "true", `badge: ${shown.text}`);
+    const {unsettled, errors} = await settle(page, 180_000);
+    assert.equal(describeUnsettled(unsettled, cellCode("04-block")), "", "cells still loading");
+    assert.deepEqual(errors, [], "cells that threw");
+    const wasm = log.requests.filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
+    assert.match(wasm.join(), /^tfjs-backend-wasm-simd\.[\w-]+\.wasm$/, "the one-thread SIMD build");
+    assert.deepEqual(log.errors, [], "console or page errors");
     await page.context().close();
   });
 });

@@ -2,10 +2,11 @@ import {after, before, describe, it} from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tinygpt/tf";
 import {FAST_MIN, batchMatMul} from "../../src/gpt/batchMatMul.js";
+import {useSimdKernels} from "../../src/gpt/simd.js";
 import {assertClose, noLeak, onWasmAndCpu, productF64, randn, randomTensor, readAll} from "../helpers/tf.js";
 
-// batchMatMul runs its own kernel on wasm (XNNPACK, per batch element, on the operands' memory): its products and
-// gradients must be a float64 loop's, on wasm and on cpu (where it is tf.matMul).
+// batchMatMul runs its own kernel on wasm (the SIMD kernels' product, or without them XNNPACK per batch element, on the
+// operands' memory): its products and gradients must be a float64 loop's, on wasm and on cpu (where it is matMul.ts's).
 before(async () => {
   await tf.setBackend("wasm");
   await tf.ready();
@@ -15,15 +16,22 @@ after(() => tf.setBackend("cpu"));
 const SHAPES = [
   {batch: [2, 3], M: 5, K: 4, N: 6}, // (B, nh, T, hs)-like, odd sizes: below FAST_MIN, tf.matMul
   {batch: [1, 2], M: 1, K: 8, N: 7}, // one query against a KV cache
-  {batch: [2, 2], M: 40, K: 24, N: 36}, // above FAST_MIN: the XNNPACK kernel, odd sizes
+  {batch: [2, 2], M: 40, K: 24, N: 36}, // above FAST_MIN: the course's kernel; columns past the SIMD blocks of 8
+  {batch: [2], M: 34, K: 33, N: 37}, // rows past the SIMD blocks of 4 too
   {batch: [3], M: 64, K: 32, N: 64} // the baby model's attention
 ];
 
 describe("batchMatMul", () => {
-  for (const backend of ["wasm", "cpu"]) {
+  for (const [backend, simd] of [
+    ["wasm", true],
+    ["wasm", false],
+    ["cpu", false]
+  ] as const) {
+    const where = backend === "wasm" ? `wasm ${simd ? "with" : "without"} its SIMD kernels` : backend;
     for (const transposeB of [false, true]) {
-      it(`equals a float64 loop on ${backend}${transposeB ? " (a @ bᵀ)" : " (a @ b)"}, batch dims kept, leaking nothing`, async () => {
+      it(`equals a float64 loop on ${where}${transposeB ? " (a @ bᵀ)" : " (a @ b)"}, batch dims kept, leaking nothing`, async () => {
         await tf.setBackend(backend);
+        useSimdKernels(simd);
         await noLeak(async () => {
           for (const [s, {batch, M, K, N}] of SHAPES.entries()) {
             const n = batch.reduce((x, y) => x * y, 1);
@@ -40,7 +48,7 @@ describe("batchMatMul", () => {
             );
             tf.dispose([a, b, y]);
           }
-        });
+        }).finally(() => useSimdKernels(true));
       });
     }
   }

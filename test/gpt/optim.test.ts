@@ -6,6 +6,8 @@ import {CheckpointError, loadCheckpoint, saveCheckpoint} from "../../src/gpt/che
 import {loadOptimizer, optimizerExtra, optimizerRecord} from "../../src/gpt/checkpointOptim.js";
 import {AdamW, clipScale, decays, globalNorm, type AdamWSettings} from "../../src/gpt/optim.js";
 import {disposeParams, initParams, namedParams} from "../../src/gpt/params.js";
+import {FACTORS, updateWeight} from "../../src/gpt/adamwKernel.js";
+import {useSimdKernels} from "../../src/gpt/simd.js";
 import {assertClose, noLeak, onWasmAndCpu, randomTensor, readAll, useCpu} from "../helpers/tf.js";
 
 before(useCpu);
@@ -28,11 +30,22 @@ const torch = (lr: number, changes: Partial<AdamWSettings> = {}): AdamWSettings 
   ...changes
 });
 
-// On wasm each weight's update is one kernel (adamwKernel.ts); elsewhere TF.js ops: both must pass every test.
-for (const backend of ["cpu", "wasm"])
-  describe(`AdamW on ${backend}`, () => {
-    before(() => tf.setBackend(backend));
-    after(useCpu);
+// On wasm each weight's update is one kernel (adamwKernel.ts: its loop in SIMD, or in JavaScript without the SIMD
+// kernels); elsewhere TF.js ops: each must pass every test.
+for (const [backend, simd] of [
+  ["cpu", false],
+  ["wasm", true],
+  ["wasm", false]
+] as const)
+  describe(`AdamW on ${backend}${backend === "wasm" ? (simd ? " (SIMD kernels)" : " (no SIMD kernels)") : ""}`, () => {
+    before(async () => {
+      await tf.setBackend(backend);
+      useSimdKernels(simd);
+    });
+    after(async () => {
+      useSimdKernels(true);
+      await useCpu();
+    });
 
     it("two AdamW steps match a hand computation, with weight decay on 2-D weights only", async () => {
       await noLeak(async () => {
@@ -232,6 +245,39 @@ for (const backend of ["cpu", "wasm"])
       });
     });
   });
+
+describe("AdamW's kernel on wasm", () => {
+  after(async () => {
+    useSimdKernels(true);
+    await useCpu();
+  });
+
+  it("its SIMD loop gives the very floats of its JavaScript loop, an odd last value and a stopped update included", async () => {
+    await tf.setBackend("wasm");
+    const run = async (simd: boolean, ok: number, decays: boolean) => {
+      useSimdKernels(simd);
+      return noLeak(async () => {
+        const [p, m, g] = [randomTensor([7, 9], 1), randomTensor([7, 9], 2, 0.1), randomTensor([7, 9], 3)];
+        const v = tf.tidy(() => tf.abs(randomTensor([7, 9], 4, 0.01)));
+        const values = {b1: 0.9, c1: 0.1, b2: 0.95, c2: 0.05, step: -0.0123, decay: 0.999, eps: 3e-8, ok};
+        const factors = tf.tensor1d(FACTORS.map((name) => values[name]));
+        const out = updateWeight(p, m, v, g, factors, decays);
+        const read = await readAll(out);
+        tf.dispose([p, m, v, g, factors, ...out]);
+        return read;
+      });
+    };
+    for (const [ok, decays] of [
+      [1, true],
+      [1, false],
+      [0, true]
+    ] as const) {
+      const [simd, js] = [await run(true, ok, decays), await run(false, ok, decays)];
+      for (const [i, name] of ["p'", "m'", "v'"].entries())
+        assert.deepEqual(simd[i], js[i], `${name} (ok ${ok}, decays ${decays})`);
+    }
+  });
+});
 
 describe("clipping by global norm", () => {
   it("globalNorm is the norm of all tensors taken together", async () => {

@@ -5,11 +5,13 @@ import {columnSums, transpose2d} from "../../src/gpt/transpose.js";
 import {splitLast} from "../../src/gpt/split.js";
 import {shareIdentity} from "../../src/gpt/identity.js";
 import {gelu, layerNorm, linear, matMul2d} from "../../src/gpt/layers.js";
+import {useSimdKernels} from "../../src/gpt/simd.js";
 import {assertClose, noLeak, onWasmAndCpu, randn, randomTensor, readAll} from "../helpers/tf.js";
 
 // The wasm backend's own kernels (a blocked transpose, a split of the last axis, an Identity that shares memory) and
 // the wasm-only paths of the layers that use them: their values and gradients must be those of plain TF.js on cpu,
-// or of a float64 formula.
+// or of a float64 formula. The transposes, column sums, GELU and LayerNorm are tested twice on wasm: with the course's
+// SIMD kernels (simd.ts) and without them (the TF.js ops that webgl and webgpu run).
 before(async () => {
   await tf.setBackend("wasm");
   await tf.ready();
@@ -37,17 +39,28 @@ function erf64(z: number): number {
   return Math.sign(z) * (1 - (Math.exp(-a * a) / (a * Math.sqrt(Math.PI))) * series);
 }
 
-describe("transpose2d and columnSums", () => {
-  // odd sizes and sizes that are not a multiple of the kernel's strip of rows, one row, one column
+/** The describe block fn defines, once with the SIMD kernels and once without (label: which). */
+function bothWasmPaths(title: string, fn: (label: string) => void): void {
+  for (const simd of [true, false])
+    describe(`${title}, ${simd ? "SIMD kernels" : "no SIMD kernels"}`, () => {
+      before(() => useSimdKernels(simd));
+      after(() => useSimdKernels(true));
+      fn(simd ? "wasm's SIMD kernels" : "wasm without SIMD kernels");
+    });
+}
+
+bothWasmPaths("transpose2d and columnSums", (label) => {
+  // sizes in whole 4 × 4 blocks (the SIMD kernels' lanes), sizes off the blocks, one row, one column
   const SHAPES: [number, number][] = [
     [1024, 512],
+    [36, 20],
     [37, 5],
     [1, 9],
     [9, 1],
     [17, 33]
   ];
 
-  it("transpose2d on wasm equals tf.transpose, element for element, leaking nothing", async () => {
+  it(`transpose2d on ${label} equals tf.transpose, element for element, leaking nothing`, async () => {
     await tf.setBackend("wasm");
     await noLeak(async () => {
       for (const [s, [R, C]] of SHAPES.entries()) {
@@ -60,18 +73,23 @@ describe("transpose2d and columnSums", () => {
     });
   });
 
-  it("the gradient through transpose2d is the transposed upstream gradient", async () => {
+  it(`the gradient through transpose2d on ${label} is the transposed upstream gradient`, async () => {
     await tf.setBackend("wasm");
     await noLeak(async () => {
-      const [x, w] = [randomTensor([17, 33], 50), randomTensor([33, 17], 51)];
-      const [dx] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(transpose2d(t as tf.Tensor2D), w)))([x]);
-      const wt = tf.transpose(w);
-      assert.deepEqual(Array.from(await dx.data()), Array.from(await wt.data()));
-      tf.dispose([x, w, dx, wt]);
+      for (const [R, C] of [
+        [17, 33],
+        [16, 32]
+      ]) {
+        const [x, w] = [randomTensor([R, C], 50), randomTensor([C, R], 51)];
+        const [dx] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(transpose2d(t as tf.Tensor2D), w)))([x]);
+        const wt = tf.transpose(w);
+        assert.deepEqual(Array.from(await dx.data()), Array.from(await wt.data()));
+        tf.dispose([x, w, dx, wt]);
+      }
     });
   });
 
-  it("columnSums on wasm and cpu equal a float64 sum of each column", async () => {
+  it(`columnSums on ${label} and cpu equal a float64 sum of each column`, async () => {
     for (const [s, [R, C]] of SHAPES.entries()) {
       const values = randn(60 + s, R * C);
       const expected = Array.from({length: C}, (_, j) => {
@@ -177,7 +195,7 @@ describe("shareIdentity", () => {
   });
 });
 
-describe("the layers' wasm paths", () => {
+describe("matMul2d and linear on wasm", () => {
   for (const [nIn, nOut] of [
     [24, 40],
     [40, 24]
@@ -219,10 +237,12 @@ describe("the layers' wasm paths", () => {
     });
     for (const [i, name] of ["dx", "dW", "db"].entries()) assertClose(wasm[i], cpu[i], 1e-4, name);
   });
+});
 
-  it("gelu on wasm is x·Φ(x) within 1e-6, from −9 to 9", async () => {
+bothWasmPaths("GELU and LayerNorm on wasm", (label) => {
+  it(`gelu on ${label} is x·Φ(x) within 1e-6, from −9 to 9`, async () => {
     await tf.setBackend("wasm");
-    const xs = Array.from({length: 181}, (_, i) => -9 + i / 10);
+    const xs = Array.from({length: 184}, (_, i) => -9 + i / 10); // 184: whole lanes of 4
     const expected = xs.map((x) => 0.5 * x * (1 + erf64(x / Math.SQRT2)));
     await noLeak(async () => {
       const x = tf.tensor1d(xs);
@@ -232,9 +252,9 @@ describe("the layers' wasm paths", () => {
     });
   });
 
-  it("gelu's gradient on wasm is Φ(x) + x·φ(x) within 2e-6, from −9 to 9", async () => {
+  it(`gelu's gradient on ${label} is Φ(x) + x·φ(x) within 2e-6, from −9 to 9`, async () => {
     await tf.setBackend("wasm");
-    const xs = Array.from({length: 181}, (_, i) => -9 + i / 10);
+    const xs = Array.from({length: 184}, (_, i) => -9 + i / 10);
     const expected = xs.map((x) => {
       const cdf = 0.5 * (1 + erf64(x / Math.SQRT2));
       return cdf + (x * Math.exp((-x * x) / 2)) / Math.sqrt(2 * Math.PI);
@@ -248,7 +268,7 @@ describe("the layers' wasm paths", () => {
   });
 
   for (const bias of [true, false]) {
-    it(`layerNorm's values and gradients on wasm (TF.js ops, its column sums) equal those on cpu (one kernel each way)${bias ? "" : ", no bias"}`, async () => {
+    it(`layerNorm's values and gradients on ${label} equal those on cpu (one kernel each way)${bias ? "" : ", no bias"}`, async () => {
       const {wasm, cpu} = await onWasmAndCpu(async () => {
         const [x, gamma, beta, dy] = [
           randomTensor([4, 16, 24], 120, 3),

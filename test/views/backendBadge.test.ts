@@ -6,26 +6,39 @@ import {backendBadge, demotedNotice, fallbackNotice, type BadgeData} from "../..
 const REASON = "its WebGPU adapter (google swiftshader) is a software fallback: WebGPU would run on the CPU, slower";
 const wasm: BadgeData = {
   ...{active: "wasm", requested: null, fellBack: false, adapter: null},
-  ...{attempts: [{name: "wasm", ok: true}], demoted: {name: "webgpu", reason: REASON}, threads: 2}
+  ...{attempts: [{name: "wasm", ok: true}], demoted: {name: "webgpu", reason: REASON}, threads: 2, simd: true}
 };
 
 describe("backendBadge", () => {
   before(() => installDom());
 
-  it("names the backend and the wasm backend's threads", () => {
+  it("names the backend and the wasm backend's threads, and says in its title whether its SIMD kernels run", () => {
     const badge = backendBadge(wasm);
     assert.equal(badge.textContent, "backend: wasm · 2 threads");
     assert.equal(badge.dataset.backend, "wasm");
     assert.equal(badge.dataset.threads, "2");
-    assert.match(badge.title, /^wasm: active\nwebgpu last: its WebGPU adapter/);
+    assert.equal(badge.dataset.simd, "true");
+    assert.match(badge.title, /^wasm: active \(the course's SIMD kernels\)\nwebgpu last: its WebGPU adapter/);
+    const plain = backendBadge({...wasm, simd: false});
+    assert.equal(plain.dataset.simd, "false");
+    assert.match(plain.title, /^wasm: active \(no wasm SIMD here\)\n/);
     assert.equal(backendBadge({...wasm, threads: 1}).textContent, "backend: wasm · 1 thread");
   });
 
   it("marks WebGPU on a software adapter, and no threads off wasm", () => {
-    const forced = {...wasm, active: "webgpu", requested: "webgpu", adapter: "google swiftshader", threads: null};
+    const forced = {
+      ...wasm,
+      active: "webgpu",
+      requested: "webgpu",
+      adapter: "google swiftshader",
+      threads: null,
+      simd: null
+    };
     const badge = backendBadge({...forced, attempts: [{name: "webgpu", ok: true}]});
     assert.equal(badge.textContent, "backend: webgpu · software");
     assert.equal(badge.dataset.threads, undefined);
+    assert.equal(badge.dataset.simd, undefined);
+    assert.match(badge.title, /^webgpu: active\n/);
     const gpu = backendBadge({...forced, adapter: "nvidia ampere", demoted: null});
     assert.equal(gpu.textContent, "backend: webgpu");
   });

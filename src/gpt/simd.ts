@@ -1,0 +1,126 @@
+// The course's SIMD kernels (simd/kernels.c) on the wasm backend: one small WebAssembly module per backend, working
+// on the backend's own memory (it imports the backend's Memory), so that a kernel reads and writes tensors in place.
+import * as tf from "@tinygpt/tf";
+import {PLAIN, SHARED} from "./simd/kernels.wasm.js";
+
+/** The exported kernels: each argument that names a tensor is its byte offset in the backend's memory. */
+export interface SimdKernels {
+  batchMatMul(a: number, b: number, c: number, batch: number, M: number, K: number, N: number): void;
+  gelu(x: number, y: number, e: number, n: number): void;
+  geluGrad(dy: number, x: number, e: number, dx: number, n: number): void;
+  columnSums(x: number, out: number, R: number, C: number): void;
+  transpose2d(src: number, dst: number, R: number, C: number): void;
+  layerNorm(x: number, gamma: number, y: number, xHat: number, r: number, rows: number, C: number, eps: number): void;
+  layerNormGrad(
+    ...a: [
+      dy: number,
+      xHat: number,
+      r: number,
+      gamma: number,
+      dx: number,
+      dGamma: number,
+      dBeta: number,
+      rows: number,
+      C: number
+    ]
+  ): void;
+  adamw(
+    ...a: [
+      p: number,
+      m: number,
+      v: number,
+      g: number,
+      p1: number,
+      m1: number,
+      v1: number,
+      n: number,
+      b1: number,
+      c1: number,
+      b2: number,
+      c2: number,
+      step: number,
+      keep: number,
+      eps: number
+    ]
+  ): void;
+}
+
+/** What of tfjs-backend-wasm 4.22's module this reaches: its Memory (threaded build: wasmMemory; else asm.memory). */
+interface WasmModule {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: {memory?: WebAssembly.Memory};
+  _malloc(bytes: number): number;
+}
+
+/** Bytes of the backend's memory set aside for the kernels' stack (C spills there, if it ever needs to). */
+const STACK = 64 * 1024;
+
+const modules = new WeakMap<object, SimdKernels | null>();
+let enabled = true;
+
+/**
+ * Turns the SIMD kernels off (false) or on again: off, the wasm backend runs the TF.js ops that webgl and webgpu run
+ * (the tests hold the two equal; the bench compares them).
+ */
+export function useSimdKernels(on: boolean): void {
+  enabled = on;
+}
+
+const bytes = (base64: string): Uint8Array<ArrayBuffer> => {
+  const text = atob(base64);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+};
+
+function memoryOf(wasm: WasmModule): WebAssembly.Memory | null {
+  return wasm.wasmMemory ?? wasm.asm?.memory ?? null;
+}
+
+function instantiate(wasm: WasmModule, module: WebAssembly.Module, memory: WebAssembly.Memory): SimdKernels {
+  const instance = new WebAssembly.Instance(module, {env: {memory}});
+  const exports = instance.exports as unknown as SimdKernels & {__stack_pointer: WebAssembly.Global};
+  exports.__stack_pointer.value = wasm._malloc(STACK) + STACK; // the stack grows down, inside the backend's heap
+  return exports;
+}
+
+/** The module's bytes for this memory, or null where this engine cannot run them (no wasm SIMD). */
+function source(memory: WebAssembly.Memory): Uint8Array<ArrayBuffer> | null {
+  const code = bytes(memory.buffer instanceof ArrayBuffer ? PLAIN : SHARED);
+  return WebAssembly.validate(code) ? code : null;
+}
+
+const backendModule = (): WasmModule | null =>
+  tf.getBackend() === "wasm" ? ((tf.backend() as unknown as {wasm?: WasmModule}).wasm ?? null) : null;
+
+/**
+ * The SIMD kernels on the current wasm backend, or null (another backend; no wasm SIMD; not yet loaded in a browser,
+ * where loadSimdKernels compiles them). Outside a browser a first call compiles them at once.
+ */
+export function simdKernels(): SimdKernels | null {
+  const wasm = backendModule();
+  if (!wasm || !enabled) return null;
+  const known = modules.get(wasm);
+  if (known !== undefined || typeof document !== "undefined") return known ?? null;
+  const memory = memoryOf(wasm);
+  const code = memory && source(memory);
+  const kernels = memory && code ? instantiate(wasm, new WebAssembly.Module(code), memory) : null;
+  modules.set(wasm, kernels);
+  return kernels;
+}
+
+/** Whether t is on the wasm backend with its SIMD kernels, and its last axis a multiple of 4 (their lanes). */
+export const onSimd = (t: tf.Tensor): boolean =>
+  t.dtype === "float32" && (t.shape.at(-1) ?? 1) % 4 === 0 && simdKernels() !== null;
+
+/** Compiles the SIMD kernels for the current wasm backend (a browser's main thread may not compile them at once). */
+export async function loadSimdKernels(): Promise<SimdKernels | null> {
+  const wasm = backendModule();
+  if (!wasm || !enabled) return null;
+  if (!modules.has(wasm)) {
+    const memory = memoryOf(wasm);
+    const code = memory && source(memory);
+    modules.set(wasm, memory && code ? instantiate(wasm, await WebAssembly.compile(code), memory) : null);
+  }
+  return modules.get(wasm) ?? null;
+}
