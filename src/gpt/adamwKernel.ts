@@ -1,4 +1,5 @@
-// AdamW's update of one weight as a single kernel on the wasm backend (optim.ts writes the same update in TF.js ops).
+// AdamW on the wasm backend: the update of one weight as a single kernel, and with the SIMD kernels the gradients' global
+// norm that clipping reads (optim.ts writes both in TF.js ops).
 import * as tf from "@tinygpt/tf";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
 import {simdKernels} from "./simd.js";
@@ -35,8 +36,6 @@ export function updateWeight(
 
 const KERNEL = "TinyGPTAdamW";
 
-type Seven = [number, number, number, number, number, number, number];
-
 function kernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {
   const be = backend as WasmBackend;
   const {p, m, v, g, factors} = inputs as Record<"p" | "m" | "v" | "g" | "factors", tf.TensorInfo>;
@@ -54,7 +53,7 @@ function kernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {
   const keep = decays ? decay : 1;
   const simd = simdKernels();
   const even = n - (n % 2);
-  if (simd) simd.adamw(...(offsets(be, [p, m, v, g, ...outs]) as Seven), even, b1, c1, b2, c2, step, keep, eps);
+  if (simd) simd.adamw(...offsets(be, [p, m, v, g, ...outs]), even, b1, c1, b2, c2, step, keep, eps);
   for (let i = simd ? even : 0; i < n; i++) {
     const gi = G[i];
     const mi = Math.fround(b1 * M[i] + c1 * gi); // the m' and v' kept are the ones p' is computed from
@@ -64,4 +63,23 @@ function kernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {
     P1[i] = P[i] * keep + (step * mi) / (Math.sqrt(vi) + eps);
   }
   return outs;
+}
+
+/**
+ * √(Σ x²) over every value of every tensor, in one kernel with the SIMD kernels (a sum of squares in float64 per
+ * tensor), against a concatenation, a square and a sum. (every tensor's last axis a multiple of 4) → ()
+ */
+export function norm(tensors: readonly tf.Tensor[]): tf.Scalar {
+  const inputs = Object.fromEntries(tensors.map((t, i) => [`t${i}`, t]));
+  return runOwnKernel("wasm", "TinyGPTNorm", normKernel, inputs) as tf.Scalar;
+}
+
+function normKernel({inputs, backend}: KernelArgs): tf.TensorInfo {
+  const be = backend as WasmBackend;
+  const tensors = Object.values(inputs) as tf.TensorInfo[];
+  const out = be.makeOutput([], "float32");
+  const simd = simdKernels()!;
+  const total = offsets(be, tensors).reduce((sum, at, i) => sum + simd.sumSquares(at, size(tensors[i].shape)), 0);
+  views(be, [out])[0][0] = Math.sqrt(total);
+  return out;
 }

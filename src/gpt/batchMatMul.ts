@@ -1,4 +1,5 @@
-// Batched matrix products (attention's q·kᵀ and att·v) that take XNNPACK's fast path on the wasm backend.
+// Batched matrix products (attention's q·kᵀ and att·v) on the wasm backend: the SIMD kernels' product, or XNNPACK's
+// fast path.
 import * as tf from "@tinygpt/tf";
 import {matMul} from "./matMul.js";
 import {onCallingThread} from "./threads.js";
@@ -9,11 +10,12 @@ import {size, type WasmBackend as Backend} from "./wasmMemory.js";
 /**
  * a @ b, or a @ bᵀ with transposeB, over leading batch dims: (..., M, K) x (..., K, N) -> (..., M, N).
  * Elsewhere it is matMul.ts's matMul. On wasm, tf.matMul of a batch (or of a transposed operand) runs a plain loop
- * at about 1 GFLOP/s, while XNNPACK's fully connected operator, which the backend uses only for one untransposed 2-D
- * product, runs at 15–30: here each batch element's product is one such 2-D product, on the operands' own memory
- * (no copy), all in one kernel; a transposed operand is transposed first (one Transpose kernel). The products run on the
- * calling thread (threads.ts): each is too small to share with the pool, and a hand-off per product cost more than
- * it saved.
+ * at about 1 GFLOP/s. With the SIMD kernels (simd.ts) one kernel multiplies every batch element, transposed operands
+ * read in place, at about 27 GFLOP/s on attention's 64 × 64 × 32 products. Without them each batch element's product
+ * is one call of XNNPACK's fully connected operator (which the backend uses only for one untransposed 2-D product) on
+ * the operands' own memory, all in one kernel, at 7–8 GFLOP/s there (each call builds an operator); a transposed
+ * operand is transposed first (one Transpose kernel). Both run on the calling thread (threads.ts): each product is too
+ * small to share with the pool, and a hand-off per product cost more than it saved.
  */
 export function batchMatMul<T extends tf.Tensor>(a: T, b: T, transposeB = false): T {
   const [M, K] = a.shape.slice(-2);
@@ -39,7 +41,7 @@ const fastAB = tf.customGrad((a, b, save) => {
   (save as tf.GradSaveFunc)([a as tf.Tensor, b as tf.Tensor]);
   return {
     value: product(a as tf.Tensor, b as tf.Tensor), // (..., M, K) x (..., K, N) -> (..., M, N)
-    gradFunc: (dy, [a, b]) => [product(dy, lastTwo(b)), product(lastTwo(a), dy)]
+    gradFunc: (dy, [a, b]) => [product(dy, b, false, true), product(a, dy, true)]
   };
 });
 
@@ -47,23 +49,27 @@ const fastAB = tf.customGrad((a, b, save) => {
 const fastABt = tf.customGrad((a, b, save) => {
   (save as tf.GradSaveFunc)([a as tf.Tensor, b as tf.Tensor]);
   return {
-    value: product(a as tf.Tensor, lastTwo(b as tf.Tensor)), // (..., M, K) x (..., K, N) -> (..., M, N)
-    gradFunc: (dy, [a, b]) => [product(dy, b), product(lastTwo(dy), a)]
+    value: product(a as tf.Tensor, b as tf.Tensor, false, true), // (..., M, K) x (..., N, K)ᵀ -> (..., M, N)
+    gradFunc: (dy, [a, b]) => [product(dy, b), product(dy, a, true)]
   };
 });
 
 const KERNEL = "TinyGPTBatchMatMul";
 
-/** (..., M, K) x (..., K, N) -> (..., M, N), batch dims equal, through KERNEL. */
-function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const [M, K] = a.shape.slice(-2);
-  const [K2, N] = b.shape.slice(-2);
+/**
+ * op(a) @ op(b) with op(x) = xᵀ (its last two axes) where asked, batch dims equal, through KERNEL: the SIMD kernel
+ * reads a transposed operand in place; XNNPACK's path transposes it first. (..., M, N)
+ */
+function product(a: tf.Tensor, b: tf.Tensor, transA = false, transB = false): tf.Tensor {
+  if (!simdKernels() && (transA || transB)) return product(transA ? lastTwo(a) : a, transB ? lastTwo(b) : b);
+  const [M, K] = transA ? a.shape.slice(-2).reverse() : a.shape.slice(-2);
+  const [K2, N] = transB ? b.shape.slice(-2).reverse() : b.shape.slice(-2);
   const batch = a.shape.slice(0, -2);
   if (K !== K2 || batch.join() !== b.shape.slice(0, -2).join())
     throw new Error(`batchMatMul: cannot multiply [${a.shape}] by [${b.shape}]`);
-  const a3 = tf.reshape(a, [size(batch), M, K]); // (batch, M, K)
-  const b3 = tf.reshape(b, [size(batch), K, N]); // (batch, K, N)
-  const out = runOwnKernel("wasm", KERNEL, kernelFunc, {a: a3, b: b3}) as tf.Tensor; // (batch, M, N)
+  const a3 = tf.reshape(a, [size(batch), ...a.shape.slice(-2)]); // (batch, M, K) or (batch, K, M)
+  const b3 = tf.reshape(b, [size(batch), ...b.shape.slice(-2)]); // (batch, K, N) or (batch, N, K)
+  const out = runOwnKernel("wasm", KERNEL, kernelFunc, {a: a3, b: b3}, {transA, transB}) as tf.Tensor; // (batch, M, N)
   return tf.reshape(out, [...batch, M, N]); // (..., M, N)
 }
 
@@ -80,15 +86,17 @@ const matMuls = new WeakMap<object, (...args: unknown[]) => void>();
 const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buffer);
 
 /**
- * For each batch element n, three tensors are registered over the memory of a's, b's and the output's n-th
- * matrix, the backend's BatchMatMul function multiplies them (1 × M × K by 1 × K × N: XNNPACK), and they are released
- * (with the operator XNNPACK made for that b), all on the calling thread.
+ * With the SIMD kernels, one call multiplies every batch element (a or b transposed as attrs say). Without them, for
+ * each batch element n three tensors are registered over the memory of a's, b's and the output's n-th matrix, the
+ * backend's BatchMatMul function multiplies them (1 × M × K by 1 × K × N: XNNPACK), and they are released (with the
+ * operator XNNPACK made for that b), all on the calling thread.
  */
-function kernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo {
+function kernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo {
   const be = backend as WasmBackend;
   const {a, b} = inputs as {a: tf.TensorInfo; b: tf.TensorInfo};
-  const [batch, M, K] = a.shape;
-  const N = b.shape[2];
+  const {transA, transB} = attrs as {transA: boolean; transB: boolean};
+  const [batch, M, K] = transA ? [a.shape[0], a.shape[2], a.shape[1]] : a.shape;
+  const N = b.shape[transB ? 1 : 2];
   if (a.dtype !== "float32" || b.dtype !== "float32") throw new Error("batchMatMul: float32 only");
   let matMul = matMuls.get(be.wasm);
   if (!matMul) {
@@ -100,9 +108,10 @@ function kernelFunc({inputs, backend}: KernelArgs): tf.TensorInfo {
   const [aAt, bAt, outAt] = [a, b, out].map((t) => be.dataIdMap.get(t.dataId).memoryOffset);
   const simd = simdKernels();
   if (simd) {
-    simd.batchMatMul(aAt, bAt, outAt, batch, M, K, N);
+    simd.batchMatMul(aAt, bAt, outAt, batch, M, K, N, Number(transA), Number(transB));
     return out;
   }
+  if (transA || transB) throw new Error("batchMatMul: XNNPACK's path takes no transposed operand");
   const [aShape, bShape] = [shapeBytes([1, M, K]), shapeBytes([1, K, N])];
   const {registerTensor, disposeData} = be.wasm.tfjs;
   onCallingThread(() => {

@@ -1,7 +1,8 @@
 // AdamW written out (Loshchilov & Hutter; PyTorch's torch.optim.AdamW), and gradient clipping by global norm.
 import * as tf from "@tinygpt/tf";
 import {namedParams, type NamedParam, type Params} from "./params.js";
-import {FACTORS, fusedHere, updateWeight} from "./adamwKernel.js";
+import {FACTORS, fusedHere, norm, updateWeight} from "./adamwKernel.js";
+import {onSimd} from "./simd.js";
 
 /** The settings of one update: they may change from one update to the next (a schedule, a reader's slider). */
 export interface AdamWSettings {
@@ -221,6 +222,7 @@ export class AdamW {
 export function globalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
   return tf.tidy(() => {
     if (tensors.length === 0) return tf.scalar(0);
+    if (tensors.every(onSimd)) return norm(tensors);
     const flat =
       tensors.length === 1 ? tf.reshape(tensors[0], [-1]) : tf.concat(tensors.map((t) => tf.reshape(t, [-1])));
     return tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar;

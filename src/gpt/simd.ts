@@ -3,46 +3,23 @@
 import * as tf from "@tinygpt/tf";
 import {PLAIN, SHARED} from "./simd/kernels.wasm.js";
 
-/** The exported kernels: each argument that names a tensor is its byte offset in the backend's memory. */
+/**
+ * The exported kernels (kernels.c says what each computes): each argument that names a tensor is its byte offset in
+ * the backend's memory.
+ */
 export interface SimdKernels {
-  batchMatMul(a: number, b: number, c: number, batch: number, M: number, K: number, N: number): void;
+  /** (a, b, c, batch, M, K, N, transA, transB): c = op(a)·op(b) per batch element, transA and transB 0 or 1. */
+  batchMatMul(...args: number[]): void;
   gelu(x: number, y: number, e: number, n: number): void;
   geluGrad(dy: number, x: number, e: number, dx: number, n: number): void;
   columnSums(x: number, out: number, R: number, C: number): void;
   transpose2d(src: number, dst: number, R: number, C: number): void;
   layerNorm(x: number, gamma: number, y: number, xHat: number, r: number, rows: number, C: number, eps: number): void;
-  layerNormGrad(
-    ...a: [
-      dy: number,
-      xHat: number,
-      r: number,
-      gamma: number,
-      dx: number,
-      dGamma: number,
-      dBeta: number,
-      rows: number,
-      C: number
-    ]
-  ): void;
-  adamw(
-    ...a: [
-      p: number,
-      m: number,
-      v: number,
-      g: number,
-      p1: number,
-      m1: number,
-      v1: number,
-      n: number,
-      b1: number,
-      c1: number,
-      b2: number,
-      c2: number,
-      step: number,
-      keep: number,
-      eps: number
-    ]
-  ): void;
+  /** (dy, xHat, r, gamma, dx, dGamma, dBeta, rows, C) */
+  layerNormGrad(...args: number[]): void;
+  /** (p, m, v, g, p', m', v', n, b1, c1, b2, c2, step, keep, eps) */
+  adamw(...args: number[]): void;
+  sumSquares(x: number, n: number): number;
 }
 
 /** What of tfjs-backend-wasm 4.22's module this reaches: its Memory (threaded build: wasmMemory; else asm.memory). */
@@ -73,40 +50,44 @@ const bytes = (base64: string): Uint8Array<ArrayBuffer> => {
   return out;
 };
 
-function memoryOf(wasm: WasmModule): WebAssembly.Memory | null {
-  return wasm.wasmMemory ?? wasm.asm?.memory ?? null;
+/** The module's bytes for the backend's memory (shared: the threaded build's), or null where it has none we know. */
+function source(wasm: WasmModule): {code: Uint8Array<ArrayBuffer>; memory: WebAssembly.Memory} | null {
+  const memory = wasm.wasmMemory ?? wasm.asm?.memory;
+  if (!memory) return null;
+  return {code: bytes(memory.buffer instanceof ArrayBuffer ? PLAIN : SHARED), memory};
 }
 
-function instantiate(wasm: WasmModule, module: WebAssembly.Module, memory: WebAssembly.Memory): SimdKernels {
-  const instance = new WebAssembly.Instance(module, {env: {memory}});
-  const exports = instance.exports as unknown as SimdKernels & {__stack_pointer: WebAssembly.Global};
-  exports.__stack_pointer.value = wasm._malloc(STACK) + STACK; // the stack grows down, inside the backend's heap
-  return exports;
-}
-
-/** The module's bytes for this memory, or null where this engine cannot run them (no wasm SIMD). */
-function source(memory: WebAssembly.Memory): Uint8Array<ArrayBuffer> | null {
-  const code = bytes(memory.buffer instanceof ArrayBuffer ? PLAIN : SHARED);
-  return WebAssembly.validate(code) ? code : null;
+/**
+ * The kernels linked to the backend's memory, with a stack of their own in it; null where this engine cannot run them
+ * (no wasm SIMD: the module does not validate) or cannot link them (a memory unlike the one the module expects).
+ */
+function link(wasm: WasmModule, module: WebAssembly.Module, memory: WebAssembly.Memory): SimdKernels | null {
+  try {
+    const instance = new WebAssembly.Instance(module, {env: {memory}});
+    const exports = instance.exports as unknown as SimdKernels & {__stack_pointer: WebAssembly.Global};
+    exports.__stack_pointer.value = wasm._malloc(STACK) + STACK; // the stack grows down, inside the backend's heap
+    return exports;
+  } catch {
+    return null;
+  }
 }
 
 const backendModule = (): WasmModule | null =>
   tf.getBackend() === "wasm" ? ((tf.backend() as unknown as {wasm?: WasmModule}).wasm ?? null) : null;
 
 /**
- * The SIMD kernels on the current wasm backend, or null (another backend; no wasm SIMD; not yet loaded in a browser,
- * where loadSimdKernels compiles them). Outside a browser a first call compiles them at once.
+ * The SIMD kernels on the current wasm backend, or null (another backend; turned off; no wasm SIMD; not yet loaded in
+ * a browser, where loadSimdKernels compiles them). Outside a browser a first call compiles them at once.
  */
 export function simdKernels(): SimdKernels | null {
   const wasm = backendModule();
   if (!wasm || !enabled) return null;
   const known = modules.get(wasm);
   if (known !== undefined || typeof document !== "undefined") return known ?? null;
-  const memory = memoryOf(wasm);
-  const code = memory && source(memory);
-  const kernels = memory && code ? instantiate(wasm, new WebAssembly.Module(code), memory) : null;
-  modules.set(wasm, kernels);
-  return kernels;
+  const found = source(wasm);
+  const valid = found && WebAssembly.validate(found.code);
+  modules.set(wasm, valid ? link(wasm, new WebAssembly.Module(found.code), found.memory) : null);
+  return modules.get(wasm) ?? null;
 }
 
 /** Whether t is on the wasm backend with its SIMD kernels, and its last axis a multiple of 4 (their lanes). */
@@ -118,9 +99,9 @@ export async function loadSimdKernels(): Promise<SimdKernels | null> {
   const wasm = backendModule();
   if (!wasm || !enabled) return null;
   if (!modules.has(wasm)) {
-    const memory = memoryOf(wasm);
-    const code = memory && source(memory);
-    modules.set(wasm, memory && code ? instantiate(wasm, await WebAssembly.compile(code), memory) : null);
+    const found = source(wasm);
+    const valid = found && WebAssembly.validate(found.code);
+    modules.set(wasm, valid ? link(wasm, await WebAssembly.compile(found.code), found.memory) : null);
   }
   return modules.get(wasm) ?? null;
 }

@@ -53,9 +53,16 @@ describe("batchMatMul", () => {
     }
   }
 
-  for (const transposeB of [false, true]) {
-    it(`its gradients on wasm are tf.matMul's on cpu${transposeB ? " (a @ bᵀ)" : " (a @ b)"}`, async () => {
-      const shapes = {a: [2, 3, 40, 24], b: transposeB ? [2, 3, 36, 24] : [2, 3, 24, 36], dy: [2, 3, 40, 36]};
+  // the gradients' products take a transposed operand (read in place by the SIMD kernel): sizes on its blocks, and off
+  for (const [transposeB, simd, [M, K, N]] of [false, true].flatMap((t) =>
+    [true, false].flatMap((simd) => [
+      [t, simd, [40, 24, 36]],
+      [t, simd, [41, 27, 39]]
+    ])
+  ) as [boolean, boolean, number[]][]) {
+    it(`its gradients on wasm ${simd ? "with" : "without"} its SIMD kernels are tf.matMul's on cpu${transposeB ? " (a @ bᵀ)" : " (a @ b)"}, M ${M} K ${K} N ${N}`, async () => {
+      const shapes = {a: [2, 3, M, K], b: transposeB ? [2, 3, N, K] : [2, 3, K, N], dy: [2, 3, M, N]};
+      useSimdKernels(simd);
       const {wasm, cpu} = await onWasmAndCpu(async () => {
         const [a, b, dy] = [shapes.a, shapes.b, shapes.dy].map((shape, i) => randomTensor(shape, 30 + i));
         const f = (x: tf.Tensor, y: tf.Tensor) =>
@@ -66,7 +73,7 @@ describe("batchMatMul", () => {
         const out = await readAll([da, db]);
         tf.dispose([a, b, dy, da, db]);
         return out;
-      });
+      }).finally(() => useSimdKernels(true));
       assertClose(wasm[0], cpu[0], 1e-5, "da");
       assertClose(wasm[1], cpu[1], 1e-5, "db");
     });

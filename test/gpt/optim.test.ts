@@ -8,7 +8,7 @@ import {AdamW, clipScale, decays, globalNorm, type AdamWSettings} from "../../sr
 import {disposeParams, initParams, namedParams} from "../../src/gpt/params.js";
 import {FACTORS, updateWeight} from "../../src/gpt/adamwKernel.js";
 import {useSimdKernels} from "../../src/gpt/simd.js";
-import {assertClose, noLeak, onWasmAndCpu, randomTensor, readAll, useCpu} from "../helpers/tf.js";
+import {assertClose, noLeak, onWasmAndCpu, randn, randomTensor, readAll, useCpu} from "../helpers/tf.js";
 
 before(useCpu);
 
@@ -297,6 +297,35 @@ describe("clipping by global norm", () => {
       tf.dispose([...tensors, norm]);
     });
   });
+
+  for (const simd of [true, false])
+    it(`globalNorm on wasm ${simd ? "with its SIMD kernels (one kernel)" : "without its SIMD kernels"} is a float64 norm of the gradients, odd sizes included`, async () => {
+      await tf.setBackend("wasm");
+      useSimdKernels(simd);
+      try {
+        await noLeak(async () => {
+          const shapes = [[65, 128], [128], [3, 4, 8], [7]]; // [7]: not whole lanes of 4, so all go by TF.js ops
+          for (const some of [shapes.slice(0, 3), shapes]) {
+            const values = some.map((shape, i) =>
+              randn(
+                70 + i,
+                shape.reduce((a, b) => a * b, 1)
+              )
+            );
+            const tensors = some.map((shape, i) => tf.tensor(values[i], shape));
+            const {kernelNames, result} = await tf.profile(() => globalNorm(tensors));
+            const expected = Math.sqrt(values.flat().reduce((sum, x) => sum + x * x, 0));
+            assert.ok(Math.abs((await (result as tf.Tensor).data())[0] - expected) < 1e-5 * expected);
+            const one = simd && some.length === 3;
+            assert.equal(kernelNames.includes("TinyGPTNorm"), one, `${some.length} tensors: ${kernelNames}`);
+            tf.dispose([...tensors, result as tf.Tensor]);
+          }
+        });
+      } finally {
+        useSimdKernels(true);
+        await useCpu();
+      }
+    });
 
   it("clipScale brings a norm above the limit down to it and leaves a smaller one", async () => {
     await noLeak(async () => {

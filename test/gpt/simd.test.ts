@@ -28,7 +28,8 @@ after(async () => {
 
 const KERNELS: (keyof SimdKernels)[] = [
   ...["batchMatMul", "gelu", "geluGrad", "columnSums", "transpose2d", "layerNorm", "layerNormGrad"],
-  "adamw"
+  "adamw",
+  "sumSquares"
 ] as (keyof SimdKernels)[];
 
 const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, "base64"));
@@ -73,20 +74,26 @@ describe("the SIMD kernels' module", () => {
     }
   });
 
-  it("the plain build multiplies on an unshared memory as a float64 loop does, rows and columns off its blocks included", () => {
+  it("the plain build multiplies on an unshared memory as a float64 loop does, either operand transposed, rows and columns off its blocks", () => {
     const memory = new WebAssembly.Memory({initial: 4});
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes(PLAIN)), {env: {memory}});
     const k = instance.exports as unknown as SimdKernels & {__stack_pointer: WebAssembly.Global};
     k.__stack_pointer.value = 65536; // the first page for its stack, the tensors above it
-    const [batch, M, K, N] = [2, 6, 5, 11];
-    const [a, b] = [randn(1, batch * M * K), randn(2, batch * K * N)];
-    const heap = new Float32Array(memory.buffer);
-    const [A, B, C] = [65536, 65536 + 4 * a.length, 65536 + 4 * (a.length + b.length)];
-    heap.set(a, A / 4);
-    heap.set(b, B / 4);
-    k.batchMatMul(A, B, C, batch, M, K, N);
-    const c = Array.from(heap.subarray(C / 4, C / 4 + batch * M * N));
-    assertClose(c, productF64(a, b, [batch, M, K, N], false, false), 1e-5);
+    const [batch, M, K, N] = [2, 6, 7, 11];
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true]
+    ]) {
+      const [a, b] = [randn(1, batch * M * K), randn(2, batch * K * N)];
+      const heap = new Float32Array(memory.buffer);
+      const [A, B, C] = [65536, 65536 + 4 * a.length, 65536 + 4 * (a.length + b.length)];
+      heap.set(a, A / 4);
+      heap.set(b, B / 4);
+      k.batchMatMul(A, B, C, batch, M, K, N, Number(transA), Number(transB));
+      const c = Array.from(heap.subarray(C / 4, C / 4 + batch * M * N));
+      assertClose(c, productF64(a, b, [batch, M, K, N], transA, transB), 1e-5, `transA ${transA}, transB ${transB}`);
+    }
   });
 
   it("loads on Node's wasm backend, and useSimdKernels(false) turns it off", async () => {

@@ -8,52 +8,100 @@ typedef v128_t f4;
 #define mul wasm_f32x4_mul
 #define splat wasm_f32x4_splat
 
-// One product c = a·b over rows i0..i1 and columns j0..j1, one float at a time: the edges the 4 × 8 blocks leave.
-static void productEdge(const float* a, const float* b, float* c, int K, int N, int i0, int i1, int j0, int j1) {
+static float sum4(f4 v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
+         wasm_f32x4_extract_lane(v, 3);
+}
+
+// a[i][k] is a[i·ai + k·ak]: (ai, ak) = (K, 1) for a stored (M, K), (1, M) for a stored (K, M) and used transposed;
+// b[k][j] is b[k·bk + j·bj]. c is (M, N), row-major.
+
+// c = a·b over rows i0..i1 and columns j0..j1, one float at a time: the edges the blocks leave.
+static void productEdge(const float* a, int ai, int ak, const float* b, int bk, int bj, float* c, int K, int N, int i0,
+                        int i1, int j0, int j1) {
   for (int i = i0; i < i1; i++)
     for (int j = j0; j < j1; j++) {
       float s = 0;
-      for (int k = 0; k < K; k++) s += a[i * K + k] * b[k * N + j];
+      for (int k = 0; k < K; k++) s += a[i * ai + k * ak] * b[k * bk + j * bj];
       c[i * N + j] = s;
     }
 }
 
-// c[n] = a[n]·b[n] for n < batch: (batch, M, K) x (batch, K, N) -> (batch, M, N), row-major. Each 4 × 8 block of c
-// is eight sums of 4 lanes, over k in order (as XNNPACK sums them).
-EXPORT(batchMatMul)
-void batchMatMul(const float* A, const float* B, float* C, int batch, int M, int K, int N) {
+// c = a·b with b's rows contiguous (bj = 1): each 4 × 8 block of c is eight sums of 4 lanes over k in order (as
+// XNNPACK sums them), four values of a broadcast against two vectors of b's row k.
+static void productRows(const float* a, int ai, int ak, const float* b, float* c, int M, int K, int N) {
   const int M4 = M & ~3, N8 = N & ~7;
-  for (int n = 0; n < batch; n++) {
-    const float* a = A + n * M * K;
-    const float* b = B + n * K * N;
-    float* c = C + n * M * N;
-    for (int i = 0; i < M4; i += 4)
-      for (int j = 0; j < N8; j += 8) {
-        f4 c00 = splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        const float* ai = a + i * K;
-        const float* bj = b + j;
-        for (int k = 0; k < K; k++) {
-          f4 b0 = wasm_v128_load(bj + k * N), b1 = wasm_v128_load(bj + k * N + 4);
-          f4 x0 = splat(ai[k]), x1 = splat(ai[K + k]), x2 = splat(ai[2 * K + k]), x3 = splat(ai[3 * K + k]);
-          c00 = add(c00, mul(x0, b0)), c01 = add(c01, mul(x0, b1));
-          c10 = add(c10, mul(x1, b0)), c11 = add(c11, mul(x1, b1));
-          c20 = add(c20, mul(x2, b0)), c21 = add(c21, mul(x2, b1));
-          c30 = add(c30, mul(x3, b0)), c31 = add(c31, mul(x3, b1));
-        }
-        float* cij = c + i * N + j;
-        wasm_v128_store(cij, c00), wasm_v128_store(cij + 4, c01);
-        wasm_v128_store(cij + N, c10), wasm_v128_store(cij + N + 4, c11);
-        wasm_v128_store(cij + 2 * N, c20), wasm_v128_store(cij + 2 * N + 4, c21);
-        wasm_v128_store(cij + 3 * N, c30), wasm_v128_store(cij + 3 * N + 4, c31);
+  for (int i = 0; i < M4; i += 4)
+    for (int j = 0; j < N8; j += 8) {
+      f4 c00 = splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      const float* ai0 = a + i * ai;
+      for (int k = 0; k < K; k++) {
+        const float* ak0 = ai0 + k * ak;
+        f4 b0 = wasm_v128_load(b + k * N + j), b1 = wasm_v128_load(b + k * N + j + 4);
+        f4 x0 = splat(ak0[0]), x1 = splat(ak0[ai]), x2 = splat(ak0[2 * ai]), x3 = splat(ak0[3 * ai]);
+        c00 = add(c00, mul(x0, b0)), c01 = add(c01, mul(x0, b1));
+        c10 = add(c10, mul(x1, b0)), c11 = add(c11, mul(x1, b1));
+        c20 = add(c20, mul(x2, b0)), c21 = add(c21, mul(x2, b1));
+        c30 = add(c30, mul(x3, b0)), c31 = add(c31, mul(x3, b1));
       }
-    productEdge(a, b, c, K, N, 0, M4, N8, N);
-    productEdge(a, b, c, K, N, M4, M, 0, N);
-  }
+      float* cij = c + i * N + j;
+      wasm_v128_store(cij, c00), wasm_v128_store(cij + 4, c01);
+      wasm_v128_store(cij + N, c10), wasm_v128_store(cij + N + 4, c11);
+      wasm_v128_store(cij + 2 * N, c20), wasm_v128_store(cij + 2 * N + 4, c21);
+      wasm_v128_store(cij + 3 * N, c30), wasm_v128_store(cij + 3 * N + 4, c31);
+    }
+  productEdge(a, ai, ak, b, N, 1, c, K, N, 0, M4, N8, N);
+  productEdge(a, ai, ak, b, N, 1, c, K, N, M4, M, 0, N);
 }
 
-static float sum4(f4 v) {
-  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
-         wasm_f32x4_extract_lane(v, 3);
+// c = a·bᵀ for a (M, K) and b (N, K), both rows contiguous: each 4 × 4 block of c is sixteen dot products of rows, four
+// lanes of k at a time (k, k + 4, … in one lane), their lanes added at the end.
+static void productDots(const float* a, const float* b, float* c, int M, int K, int N) {
+  const int M4 = M & ~3, N4 = N & ~3, K4 = K & ~3;
+  for (int i = 0; i < M4; i += 4)
+    for (int j = 0; j < N4; j += 4) {
+      const float *a0 = a + i * K, *a1 = a0 + K, *a2 = a1 + K, *a3 = a2 + K;
+      const float *b0 = b + j * K, *b1 = b0 + K, *b2 = b1 + K, *b3 = b2 + K;
+#define ROW(r) f4 s##r##0 = splat(0), s##r##1 = s##r##0, s##r##2 = s##r##0, s##r##3 = s##r##0
+      ROW(0); ROW(1); ROW(2); ROW(3);
+      for (int k = 0; k < K4; k += 4) {
+        f4 y0 = wasm_v128_load(b0 + k), y1 = wasm_v128_load(b1 + k), y2 = wasm_v128_load(b2 + k),
+           y3 = wasm_v128_load(b3 + k);
+#define DOTS(r)                                                                                                        \
+  {                                                                                                                    \
+    f4 x = wasm_v128_load(a##r + k);                                                                                   \
+    s##r##0 = add(s##r##0, mul(x, y0)), s##r##1 = add(s##r##1, mul(x, y1));                                            \
+    s##r##2 = add(s##r##2, mul(x, y2)), s##r##3 = add(s##r##3, mul(x, y3));                                            \
+  }
+        DOTS(0) DOTS(1) DOTS(2) DOTS(3)
+      }
+#define OUT(r, q)                                                                                                      \
+  {                                                                                                                    \
+    float t = sum4(s##r##q);                                                                                           \
+    for (int k = K4; k < K; k++) t += a##r[k] * b##q[k];                                                               \
+    c[(i + r) * N + j + q] = t;                                                                                        \
+  }
+      OUT(0, 0) OUT(0, 1) OUT(0, 2) OUT(0, 3) OUT(1, 0) OUT(1, 1) OUT(1, 2) OUT(1, 3)
+      OUT(2, 0) OUT(2, 1) OUT(2, 2) OUT(2, 3) OUT(3, 0) OUT(3, 1) OUT(3, 2) OUT(3, 3)
+#undef ROW
+#undef DOTS
+#undef OUT
+    }
+  productEdge(a, K, 1, b, 1, K, c, K, N, 0, M4, N4, N);
+  productEdge(a, K, 1, b, 1, K, c, K, N, M4, M, 0, N);
+}
+
+// c[n] = op(a[n])·op(b[n]) for n < batch -> (batch, M, N), op(x) = xᵀ where transA (a[n] stored (K, M)) or transB
+// (b[n] stored (N, K)); not both.
+EXPORT(batchMatMul)
+void batchMatMul(const float* A, const float* B, float* C, int batch, int M, int K, int N, int transA, int transB) {
+  for (int n = 0; n < batch; n++) {
+    const float *a = A + n * M * K, *b = B + n * K * N;
+    float* c = C + n * M * N;
+    if (transB) productDots(a, b, c, M, K, N);
+    else if (transA) productRows(a, 1, M, b, c, M, K, N);
+    else productRows(a, K, 1, b, c, M, K, N);
+  }
 }
 
 // Eigen's erf for float32 (generic_fast_erf_float, as XLA and TensorFlow use): x·α(x²)/β(x²), x clamped to [−4, 4].
@@ -211,4 +259,17 @@ void adamw(const float* p, const float* m, const float* v, const float* g, float
   }
 #undef F64
 #undef STORE
+}
+
+// The sum of the squares of n values (n a multiple of 4), in float64: two lanes of float64 per half of each 4 floats.
+EXPORT(sumSquares)
+double sumSquares(const float* x, int n) {
+  v128_t lo = wasm_f64x2_splat(0), hi = lo;
+  for (int i = 0; i < n; i += 4) {
+    f4 v = wasm_v128_load(x + i);
+    v128_t a = wasm_f64x2_promote_low_f32x4(v), b = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+    lo = wasm_f64x2_add(lo, wasm_f64x2_mul(a, a)), hi = wasm_f64x2_add(hi, wasm_f64x2_mul(b, b));
+  }
+  v128_t s = wasm_f64x2_add(lo, hi);
+  return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
 }
