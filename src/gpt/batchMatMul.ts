@@ -10,8 +10,8 @@ import {size, type WasmBackend as Backend} from "./wasmMemory.js";
 /**
  * a @ b, or a @ bᵀ with transposeB, over leading batch dims: (..., M, K) x (..., K, N) -> (..., M, N).
  * Elsewhere it is matMul.ts's matMul. On wasm, tf.matMul of a batch (or of a transposed operand) runs a plain loop
- * at about 1 GFLOP/s. With the SIMD kernels (simd.ts) one kernel multiplies every batch element, transposed operands
- * read in place, at about 27 GFLOP/s on attention's 64 × 64 × 32 products. Without them each batch element's product
+ * at about 1 GFLOP/s. With the SIMD kernels (simd.ts) one kernel multiplies every batch element, with no Transpose
+ * kernel for a transposed operand, at 30–38 GFLOP/s on attention's 64 × 64 × 32 products. Without them each product
  * is one call of XNNPACK's fully connected operator (which the backend uses only for one untransposed 2-D product) on
  * the operands' own memory, all in one kernel, at 7–8 GFLOP/s there (each call builds an operator); a transposed
  * operand is transposed first (one Transpose kernel). Both run on the calling thread (threads.ts): each product is too
@@ -58,7 +58,7 @@ const KERNEL = "TinyGPTBatchMatMul";
 
 /**
  * op(a) @ op(b) with op(x) = xᵀ (its last two axes) where asked, batch dims equal, through KERNEL: the SIMD kernel
- * reads a transposed operand in place; XNNPACK's path transposes it first. (..., M, N)
+ * reads aᵀ in place and copies bᵀ a panel at a time onto its stack; XNNPACK's path transposes either first. (..., M, N)
  */
 function product(a: tf.Tensor, b: tf.Tensor, transA = false, transB = false): tf.Tensor {
   if (!simdKernels() && (transA || transB)) return product(transA ? lastTwo(a) : a, transB ? lastTwo(b) : b);

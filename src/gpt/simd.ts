@@ -29,7 +29,7 @@ interface WasmModule {
   _malloc(bytes: number): number;
 }
 
-/** Bytes of the backend's memory set aside for the kernels' stack (C spills there, if it ever needs to). */
+/** Bytes of the backend's memory set aside for the kernels' stack: a·bᵀ copies panels of bᵀ there (16 KiB at most). */
 const STACK = 64 * 1024;
 
 const modules = new WeakMap<object, SimdKernels | null>();

@@ -1,5 +1,6 @@
 // The wasm backend's SIMD kernels (wasm SIMD, 4 float32 lanes), compiled by scripts/simd.mjs into kernels.wasm.ts.
-// They work on the backend's own memory: every pointer is a tensor's place in it (simd.ts). Nothing here allocates.
+// They work on the backend's own memory: every pointer is a tensor's place in it (simd.ts). Nothing here allocates
+// but on the stack, which simd.ts sets aside in that memory.
 #include <wasm_simd128.h>
 
 #define EXPORT(name) __attribute__((export_name(#name)))
@@ -14,22 +15,23 @@ static float sum4(f4 v) {
 }
 
 // a[i][k] is a[i·ai + k·ak]: (ai, ak) = (K, 1) for a stored (M, K), (1, M) for a stored (K, M) and used transposed;
-// b[k][j] is b[k·bk + j·bj]. c is (M, N), row-major.
+// b[k][j] is b[k·bk + j·bj]; c[i][j] is c[i·ldc + j].
 
 // c = a·b over rows i0..i1 and columns j0..j1, one float at a time: the edges the blocks leave.
-static void productEdge(const float* a, int ai, int ak, const float* b, int bk, int bj, float* c, int K, int N, int i0,
-                        int i1, int j0, int j1) {
+static void productEdge(const float* a, int ai, int ak, const float* b, int bk, int bj, float* c, int ldc, int K,
+                        int i0, int i1, int j0, int j1) {
   for (int i = i0; i < i1; i++)
     for (int j = j0; j < j1; j++) {
       float s = 0;
       for (int k = 0; k < K; k++) s += a[i * ai + k * ak] * b[k * bk + j * bj];
-      c[i * N + j] = s;
+      c[i * ldc + j] = s;
     }
 }
 
-// c = a·b with b's rows contiguous (bj = 1): each 4 × 8 block of c is eight sums of 4 lanes over k in order (as
-// XNNPACK sums them), four values of a broadcast against two vectors of b's row k.
-static void productRows(const float* a, int ai, int ak, const float* b, float* c, int M, int K, int N) {
+// c (M, N) = a·b with b's rows contiguous (b[k][j] = b[k·ldb + j]): each 4 × 8 block of c is eight sums of 4 lanes
+// over k in order (as XNNPACK sums them), four values of a broadcast against two vectors of b's row k.
+static void productRows(const float* a, int ai, int ak, const float* b, int ldb, float* c, int ldc, int M, int K,
+                        int N) {
   const int M4 = M & ~3, N8 = N & ~7;
   for (int i = 0; i < M4; i += 4)
     for (int j = 0; j < N8; j += 8) {
@@ -37,70 +39,52 @@ static void productRows(const float* a, int ai, int ak, const float* b, float* c
       const float* ai0 = a + i * ai;
       for (int k = 0; k < K; k++) {
         const float* ak0 = ai0 + k * ak;
-        f4 b0 = wasm_v128_load(b + k * N + j), b1 = wasm_v128_load(b + k * N + j + 4);
+        f4 b0 = wasm_v128_load(b + k * ldb + j), b1 = wasm_v128_load(b + k * ldb + j + 4);
         f4 x0 = splat(ak0[0]), x1 = splat(ak0[ai]), x2 = splat(ak0[2 * ai]), x3 = splat(ak0[3 * ai]);
         c00 = add(c00, mul(x0, b0)), c01 = add(c01, mul(x0, b1));
         c10 = add(c10, mul(x1, b0)), c11 = add(c11, mul(x1, b1));
         c20 = add(c20, mul(x2, b0)), c21 = add(c21, mul(x2, b1));
         c30 = add(c30, mul(x3, b0)), c31 = add(c31, mul(x3, b1));
       }
-      float* cij = c + i * N + j;
+      float* cij = c + i * ldc + j;
       wasm_v128_store(cij, c00), wasm_v128_store(cij + 4, c01);
-      wasm_v128_store(cij + N, c10), wasm_v128_store(cij + N + 4, c11);
-      wasm_v128_store(cij + 2 * N, c20), wasm_v128_store(cij + 2 * N + 4, c21);
-      wasm_v128_store(cij + 3 * N, c30), wasm_v128_store(cij + 3 * N + 4, c31);
+      wasm_v128_store(cij + ldc, c10), wasm_v128_store(cij + ldc + 4, c11);
+      wasm_v128_store(cij + 2 * ldc, c20), wasm_v128_store(cij + 2 * ldc + 4, c21);
+      wasm_v128_store(cij + 3 * ldc, c30), wasm_v128_store(cij + 3 * ldc + 4, c31);
     }
-  productEdge(a, ai, ak, b, N, 1, c, K, N, 0, M4, N8, N);
-  productEdge(a, ai, ak, b, N, 1, c, K, N, M4, M, 0, N);
+  productEdge(a, ai, ak, b, ldb, 1, c, ldc, K, 0, M4, N8, N);
+  productEdge(a, ai, ak, b, ldb, 1, c, ldc, K, M4, M, 0, N);
 }
 
-// c = a·bᵀ for a (M, K) and b (N, K), both rows contiguous: each 4 × 4 block of c is sixteen dot products of rows, four
-// lanes of k at a time (k, k + 4, … in one lane), their lanes added at the end.
-static void productDots(const float* a, const float* b, float* c, int M, int K, int N) {
-  const int M4 = M & ~3, N4 = N & ~3, K4 = K & ~3;
-  for (int i = 0; i < M4; i += 4)
-    for (int j = 0; j < N4; j += 4) {
-      const float *a0 = a + i * K, *a1 = a0 + K, *a2 = a1 + K, *a3 = a2 + K;
-      const float *b0 = b + j * K, *b1 = b0 + K, *b2 = b1 + K, *b3 = b2 + K;
-#define ROW(r) f4 s##r##0 = splat(0), s##r##1 = s##r##0, s##r##2 = s##r##0, s##r##3 = s##r##0
-      ROW(0); ROW(1); ROW(2); ROW(3);
-      for (int k = 0; k < K4; k += 4) {
-        f4 y0 = wasm_v128_load(b0 + k), y1 = wasm_v128_load(b1 + k), y2 = wasm_v128_load(b2 + k),
-           y3 = wasm_v128_load(b3 + k);
-#define DOTS(r)                                                                                                        \
-  {                                                                                                                    \
-    f4 x = wasm_v128_load(a##r + k);                                                                                   \
-    s##r##0 = add(s##r##0, mul(x, y0)), s##r##1 = add(s##r##1, mul(x, y1));                                            \
-    s##r##2 = add(s##r##2, mul(x, y2)), s##r##3 = add(s##r##3, mul(x, y3));                                            \
+// Floats of b transposed at a time for a·bᵀ, on the stack (64 KiB: simd.ts's STACK).
+#define PANEL 4096
+
+// c = a·bᵀ for a (M, K) and b (N, K): b's rows copied a panel of columns at a time into bᵀ (K, nc) on the stack, each
+// panel multiplied as productRows does (the same sums, in the same order, as with bᵀ stored).
+static void productPanels(const float* a, const float* b, float* c, int M, int K, int N) {
+  int nc = (PANEL / K) & ~7;
+  if (nc > N) nc = N;
+  float bt[K * nc];
+  for (int j0 = 0; j0 < N; j0 += nc) {
+    int w = N - j0 < nc ? N - j0 : nc;
+    for (int j = 0; j < w; j++)
+      for (int k = 0; k < K; k++) bt[k * w + j] = b[(j0 + j) * K + k];
+    productRows(a, K, 1, bt, w, c + j0, N, M, K, w);
   }
-        DOTS(0) DOTS(1) DOTS(2) DOTS(3)
-      }
-#define OUT(r, q)                                                                                                      \
-  {                                                                                                                    \
-    float t = sum4(s##r##q);                                                                                           \
-    for (int k = K4; k < K; k++) t += a##r[k] * b##q[k];                                                               \
-    c[(i + r) * N + j + q] = t;                                                                                        \
-  }
-      OUT(0, 0) OUT(0, 1) OUT(0, 2) OUT(0, 3) OUT(1, 0) OUT(1, 1) OUT(1, 2) OUT(1, 3)
-      OUT(2, 0) OUT(2, 1) OUT(2, 2) OUT(2, 3) OUT(3, 0) OUT(3, 1) OUT(3, 2) OUT(3, 3)
-#undef ROW
-#undef DOTS
-#undef OUT
-    }
-  productEdge(a, K, 1, b, 1, K, c, K, N, 0, M4, N4, N);
-  productEdge(a, K, 1, b, 1, K, c, K, N, M4, M, 0, N);
 }
 
 // c[n] = op(a[n])·op(b[n]) for n < batch -> (batch, M, N), op(x) = xᵀ where transA (a[n] stored (K, M)) or transB
-// (b[n] stored (N, K)); not both.
+// (b[n] stored (N, K)); not both. a·bᵀ goes by panels of bᵀ where a panel of 8 columns fits on the stack (K ≤ 512,
+// a head size far past any model here), else one float at a time.
 EXPORT(batchMatMul)
 void batchMatMul(const float* A, const float* B, float* C, int batch, int M, int K, int N, int transA, int transB) {
   for (int n = 0; n < batch; n++) {
     const float *a = A + n * M * K, *b = B + n * K * N;
     float* c = C + n * M * N;
-    if (transB) productDots(a, b, c, M, K, N);
-    else if (transA) productRows(a, 1, M, b, c, M, K, N);
-    else productRows(a, K, 1, b, c, M, K, N);
+    if (transB && 8 * K <= PANEL) productPanels(a, b, c, M, K, N);
+    else if (transB) productEdge(a, K, 1, b, 1, K, c, N, K, 0, M, 0, N);
+    else if (transA) productRows(a, 1, M, b, N, c, N, M, K, N);
+    else productRows(a, K, 1, b, N, c, N, M, K, N);
   }
 }
 
