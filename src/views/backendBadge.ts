@@ -21,7 +21,8 @@ export function backendBadge(status: BadgeData): HTMLElement {
   const software = status.active === "webgpu" && status.demoted ? " · software" : "";
   const threads = status.threads === null ? "" : ` · ${status.threads} ${status.threads === 1 ? "thread" : "threads"}`;
   badge.textContent = `backend: ${status.active}${software}${threads}`;
-  const simd = status.simd === null ? "" : status.simd ? " (the course's SIMD kernels)" : " (no wasm SIMD here)";
+  const simd =
+    status.simd === null ? "" : status.simd ? " (the course's SIMD kernels)" : " (without the course's SIMD kernels)";
   const tried = status.attempts.map((a) => (a.ok ? `${a.name}: active${simd}` : `${a.name}: ${a.reason}`));
   badge.title = [...tried, ...(status.demoted ? [`${status.demoted.name} last: ${status.demoted.reason}`] : [])].join(
     "\n"

@@ -21,7 +21,7 @@ describe("backendBadge", () => {
     assert.match(badge.title, /^wasm: active \(the course's SIMD kernels\)\nwebgpu last: its WebGPU adapter/);
     const plain = backendBadge({...wasm, simd: false});
     assert.equal(plain.dataset.simd, "false");
-    assert.match(plain.title, /^wasm: active \(no wasm SIMD here\)\n/);
+    assert.match(plain.title, /^wasm: active \(without the course's SIMD kernels\)\n/);
     assert.equal(backendBadge({...wasm, threads: 1}).textContent, "backend: wasm · 1 thread");
   });
 
