@@ -2,7 +2,7 @@
 // norm that clipping reads (optim.ts writes both in TF.js ops).
 import * as tf from "@tinygpt/tf";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
-import {simdKernels} from "./simd.js";
+import {requireSimd, simdKernels} from "./simd.js";
 import {offsets, size, views, type WasmBackend} from "./wasmMemory.js";
 
 /**
@@ -78,7 +78,7 @@ function normKernel({inputs, backend}: KernelArgs): tf.TensorInfo {
   const be = backend as WasmBackend;
   const tensors = Object.values(inputs) as tf.TensorInfo[];
   const out = be.makeOutput([], "float32");
-  const simd = simdKernels()!;
+  const simd = requireSimd();
   const total = offsets(be, tensors).reduce((sum, at, i) => sum + simd.sumSquares(at, size(tensors[i].shape)), 0);
   views(be, [out])[0][0] = Math.sqrt(total);
   return out;

@@ -3,7 +3,7 @@
 import * as tf from "@tinygpt/tf";
 import {output, valuesOf} from "./cpuMemory.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
-import {simdKernels} from "./simd.js";
+import {requireSimd} from "./simd.js";
 import {offsets, size, type WasmBackend} from "./wasmMemory.js";
 
 /**
@@ -71,7 +71,7 @@ function simdForward({inputs, backend}: KernelArgs): tf.TensorInfo[] {
   const {x} = inputs as {x: tf.TensorInfo};
   const outs = [be.makeOutput(x.shape, "float32"), be.makeOutput(x.shape, "float32")];
   const [X, Y, E] = offsets(be, [x, ...outs]);
-  simdKernels()!.gelu(X, Y, E, size(x.shape));
+  requireSimd().gelu(X, Y, E, size(x.shape));
   return outs;
 }
 
@@ -80,6 +80,6 @@ function simdBackward({inputs, backend}: KernelArgs): tf.TensorInfo {
   const {dy, x, e} = inputs as Record<"dy" | "x" | "e", tf.TensorInfo>;
   const out = be.makeOutput(x.shape, "float32");
   const [DY, X, E, DX] = offsets(be, [dy, x, e, out]);
-  simdKernels()!.geluGrad(DY, X, E, DX, size(x.shape));
+  requireSimd().geluGrad(DY, X, E, DX, size(x.shape));
   return out;
 }

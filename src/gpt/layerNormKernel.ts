@@ -3,7 +3,7 @@
 import * as tf from "@tinygpt/tf";
 import {output, valuesOf} from "./cpuMemory.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
-import {simdKernels} from "./simd.js";
+import {requireSimd} from "./simd.js";
 import {offsets, size, type WasmBackend} from "./wasmMemory.js";
 
 /**
@@ -90,7 +90,7 @@ function simdForward({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {
   const C = x.shape[x.shape.length - 1];
   const outs = [x.shape, x.shape, [...x.shape.slice(0, -1), 1]].map((s) => be.makeOutput(s, "float32"));
   const [X, G, Y, XH, R] = offsets(be, [x, gamma, ...outs]);
-  simdKernels()!.layerNorm(X, G, Y, XH, R, size(x.shape) / C, C, eps);
+  requireSimd().layerNorm(X, G, Y, XH, R, size(x.shape) / C, C, eps);
   return outs;
 }
 
@@ -100,6 +100,6 @@ function simdBackward({inputs, backend}: KernelArgs): tf.TensorInfo[] {
   const C = gamma.shape[0];
   const outs = [dy.shape, [C], [C]].map((s) => be.makeOutput(s, "float32"));
   const [DY, XH, R, G, DX, DG, DB] = offsets(be, [dy, xHat, r, gamma, ...outs]);
-  simdKernels()!.layerNormGrad(DY, XH, R, G, DX, DG, DB, size(dy.shape) / C, C);
+  requireSimd().layerNormGrad(DY, XH, R, G, DX, DG, DB, size(dy.shape) / C, C);
   return outs;
 }

@@ -90,6 +90,13 @@ export function simdKernels(): SimdKernels | null {
   return modules.get(wasm) ?? null;
 }
 
+/** The SIMD kernels, inside a kernel that runs only where they are (onSimd decided so): a clear error otherwise. */
+export function requireSimd(): SimdKernels {
+  const kernels = simdKernels();
+  if (!kernels) throw new Error("the wasm backend's SIMD kernels are not loaded here (simd.ts)");
+  return kernels;
+}
+
 /** Whether t is on the wasm backend with its SIMD kernels, and its last axis a multiple of 4 (their lanes). */
 export const onSimd = (t: tf.Tensor): boolean =>
   t.dtype === "float32" && (t.shape.at(-1) ?? 1) % 4 === 0 && simdKernels() !== null;
@@ -101,7 +108,8 @@ export async function loadSimdKernels(): Promise<SimdKernels | null> {
   if (!modules.has(wasm)) {
     const found = source(wasm);
     const valid = found && WebAssembly.validate(found.code);
-    modules.set(wasm, valid ? link(wasm, await WebAssembly.compile(found.code), found.memory) : null);
+    const module = valid ? await WebAssembly.compile(found.code).catch(() => null) : null;
+    modules.set(wasm, found && module ? link(wasm, module, found.memory) : null);
   }
   return modules.get(wasm) ?? null;
 }

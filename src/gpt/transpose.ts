@@ -3,7 +3,7 @@ import * as tf from "@tinygpt/tf";
 import {onArrays, runArrayKernel, type ArrayKernel} from "./arrayKernel.js";
 import {onCpu} from "./cpuMemory.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
-import {onSimd, simdKernels} from "./simd.js";
+import {onSimd, requireSimd, simdKernels} from "./simd.js";
 import {offsets, size, type WasmBackend} from "./wasmMemory.js";
 
 /**
@@ -56,7 +56,7 @@ function simdColumnSums({inputs, backend}: KernelArgs): tf.TensorInfo {
   const [R, C] = x.shape;
   const out = be.makeOutput([C], "float32");
   const [X, OUT] = offsets(be, [x, out]);
-  simdKernels()!.columnSums(X, OUT, R, C);
+  requireSimd().columnSums(X, OUT, R, C);
   return out;
 }
 

@@ -4,6 +4,7 @@ import {createHash} from "node:crypto";
 import {readFileSync} from "node:fs";
 import * as tf from "@tinygpt/tf";
 import {makeConfig} from "../../src/gpt/config.js";
+import {geluRows} from "../../src/gpt/geluKernel.js";
 import {TOY_SENTENCES} from "../../src/gpt/data/corpora.js";
 import {charCorpus} from "../../src/gpt/data/corpus.js";
 import {initParams, namedParams} from "../../src/gpt/params.js";
@@ -102,6 +103,13 @@ describe("the SIMD kernels' module", () => {
     useSimdKernels(false);
     assert.equal(simdKernels(), null);
     assert.equal(await loadSimdKernels(), null);
+    const x = tf.zeros([2, 4]);
+    assert.throws(
+      () => geluRows(x),
+      /the wasm backend's SIMD kernels are not loaded here/,
+      "a kernel that needs them says so"
+    );
+    x.dispose();
     useSimdKernels(true);
     assert.ok(simdKernels());
     await useCpu();

@@ -161,16 +161,17 @@ void transpose2d(const float* src, float* dst, int R, int C) {
   for (int i0 = 0; i0 < R; i0 += 16)
     for (int j = 0; j < C; j += 4)
       for (int i = i0; i < i0 + 16 && i < R; i += 4) {
-      const float* s = src + i * C + j;
-      f4 r0 = wasm_v128_load(s), r1 = wasm_v128_load(s + C), r2 = wasm_v128_load(s + 2 * C), r3 = wasm_v128_load(s + 3 * C);
-      f4 t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-      f4 t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-      float* d = dst + j * R + i;
-      wasm_v128_store(d, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
-      wasm_v128_store(d + R, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
-      wasm_v128_store(d + 2 * R, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
-      wasm_v128_store(d + 3 * R, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
-    }
+        const float* s = src + i * C + j;
+        f4 r0 = wasm_v128_load(s), r1 = wasm_v128_load(s + C), r2 = wasm_v128_load(s + 2 * C);
+        f4 r3 = wasm_v128_load(s + 3 * C);
+        f4 t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+        f4 t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        float* d = dst + j * R + i;
+        wasm_v128_store(d, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+        wasm_v128_store(d + R, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+        wasm_v128_store(d + 2 * R, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+        wasm_v128_store(d + 3 * R, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+      }
 }
 
 // LayerNorm over rows of C (a multiple of 4): x̂ = (x − μ)·r, r = 1/√(σ² + ε) (biased variance), y = x̂·γ.
