@@ -1,6 +1,7 @@
 // AdamW on the wasm backend: the update of one weight as a single kernel, and with the SIMD kernels the gradients' global
 // norm that clipping reads (optim.ts writes both in TF.js ops).
 import * as tf from "@tinygpt/tf";
+import {runArrayKernel, type ArrayKernel} from "./arrayKernel.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
 import {requireSimd, simdKernels} from "./simd.js";
 import {offsets, size, views, type WasmBackend} from "./wasmMemory.js";
@@ -71,15 +72,14 @@ function kernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {
  */
 export function norm(tensors: readonly tf.Tensor[]): tf.Scalar {
   const inputs = Object.fromEntries(tensors.map((t, i) => [`t${i}`, t]));
-  return runOwnKernel("wasm", "TinyGPTNorm", normKernel, inputs) as tf.Scalar;
+  return runArrayKernel(NORM, inputs)[0] as tf.Scalar;
 }
 
-function normKernel({inputs, backend}: KernelArgs): tf.TensorInfo {
-  const be = backend as WasmBackend;
-  const tensors = Object.values(inputs) as tf.TensorInfo[];
-  const out = be.makeOutput([], "float32");
-  const simd = requireSimd();
-  const total = offsets(be, tensors).reduce((sum, at, i) => sum + simd.sumSquares(at, size(tensors[i].shape)), 0);
-  views(be, [out])[0][0] = Math.sqrt(total);
-  return out;
-}
+const NORM: ArrayKernel = {
+  name: "TinyGPTNorm",
+  shapes: () => [[]],
+  body: (tensors, [out]) => {
+    const simd = requireSimd();
+    out[0] = Math.sqrt(tensors.reduce((sum, t) => sum + simd.sumSquares(t.byteOffset, t.length), 0));
+  }
+};

@@ -4,7 +4,10 @@ import {output, valuesOf} from "./cpuMemory.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
 import {size, views, type WasmBackend} from "./wasmMemory.js";
 
-/** What a kernel on arrays is: its name, its outputs' shapes from its inputs', and how it fills the outputs. */
+/**
+ * What a kernel on arrays is: its name, its outputs' shapes from its inputs', and how it fills the outputs. On wasm
+ * the arrays are views of the backend's memory, so a body may hand their byteOffsets to the SIMD kernels (simd.ts).
+ */
 export interface ArrayKernel {
   name: string;
   shapes(inputs: number[][], attrs: tf.NamedAttrMap): number[][];

@@ -5,7 +5,7 @@ import {matMul} from "./matMul.js";
 import {onCallingThread} from "./threads.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
 import {simdKernels} from "./simd.js";
-import {size, type WasmBackend as Backend} from "./wasmMemory.js";
+import {offsets, size, type WasmBackend as Backend} from "./wasmMemory.js";
 
 /**
  * a @ b, or a @ bᵀ with transposeB, over leading batch dims: (..., M, K) x (..., K, N) -> (..., M, N).
@@ -105,7 +105,7 @@ function kernelFunc({inputs, backend, attrs}: KernelArgs): tf.TensorInfo {
     matMuls.set(be.wasm, matMul);
   }
   const out = be.makeOutput([batch, M, N], "float32");
-  const [aAt, bAt, outAt] = [a, b, out].map((t) => be.dataIdMap.get(t.dataId).memoryOffset);
+  const [aAt, bAt, outAt] = offsets(be, [a, b, out]);
   const simd = simdKernels();
   if (simd) {
     simd.batchMatMul(aAt, bAt, outAt, batch, M, K, N, Number(transA), Number(transB));

@@ -3,8 +3,8 @@
 import * as tf from "@tinygpt/tf";
 import {output, valuesOf} from "./cpuMemory.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
+import {runArrayKernel, type ArrayKernel} from "./arrayKernel.js";
 import {requireSimd} from "./simd.js";
-import {offsets, size, type WasmBackend} from "./wasmMemory.js";
 
 /**
  * y = 0.5·x·(1 + e) with e = erf(x/√2), and e itself (the gradient needs it): x → [y, e], same shapes. erf is
@@ -12,13 +12,13 @@ import {offsets, size, type WasmBackend} from "./wasmMemory.js";
  * backend the 5 kernels this replaces cost 18 ns an element or more each (a product with a scalar broadcasts it).
  */
 export function geluRows(x: tf.Tensor): tf.Tensor[] {
-  if (tf.getBackend() === "wasm") return runOwnKernel("wasm", "TinyGPTGelu", simdForward, {x}) as tf.Tensor[];
+  if (tf.getBackend() === "wasm") return runArrayKernel(SIMD_GELU, {x});
   return runOwnKernel("cpu", "TinyGPTGelu", forward, {x}) as tf.Tensor[];
 }
 
 /** ∂x = ∂y·(Φ(x) + x·φ(x)), Φ(x) = (1 + e)/2, φ(x) = exp(−x²/2)/√(2π), from x and the forward's e. */
 export function geluRowsGrad(dy: tf.Tensor, x: tf.Tensor, e: tf.Tensor): tf.Tensor {
-  if (tf.getBackend() === "wasm") return runOwnKernel("wasm", "TinyGPTGeluGrad", simdBackward, {dy, x, e}) as tf.Tensor;
+  if (tf.getBackend() === "wasm") return runArrayKernel(SIMD_GELU_GRAD, {dy, x, e})[0];
   return runOwnKernel("cpu", "TinyGPTGeluGrad", backward, {dy, x, e}) as tf.Tensor;
 }
 
@@ -66,20 +66,14 @@ function backward({inputs, backend}: KernelArgs): tf.TensorInfo {
 }
 
 /** The same two kernels on wasm, in float32 four lanes at a time (simd/kernels.c: gelu, geluGrad). */
-function simdForward({inputs, backend}: KernelArgs): tf.TensorInfo[] {
-  const be = backend as WasmBackend;
-  const {x} = inputs as {x: tf.TensorInfo};
-  const outs = [be.makeOutput(x.shape, "float32"), be.makeOutput(x.shape, "float32")];
-  const [X, Y, E] = offsets(be, [x, ...outs]);
-  requireSimd().gelu(X, Y, E, size(x.shape));
-  return outs;
-}
+const SIMD_GELU: ArrayKernel = {
+  name: "TinyGPTGelu",
+  shapes: ([shape]) => [shape, shape],
+  body: ([x], [y, e]) => requireSimd().gelu(x.byteOffset, y.byteOffset, e.byteOffset, x.length)
+};
 
-function simdBackward({inputs, backend}: KernelArgs): tf.TensorInfo {
-  const be = backend as WasmBackend;
-  const {dy, x, e} = inputs as Record<"dy" | "x" | "e", tf.TensorInfo>;
-  const out = be.makeOutput(x.shape, "float32");
-  const [DY, X, E, DX] = offsets(be, [dy, x, e, out]);
-  requireSimd().geluGrad(DY, X, E, DX, size(x.shape));
-  return out;
-}
+const SIMD_GELU_GRAD: ArrayKernel = {
+  name: "TinyGPTGeluGrad",
+  shapes: ([shape]) => [shape],
+  body: ([dy, x, e], [dx]) => requireSimd().geluGrad(dy.byteOffset, x.byteOffset, e.byteOffset, dx.byteOffset, x.length)
+};

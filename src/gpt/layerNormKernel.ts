@@ -3,8 +3,8 @@
 import * as tf from "@tinygpt/tf";
 import {output, valuesOf} from "./cpuMemory.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
+import {runArrayKernel, type ArrayKernel} from "./arrayKernel.js";
 import {requireSimd} from "./simd.js";
-import {offsets, size, type WasmBackend} from "./wasmMemory.js";
 
 /**
  * Per row of x's last axis (C values): x̂ = (x − μ)·r with r = 1/√(σ² + ε) (biased variance), y = x̂·γ.
@@ -12,8 +12,7 @@ import {offsets, size, type WasmBackend} from "./wasmMemory.js";
  * cpu backend runs at 20–90 ns an element (each broadcast works out every element's place from its coordinates).
  */
 export function layerNormRows(x: tf.Tensor, gamma: tf.Tensor, eps: number): tf.Tensor[] {
-  if (tf.getBackend() === "wasm")
-    return runOwnKernel("wasm", "TinyGPTLayerNorm", simdForward, {x, gamma}, {eps}) as tf.Tensor[];
+  if (tf.getBackend() === "wasm") return runArrayKernel(SIMD_LAYER_NORM, {x, gamma}, {eps});
   return runOwnKernel("cpu", "TinyGPTLayerNorm", forward, {x, gamma}, {eps}) as tf.Tensor[];
 }
 
@@ -22,8 +21,7 @@ export function layerNormRows(x: tf.Tensor, gamma: tf.Tensor, eps: number): tf.T
  * ∂γ = Σ ∂y·x̂ and ∂β = Σ ∂y over the rows. → [∂x (..., C), ∂γ (C), ∂β (C)]. One pass, against 12 TF.js kernels.
  */
 export function layerNormRowsGrad(dy: tf.Tensor, xHat: tf.Tensor, r: tf.Tensor, gamma: tf.Tensor): tf.Tensor[] {
-  if (tf.getBackend() === "wasm")
-    return runOwnKernel("wasm", "TinyGPTLayerNormGrad", simdBackward, {dy, xHat, r, gamma}) as tf.Tensor[];
+  if (tf.getBackend() === "wasm") return runArrayKernel(SIMD_LAYER_NORM_GRAD, {dy, xHat, r, gamma});
   return runOwnKernel("cpu", "TinyGPTLayerNormGrad", backward, {dy, xHat, r, gamma}) as tf.Tensor[];
 }
 
@@ -83,23 +81,20 @@ function backward({inputs, backend}: KernelArgs): tf.TensorInfo[] {
 }
 
 /** The same two kernels on wasm, in float32 four lanes at a time (simd/kernels.c: layerNorm, layerNormGrad). */
-function simdForward({inputs, backend, attrs}: KernelArgs): tf.TensorInfo[] {
-  const be = backend as WasmBackend;
-  const {x, gamma} = inputs as Record<"x" | "gamma", tf.TensorInfo>;
-  const {eps} = attrs as {eps: number};
-  const C = x.shape[x.shape.length - 1];
-  const outs = [x.shape, x.shape, [...x.shape.slice(0, -1), 1]].map((s) => be.makeOutput(s, "float32"));
-  const [X, G, Y, XH, R] = offsets(be, [x, gamma, ...outs]);
-  requireSimd().layerNorm(X, G, Y, XH, R, size(x.shape) / C, C, eps);
-  return outs;
-}
+const SIMD_LAYER_NORM: ArrayKernel = {
+  name: "TinyGPTLayerNorm",
+  shapes: ([shape]) => [shape, shape, [...shape.slice(0, -1), 1]],
+  body: ([x, gamma], [y, xHat, r], _, {eps}) => {
+    const [X, G, Y, XH, R] = [x, gamma, y, xHat, r].map((a) => a.byteOffset);
+    requireSimd().layerNorm(X, G, Y, XH, R, x.length / gamma.length, gamma.length, eps as number);
+  }
+};
 
-function simdBackward({inputs, backend}: KernelArgs): tf.TensorInfo[] {
-  const be = backend as WasmBackend;
-  const {dy, xHat, r, gamma} = inputs as Record<"dy" | "xHat" | "r" | "gamma", tf.TensorInfo>;
-  const C = gamma.shape[0];
-  const outs = [dy.shape, [C], [C]].map((s) => be.makeOutput(s, "float32"));
-  const [DY, XH, R, G, DX, DG, DB] = offsets(be, [dy, xHat, r, gamma, ...outs]);
-  requireSimd().layerNormGrad(DY, XH, R, G, DX, DG, DB, size(dy.shape) / C, C);
-  return outs;
-}
+const SIMD_LAYER_NORM_GRAD: ArrayKernel = {
+  name: "TinyGPTLayerNormGrad",
+  shapes: ([shape, , , [C]]) => [shape, [C], [C]],
+  body: (ins, outs) => {
+    const [dy, , , gamma] = ins;
+    requireSimd().layerNormGrad(...[...ins, ...outs].map((a) => a.byteOffset), dy.length / gamma.length, gamma.length);
+  }
+};

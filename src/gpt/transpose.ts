@@ -2,9 +2,8 @@
 import * as tf from "@tinygpt/tf";
 import {onArrays, runArrayKernel, type ArrayKernel} from "./arrayKernel.js";
 import {onCpu} from "./cpuMemory.js";
-import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
 import {onSimd, requireSimd, simdKernels} from "./simd.js";
-import {offsets, size, type WasmBackend} from "./wasmMemory.js";
+import {size} from "./wasmMemory.js";
 
 /**
  * xᵀ for a 2-D x: (R, C) -> (C, R). Elsewhere it is tf.transpose. The wasm backend's Transpose walks the input row by
@@ -45,20 +44,17 @@ export function transposeRows<T extends tf.Tensor>(x: T, perm: number[]): T {
  */
 export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
   if (tf.getBackend() !== "wasm") return tf.sum(x, 0); // (C)
-  if (onSimd(x)) return runOwnKernel("wasm", "TinyGPTColumnSums", simdColumnSums, {x}) as tf.Tensor1D; // (C)
+  if (onSimd(x)) return runArrayKernel(COLUMN_SUMS, {x})[0] as tf.Tensor1D; // (C)
   const [R, C] = x.shape;
   return tf.tidy(() => tf.reshape(tf.matMul(tf.ones([1, R]), x), [C])); // (1, R) x (R, C) -> (C)
 }
 
-function simdColumnSums({inputs, backend}: KernelArgs): tf.TensorInfo {
-  const be = backend as WasmBackend;
-  const {x} = inputs as {x: tf.TensorInfo};
-  const [R, C] = x.shape;
-  const out = be.makeOutput([C], "float32");
-  const [X, OUT] = offsets(be, [x, out]);
-  requireSimd().columnSums(X, OUT, R, C);
-  return out;
-}
+/** On wasm with its SIMD kernels: the rows of x added in order (simd/kernels.c: columnSums). */
+const COLUMN_SUMS: ArrayKernel = {
+  name: "TinyGPTColumnSums",
+  shapes: ([[, C]]) => [[C]],
+  body: ([x], [out], [[R, C]]) => requireSimd().columnSums(x.byteOffset, out.byteOffset, R, C)
+};
 
 /** On wasm with its SIMD kernels (where the arrays are views of the backend's memory) a 4 × 4 block goes by lanes. */
 const TRANSPOSE: ArrayKernel = {

@@ -11,15 +11,15 @@ export interface WasmBackend {
 
 export const size = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
 
+/** Each tensor's byte offset in the backend's memory (where its values start). */
+export const offsets = (be: WasmBackend, tensors: readonly tf.TensorInfo[]): number[] =>
+  tensors.map((t) => be.dataIdMap.get(t.dataId).memoryOffset);
+
 /**
  * Float32Array views over the backend's memory, one per tensor. Make them after the last makeOutput: a new output
  * may grow the memory, and a view made before it would then read the old buffer.
  */
 export function views(be: WasmBackend, tensors: readonly tf.TensorInfo[]): Float32Array[] {
   const heap = be.wasm.HEAPU8.buffer;
-  return tensors.map((t) => new Float32Array(heap, be.dataIdMap.get(t.dataId).memoryOffset, size(t.shape)));
+  return offsets(be, tensors).map((at, i) => new Float32Array(heap, at, size(tensors[i].shape)));
 }
-
-/** Each tensor's byte offset in the backend's memory: how the SIMD kernels (simd.ts) are handed a tensor. */
-export const offsets = (be: WasmBackend, tensors: readonly tf.TensorInfo[]): number[] =>
-  tensors.map((t) => be.dataIdMap.get(t.dataId).memoryOffset);
