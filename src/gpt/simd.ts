@@ -50,16 +50,20 @@ const bytes = (base64: string): Uint8Array<ArrayBuffer> => {
   return out;
 };
 
-/** The module's bytes for the backend's memory (shared: the threaded build's), or null where it has none we know. */
+/**
+ * The module's bytes for the backend's memory (shared: the threaded build's), or null where the backend has no
+ * memory we know or this engine cannot run them (no wasm SIMD: the module does not validate).
+ */
 function source(wasm: WasmModule): {code: Uint8Array<ArrayBuffer>; memory: WebAssembly.Memory} | null {
   const memory = wasm.wasmMemory ?? wasm.asm?.memory;
   if (!memory) return null;
-  return {code: bytes(memory.buffer instanceof ArrayBuffer ? PLAIN : SHARED), memory};
+  const code = bytes(memory.buffer instanceof ArrayBuffer ? PLAIN : SHARED);
+  return WebAssembly.validate(code) ? {code, memory} : null;
 }
 
 /**
- * The kernels linked to the backend's memory, with a stack of their own in it; null where this engine cannot run them
- * (no wasm SIMD: the module does not validate) or cannot link them (a memory unlike the one the module expects).
+ * The kernels linked to the backend's memory, with a stack of their own in it; null where they cannot link (a memory
+ * unlike the one the module expects).
  */
 function link(wasm: WasmModule, module: WebAssembly.Module, memory: WebAssembly.Memory): SimdKernels | null {
   try {
@@ -85,8 +89,7 @@ export function simdKernels(): SimdKernels | null {
   const known = modules.get(wasm);
   if (known !== undefined || typeof document !== "undefined") return known ?? null;
   const found = source(wasm);
-  const valid = found && WebAssembly.validate(found.code);
-  modules.set(wasm, valid ? link(wasm, new WebAssembly.Module(found.code), found.memory) : null);
+  modules.set(wasm, found ? link(wasm, new WebAssembly.Module(found.code), found.memory) : null);
   return modules.get(wasm) ?? null;
 }
 
@@ -107,8 +110,7 @@ export async function loadSimdKernels(): Promise<SimdKernels | null> {
   if (!wasm || !enabled) return null;
   if (!modules.has(wasm)) {
     const found = source(wasm);
-    const valid = found && WebAssembly.validate(found.code);
-    const module = valid ? await WebAssembly.compile(found.code).catch(() => null) : null;
+    const module = found ? await WebAssembly.compile(found.code).catch(() => null) : null;
     modules.set(wasm, found && module ? link(wasm, module, found.memory) : null);
   }
   return modules.get(wasm) ?? null;
