@@ -56,24 +56,6 @@ export async function training(
   name: TrainConfigName,
   {warmup = 2, steps = 10, minSteps = 3, maxMs = 60_000, profile = false, simd = true} = {}
 ): Promise<TrainResult> {
-  useSimdKernels(simd);
-  try {
-    return await timed(name, {warmup, steps, minSteps, maxMs, profile});
-  } finally {
-    useSimdKernels(true);
-  }
-}
-
-async function timed(
-  name: TrainConfigName,
-  {
-    warmup,
-    steps,
-    minSteps,
-    maxMs,
-    profile
-  }: {warmup: number; steps: number; minSteps: number; maxMs: number; profile: boolean}
-): Promise<TrainResult> {
   const {config, batchSize: B} = TRAIN_CONFIGS[name];
   const data = dataFor(name);
   const session = new TrainingSession({params: initParams(config, 0), data, settings: benchSettings(B), seed: 0});
@@ -82,6 +64,7 @@ async function timed(
     const {loss: value} = await session.step();
     return {ms: now() - t0, value};
   };
+  useSimdKernels(simd);
   try {
     const firstStepMs = (await step()).ms;
     // A second warm-up step only where steps are cheap: on a software GPU one step can take most of a minute.
@@ -124,6 +107,7 @@ async function timed(
     };
   } finally {
     session.dispose();
+    useSimdKernels(true);
   }
 }
 
