@@ -1,14 +1,20 @@
-// A generation run drawn as it streams: its tokens appended once a frame (the first at once), the token picker
-// following the count, a clicked token picked. A frame overdue by more than 16 ms holds the run back until it is
-// painted: a decoding loop that keeps the page busy would otherwise starve its rendering.
+// A generation run drawn as it streams: its tokens appended at most once every FRAME_MS (the first at once), the token
+// picker following the count, a clicked token picked. A frame overdue by more than 16 ms holds the run back until it
+// is painted: a decoding loop that keeps the page busy would otherwise starve its rendering.
 import type {TokenPicker} from "../../inputs/tokenPicker.js";
 import {streamText, type StreamView} from "../../views/streamText.js";
 import type {GenerationRun, GenState} from "./run.js";
 
+/**
+ * The least time between two frames of the stream (~30 a second): each frame stops the decoding loop for its style,
+ * layout and paint, a few ms each on a slow machine, and a frame every 16 ms made 120 tokens take ~1.5× as long.
+ */
+const FRAME_MS = 33;
+
 /** A message posted from a frame's animation callbacks is handled once that frame is painted. */
 function afterPaint(then: () => void): void {
   const channel = new MessageChannel();
-  channel.port1.onmessage = () => then();
+  channel.port1.onmessage = () => (channel.port1.close(), then());
   channel.port2.postMessage(null);
 }
 
@@ -19,7 +25,7 @@ export function liveGeneration(run: GenerationRun, picker: TokenPicker, {name = 
   const view = streamText(show(run.prompt), {name, onPick: (index) => picker.pick(index + 1)});
   let pending: GenState | null = null;
   let frame: Promise<void> | null = null; // the frame that draws what is pending
-  let asked = 0;
+  let asked = -Infinity; // when the last frame was asked for
   const draw = () => {
     const s = pending;
     if (!s) return;
@@ -31,22 +37,37 @@ export function liveGeneration(run: GenerationRun, picker: TokenPicker, {name = 
   /** Resolves after the next frame has drawn what is pending and been painted (or 100 ms: a hidden page has none). */
   const nextFrame = () =>
     new Promise<void>((resolve) => {
-      const drawn = () => {
-        frame = null;
+      let drawn = false;
+      const drawOnce = () => {
+        if (drawn) return;
+        [drawn, frame] = [true, null];
         draw();
       };
-      setTimeout(() => (drawn(), resolve()), 100);
-      requestAnimationFrame(() => (drawn(), afterPaint(resolve)));
+      setTimeout(() => (drawOnce(), resolve()), 100);
+      requestAnimationFrame(() => (drawOnce(), afterPaint(resolve)));
     });
+  let later: ReturnType<typeof setTimeout> | null = null; // draws a token left pending when no other follows soon
   run.subscribe((state) => {
     pending = state;
     if (state.done || state.stopped || state.error !== null) return draw();
+    const now = performance.now();
     if (state.generated.length === 1 && !state.beams) {
       draw(); // at once, and the run waits for it to be painted
-      return (frame = nextFrame());
+      [frame, asked] = [nextFrame(), now];
+      return frame;
     }
-    if (!frame) [frame, asked] = [nextFrame(), performance.now()];
-    return performance.now() - asked > 16 ? frame : undefined; // an overdue frame: let the page paint
+    if (!frame && now - asked < FRAME_MS) {
+      later ??= setTimeout(
+        () => {
+          later = null;
+          if (pending && !frame) [frame, asked] = [nextFrame(), performance.now()];
+        },
+        asked + FRAME_MS - now
+      );
+      return;
+    }
+    if (!frame) [frame, asked] = [nextFrame(), now];
+    return now - asked > 16 ? frame : undefined; // an overdue frame: let the page paint
   });
   return view;
 }
