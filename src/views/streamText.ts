@@ -22,6 +22,8 @@ export interface StreamOptions {
   /** Called with a generated token's index (0-based) when the reader clicks it or moves to it with the keys. */
   onPick?: (index: number) => void;
   name?: string;
+  /** The height (px) to keep while the text streams (the last run's): a new run does not move the page below it. */
+  reserve?: number;
 }
 
 /**
@@ -59,6 +61,8 @@ export function streamText(prompt: readonly string[], options: StreamOptions = {
   text.append(...spans);
   let shownBeams = "";
   let picked: number | null = null; // the generated token boxed, 0-based
+  let reserved = options.reserve ?? 0;
+  if (reserved > 0) root.style.minHeight = `${reserved}px`;
 
   root.update = (state) => {
     const {generated} = state;
@@ -83,7 +87,20 @@ export function streamText(prompt: readonly string[], options: StreamOptions = {
     status.classList.toggle("tg-refused", state.error !== null);
     if (state.beams) showBeams(state.beams);
     if (picked !== null && !announced.textContent) announce();
+    const streaming = !(state.done || state.stopped || state.error !== null);
+    root.classList.toggle("tg-streaming", streaming);
+    if (streaming) reserve();
+    else root.style.minHeight = "";
   };
+
+  /** While the text streams, the view grows four lines at a time, so the page below it moves less often. */
+  function reserve(): void {
+    const shown = [status, text, beams].filter((e) => !e.hidden);
+    const used = Math.max(...shown.map((e) => e.getBoundingClientRect().bottom)) - root.getBoundingClientRect().top;
+    if (used <= reserved) return;
+    reserved = used + 4 * (parseFloat(getComputedStyle(text).lineHeight) || 21);
+    root.style.minHeight = `${reserved}px`;
+  }
 
   function showBeams(list: readonly {text: string; score: number}[]): void {
     const key = list.map((b) => `${b.score}:${b.text}`).join("\n");

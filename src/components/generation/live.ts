@@ -18,11 +18,18 @@ function afterPaint(then: () => void): void {
   channel.port2.postMessage(null);
 }
 
+/** Each stream's height when its last run ended, by name: the next run keeps it while it streams. */
+const heights = new Map<string, number>();
+
 export function liveGeneration(run: GenerationRun, picker: TokenPicker, {name = "generation"} = {}): StreamView {
   const {vocab} = run.model.tokenizer;
   const show = (ids: readonly number[]) => ids.map((id) => vocab[id]);
   const decode = (ids: readonly number[]) => run.model.tokenizer.decode([...ids]);
-  const view = streamText(show(run.prompt), {name, onPick: (index) => picker.pick(index + 1)});
+  const view = streamText(show(run.prompt), {
+    name,
+    onPick: (index) => picker.pick(index + 1),
+    reserve: heights.get(name)
+  });
   let pending: GenState | null = null;
   let frame: Promise<void> | null = null; // the frame that draws what is pending
   let asked = -Infinity; // when the last frame was asked for
@@ -32,7 +39,11 @@ export function liveGeneration(run: GenerationRun, picker: TokenPicker, {name = 
     pending = null;
     const beams = s.beams?.map((b) => ({text: decode(b.ids), score: b.score})) ?? null;
     view.update({...s, generated: show(s.generated), total: run.settings.maxNewTokens, beams});
-    picker.setCount(s.beams ? 0 : s.generated.length, s.done || s.stopped || s.error !== null);
+    const ended = s.done || s.stopped || s.error !== null;
+    picker.setCount(s.beams ? 0 : s.generated.length, ended);
+    if (!ended) return;
+    const height = view.getBoundingClientRect().height; // a stopped run's text is cut short: keep the larger
+    heights.set(name, s.done ? height : Math.max(height, heights.get(name) ?? 0));
   };
   /** Resolves after the next frame has drawn what is pending and been painted (or 100 ms: a hidden page has none). */
   const nextFrame = () =>
