@@ -2,7 +2,8 @@
 // correctly, greedy text is the same with and without the KV cache, the sampling controls change what can be
 // drawn, a prompt the model cannot read is refused in place, and its attention maps are drawn; its sum card and
 // attention grids ("Adding, inside out") are drawn on cpu, webgl and webgpu too. Then on wasm with the
-// shipped Shakespeare model: tokens stream in, the token slider follows them, attention can be read over the text
+// shipped Shakespeare model: tokens stream in, the token slider follows them, a new run keeps the page below its text
+// where it was, attention can be read over the text
 // the model wrote (a token picked with the slider, a click or the keyboard), beam search lists every beam best first,
 // and the figures say what they show (↵ for a line break, token labels on every head, a model select wide enough for
 // its entries).
@@ -202,6 +203,43 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
       .locator("[data-name=generation] [data-name=status]", {hasText: /^12 tokens in/})
       .waitFor({timeout: 300_000});
     assert.equal(await form("token").locator("input[type=range]").getAttribute("max"), "12");
+    assert.deepEqual(wasmLog.errors, []);
+  });
+
+  test("a new run does not move the page below its text: the view keeps the last run's height while it streams", async () => {
+    const written = (n: number) =>
+      wasm.locator("[data-name=generation] [data-name=status]", {hasText: new RegExp(`^${n} tokens in`)});
+    const seed = await form("seed").locator("input[type=number]").inputValue();
+    const count = await form("new tokens").locator("input[type=number]").inputValue();
+    await form("new tokens").locator("input[type=number]").fill("300");
+    await form("new tokens").locator("input[type=number]").dispatchEvent("input");
+    await written(300).waitFor({timeout: 300_000});
+    // Where the section after the text sits at every count the text takes, from the moment a control changes.
+    const below = `document.querySelector("[data-name=generation]").parentElement.nextElementSibling`;
+    const before = (await wasm.evaluate(`${below}.getBoundingClientRect().top`)) as number;
+    await wasm.evaluate(`(() => {
+      window.__tops = [];
+      new MutationObserver(() => {
+        const text = document.querySelector("[data-name=generation] [data-name=text]");
+        const n = Number(text?.dataset.generated);
+        if (n > 0 && window.__tops.at(-1)?.n !== n) window.__tops.push({n, top: ${below}.getBoundingClientRect().top});
+      }).observe(document.body, {subtree: true, childList: true, attributes: true});
+    })()`);
+    await form("seed").locator("input[type=number]").fill("4242");
+    await form("seed").locator("input[type=number]").dispatchEvent("input");
+    await written(300).waitFor({timeout: 300_000});
+    const tops = (await wasm.evaluate("window.__tops")) as {n: number; top: number}[];
+    const streaming = tops.slice(0, -1);
+    assert.ok(streaming.length >= 3, `seen while writing: ${JSON.stringify(tops)}`);
+    for (const {n, top} of streaming)
+      assert.ok(top >= before - 0.5, `after ${n} tokens the page below moved up by ${before - top} px`);
+    const moves = streaming.filter((t, i) => i > 0 && t.top !== streaming[i - 1].top).length;
+    assert.ok(moves <= streaming.length / 3, `the page below moved at ${moves} of ${streaming.length} frames`);
+    await form("seed").locator("input[type=number]").fill(seed); // as the tests below expect
+    await form("seed").locator("input[type=number]").dispatchEvent("input");
+    await form("new tokens").locator("input[type=number]").fill(count);
+    await form("new tokens").locator("input[type=number]").dispatchEvent("input");
+    await written(Number(count)).waitFor({timeout: 300_000});
     assert.deepEqual(wasmLog.errors, []);
   });
 
