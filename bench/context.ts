@@ -127,7 +127,7 @@ export function createContext(argv: string[]): BenchContext {
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   const results: Results = {
     ...{meta: {}, ceiling: [], training: [], interactivity: [], generation: [], memory: [], pageload: []},
-    ...{soak: null, tokenizer: null, chapter9: null, peer: [], failures: [], skipped: []}
+    ...{soak: null, tokenizer: null, chapter9: [], peer: [], failures: [], skipped: []}
   };
   return {
     args: parseArgs(argv),

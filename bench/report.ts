@@ -30,7 +30,7 @@ export interface Results {
   soak:
     (Target & {adapter: string | null; wasmThreads: number | null; result: SoakResult; consoleErrors: string[]}) | null; // --soak only
   tokenizer: TokenizerResult | null;
-  chapter9: Chapter9Result | null;
+  chapter9: Chapter9Result[]; // the text below the window, then in view
   peer: PeerResult[];
   failures: {where: string; error: string}[];
   skipped: {where: string; reason: string}[];
@@ -354,7 +354,7 @@ export function format(r: Results): string {
   }
   if (r.soak) out.push(...soak(r.soak), "");
   if (r.tokenizer) out.push(...formatTokenizer(r.tokenizer, table), "");
-  if (r.chapter9) out.push(...formatChapter9(r.chapter9, table), "");
+  if (r.chapter9.length) out.push(...formatChapter9(r.chapter9, table), "");
   if (r.peer.length) out.push(...peer(r.peer), "");
   if (r.skipped.length)
     out.push(`Skipped (npm run bench -- --full runs them): ${r.skipped.map((x) => x.where).join(", ")}`);
