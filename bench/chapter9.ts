@@ -1,5 +1,6 @@
 // Chapter 9 in the built site (issue #17, item 2): a control change → the first new token painted, and → all of the
-// new tokens painted, against raw cached greedy decoding of as many tokens in the same page, interleaved.
+// new tokens painted, against raw cached greedy decoding of as many tokens in the same page, interleaved; with the
+// window at the page's top (the text below it: no frame of the stream is presented) and scrolled to the text.
 //
 // "Painted" is read from the DOM: the end of the frame after the text view ([data-name=text], a new one per run)
 // shows its first token (data-generated ≥ 1), and after the status line says the run is done (data-done). The raw

@@ -5,10 +5,7 @@ import type {TokenPicker} from "../../inputs/tokenPicker.js";
 import {streamText, type StreamView} from "../../views/streamText.js";
 import type {GenerationRun, GenState} from "./run.js";
 
-/**
- * The least time between two frames of the stream (~30 a second): each frame stops the decoding loop for its style,
- * layout and paint, a few ms each on a slow machine, and a frame every 16 ms made 120 tokens take ~1.5× as long.
- */
+/** The least time between two frames of the stream (~30 a second): each frame holds up the decoding loop. */
 const FRAME_MS = 33;
 
 /** A message posted from a frame's animation callbacks is handled once that frame is painted. */
