@@ -3,7 +3,7 @@
 // is painted: a decoding loop that keeps the page busy would otherwise starve its rendering.
 import type {TokenPicker} from "../../inputs/tokenPicker.js";
 import {streamText, type StreamView} from "../../views/streamText.js";
-import type {GenerationRun, GenState} from "./run.js";
+import {ended, type GenerationRun, type GenState} from "./run.js";
 
 /** The least time between two frames of the stream (~30 a second): each frame holds up the decoding loop. */
 const FRAME_MS = 33;
@@ -36,9 +36,9 @@ export function liveGeneration(run: GenerationRun, picker: TokenPicker, {name = 
     pending = null;
     const beams = s.beams?.map((b) => ({text: decode(b.ids), score: b.score})) ?? null;
     view.update({...s, generated: show(s.generated), total: run.settings.maxNewTokens, beams});
-    const ended = s.done || s.stopped || s.error !== null;
-    picker.setCount(s.beams ? 0 : s.generated.length, ended);
-    if (!ended) return;
+    const over = ended(s);
+    picker.setCount(s.beams ? 0 : s.generated.length, over);
+    if (!over) return;
     const height = view.getBoundingClientRect().height; // a stopped run's text is cut short: keep the larger
     heights.set(name, s.done ? height : Math.max(height, heights.get(name) ?? 0));
   };
@@ -57,7 +57,7 @@ export function liveGeneration(run: GenerationRun, picker: TokenPicker, {name = 
   let later: ReturnType<typeof setTimeout> | null = null; // draws a token left pending when no other follows soon
   run.subscribe((state) => {
     pending = state;
-    if (state.done || state.stopped || state.error !== null) return draw();
+    if (ended(state)) return draw();
     const now = performance.now();
     if (state.generated.length === 1 && !state.beams) {
       draw(); // at once, and the run waits for it to be painted

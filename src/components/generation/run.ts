@@ -69,6 +69,9 @@ export interface GenState {
   firstMs: number | null; // the first token's time
 }
 
+/** Whether a run in this state is over: every token written, stopped, or failed. */
+export const ended = (s: GenState): boolean => s.done || s.stopped || s.error !== null;
+
 /** Per token, positions run with the cache and the whole window read (what running without it costs). */
 export interface RunCost {
   index: number;
@@ -161,7 +164,7 @@ export class GenerationRun {
    * wrote none (or searched beams, which draw from no single distribution).
    */
   async step(at: number): Promise<GenStep | null> {
-    while (this.written.length < at && !this.ended()) await new Promise<void>((wake) => this.waiting.push(wake));
+    while (this.written.length < at && !ended(this.current)) await new Promise<void>((wake) => this.waiting.push(wake));
     await shown();
     const index = Math.min(at, this.written.length) - 1;
     if (index < 0) return null;
@@ -179,11 +182,6 @@ export class GenerationRun {
       ran,
       cached
     };
-  }
-
-  private ended(): boolean {
-    const s = this.current;
-    return s.done || s.stopped || s.error !== null;
   }
 
   /** Tells the listeners and wakes step(); resolves once every listener lets the run go on. */
