@@ -2,8 +2,8 @@
 // correctly, greedy text is the same with and without the KV cache, the sampling controls change what can be
 // drawn, a prompt the model cannot read is refused in place, and its attention maps are drawn; its sum card and
 // attention grids ("Adding, inside out") are drawn on cpu, webgl and webgpu too. Then on wasm with the
-// shipped Shakespeare model: tokens stream in, the token slider follows them, a new run keeps the page below its text
-// where it was, attention can be read over the text
+// shipped Shakespeare model: tokens stream in, the token slider follows them (and only the newest run's), a new run
+// keeps the page below its text where it was, attention can be read over the text
 // the model wrote (a token picked with the slider, a click or the keyboard), beam search lists every beam best first,
 // and the figures say what they show (↵ for a line break, token labels on every head, a model select wide enough for
 // its entries).
@@ -240,6 +240,30 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
     await form("new tokens").locator("input[type=number]").fill(count);
     await form("new tokens").locator("input[type=number]").dispatchEvent("input");
     await written(Number(count)).waitFor({timeout: 300_000});
+    assert.deepEqual(wasmLog.errors, []);
+  });
+
+  test("a run stopped for a newer one leaves the token slider to the newer run", async () => {
+    const number = (label: string) => form(label).locator("input[type=number]");
+    const set = async (label: string, value: string) => {
+      await number(label).fill(value);
+      await number(label).dispatchEvent("input");
+    };
+    const [seed, count] = [await number("seed").inputValue(), await number("new tokens").inputValue()];
+    const maxes: string[] = [];
+    for (const other of ["7", "8", "9"]) {
+      await set("seed", other); // a run of `count` tokens starts…
+      await set("new tokens", "3"); // …and is stopped for a shorter one, which may end before it notices
+      await wasm.locator("[data-name=generation] [data-name=status]", {hasText: /^3 tokens in/}).waitFor();
+      await wasm.waitForTimeout(300);
+      maxes.push((await form("token").locator("input[type=range]").getAttribute("max")) ?? "");
+      await set("new tokens", count);
+    }
+    assert.deepEqual(maxes, ["3", "3", "3"], "the slider ends at the newer run's count");
+    await set("seed", seed); // as the tests below expect
+    await wasm
+      .locator("[data-name=generation] [data-name=status]", {hasText: new RegExp(`^${count} tokens in`)})
+      .waitFor({timeout: 300_000});
     assert.deepEqual(wasmLog.errors, []);
   });
 

@@ -37,7 +37,7 @@ export function liveGeneration(run: GenerationRun, picker: TokenPicker, {name = 
     const beams = s.beams?.map((b) => ({text: decode(b.ids), score: b.score})) ?? null;
     view.update({...s, generated: show(s.generated), total: run.settings.maxNewTokens, beams});
     const over = ended(s);
-    picker.setCount(s.beams ? 0 : s.generated.length, over);
+    if (!run.stopping) picker.setCount(s.beams ? 0 : s.generated.length, over); // else a newer run's picker
     if (!over) return;
     const height = view.getBoundingClientRect().height; // a stopped run's text is cut short: keep the larger
     heights.set(name, s.done ? height : Math.max(height, heights.get(name) ?? 0));

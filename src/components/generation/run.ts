@@ -147,6 +147,11 @@ export class GenerationRun {
     this.stopper.abort();
   }
 
+  /** Whether the run was told to stop (by stop(), or the model being replaced): a newer run may be under way. */
+  get stopping(): boolean {
+    return this.stopper.signal.aborted;
+  }
+
   /** Calls listener with the state now and after every change; returns the unsubscribe function. */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);

@@ -20,15 +20,18 @@ function fakeRun() {
     model: {tokenizer},
     prompt: [0],
     settings: {maxNewTokens: 20},
+    stopping: false,
     subscribe: (l: Listener) => ((listener = l), () => undefined)
   } as unknown as GenerationRun;
   const counts: number[] = [];
   const picker = {setCount: (n: number) => counts.push(n), pick: () => undefined} as unknown as TokenPicker;
-  const state = (n: number, done = false): GenState => ({
+  const state = (n: number, done = false, stopped = false): GenState => ({
     ...{prompt: [0], generated: Array.from({length: n}, (_, i) => (i % 7) + 1), beams: null, done},
-    ...{stopped: false, error: null, ms: 0, firstMs: 0}
+    ...{stopped, error: null, ms: 0, firstMs: 0}
   });
-  return {run, picker, counts, write: (n: number, done = false) => listener(state(n, done))};
+  const write = (n: number, done = false, stopped = false) => listener(state(n, done, stopped));
+  const stop = () => Object.assign(run, {stopping: true});
+  return {run, picker, counts, write, stop};
 }
 
 const shown = (view: HTMLElement) => Number(view.querySelector<HTMLElement>("[data-name=text]")!.dataset.generated);
@@ -81,5 +84,19 @@ describe("the streaming text", () => {
     assert.equal(shown(view), 3, "token 3 drawn with no token after it");
     write(4, true);
     assert.equal(shown(view), 4, "the run's end drawn at once");
+  });
+
+  it("leaves the token picker to the newer run once stopped, though its last tokens are drawn after", async () => {
+    const {run, picker, counts, write, stop} = fakeRun();
+    const view = liveGeneration(run, picker);
+    await write(1);
+    write(2);
+    write(3); // pending when the run is told to stop
+    stop();
+    const told = counts.length;
+    await sleep(300); // a newer run may have written all its tokens by now
+    write(3, false, true); // the stopped run notices at its next token
+    assert.equal(shown(view), 3, "its own text still drawn");
+    assert.deepEqual(counts.slice(told), [], "the picker not told");
   });
 });
