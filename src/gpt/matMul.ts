@@ -1,23 +1,38 @@
-// Matrix products, with a faster kernel of our own on the cpu backend.
+// Matrix products, with faster kernels of our own on the cpu backend and on webgl (webglMatMul.ts).
 import * as tf from "@tinygpt/tf";
 import {onCpu, output, valuesOf} from "./cpuMemory.js";
 import {runOwnKernel, type KernelArgs} from "./ownKernel.js";
+import {webglMatMulKernel} from "./webglMatMul.js";
 
 /**
  * a @ b over equal leading batch dims, either operand transposed by its flag: (..., M, K) x (..., K, N) -> (..., M, N).
- * Elsewhere it is tf.matMul. The cpu backend's own BatchMatMul reads one operand a whole row apart at every step and
+ * On webgl it is webglMatMul.ts's program; elsewhere tf.matMul. The cpu backend's own BatchMatMul reads one operand a whole row apart at every step and
  * runs at about 1 GFLOP/s here; this kernel copies both operands into strips of four rows (or columns) laid side by
  * side, then computes each 4 × 4 block of the output in sixteen local sums (4–4.5 GFLOP/s in Node and Chromium).
  * A transposed operand costs nothing more: the copy reads it in the other order.
  */
 export function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
-  if (!onCpu(a, b) || a.rank < 2 || a.rank !== b.rank || a.shape.slice(0, -2).join() !== b.shape.slice(0, -2).join())
-    return tf.matMul(a, b, transposeA, transposeB) as T;
-  if (!tf.getGradient(KERNEL)) tf.registerGradient({kernelName: KERNEL, inputsToSave: ["a", "b"], gradFunc});
-  return runOwnKernel("cpu", KERNEL, kernelFunc, {a, b}, {transposeA, transposeB}) as T;
+  const batched = a.rank >= 2 && a.rank === b.rank && a.shape.slice(0, -2).join() === b.shape.slice(0, -2).join();
+  const attrs = {transposeA, transposeB};
+  if (batched && onCpu(a, b)) return own(KERNEL, "cpu", kernelFunc, a, b, attrs);
+  if (batched && tf.getBackend() === "webgl") return own(GL_KERNEL, "webgl", webglMatMulKernel, a, b, attrs);
+  return tf.matMul(a, b, transposeA, transposeB) as T;
 }
 
 const KERNEL = "TinyGPTMatMulCPU";
+const GL_KERNEL = "TinyGPTMatMulWebGL";
+
+function own<T extends tf.Tensor>(
+  name: string,
+  backend: "cpu" | "webgl",
+  func: (args: KernelArgs) => tf.TensorInfo,
+  a: T,
+  b: T,
+  attrs: Attrs
+): T {
+  if (!tf.getGradient(name)) tf.registerGradient({kernelName: name, inputsToSave: ["a", "b"], gradFunc});
+  return runOwnKernel(backend, name, func, {a, b}, {...attrs}) as T;
+}
 
 interface Attrs {
   transposeA: boolean;

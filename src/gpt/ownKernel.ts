@@ -10,7 +10,7 @@ export interface KernelArgs {
 
 /** Registers kernelFunc as the kernel name on backendName (once) and runs it on inputs. */
 export function runOwnKernel(
-  backendName: "wasm" | "cpu",
+  backendName: "wasm" | "cpu" | "webgl",
   name: string,
   kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[],
   inputs: tf.NamedTensorMap,

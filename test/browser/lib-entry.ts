@@ -18,6 +18,8 @@ import * as corpora from "../../src/gpt/data/corpora.js";
 import * as sample from "../../src/gpt/sample.js";
 import * as lora from "../../src/gpt/lora.js";
 import * as finetune from "../../src/gpt/finetune.js";
+import {matMul} from "../../src/gpt/matMul.js";
+import {fourTargetDraws} from "../../src/gpt/webglMatMul.js";
 
 /** The wasm binaries, served beside lib.js. */
 const WASM_PATHS = {
@@ -40,6 +42,6 @@ const training = {
   ...finetune
 };
 const gpt = {...config, ...presets, ...params, ...count, ...random};
-const tinygpt = {tf, ...backend, ...gpt, ...model, ...loss, ...training};
+const tinygpt = {tf, ...backend, ...gpt, ...model, ...loss, ...training, matMul, fourTargetDraws};
 (window as unknown as {tinygpt: typeof tinygpt}).tinygpt = tinygpt;
 export type TinyGPT = typeof tinygpt;
