@@ -49,9 +49,9 @@ function product(be: WebGLBackend, a: tf.TensorInfo, b: tf.TensorInfo, tA: boole
   const [M, K] = tA ? [a.shape[r - 1], a.shape[r - 2]] : [a.shape[r - 2], a.shape[r - 1]];
   const N = tB ? b.shape[r - 2] : b.shape[r - 1];
   const batch = a.shape.slice(0, -2).reduce((x, d) => x * d, 1);
-  const gl = be.gpgpu.gl;
   if (tf.env().getNumber("WEBGL_VERSION") !== 2 || M % 4 || N % 4 || K % 2 || a.dtype !== "float32") return null;
-  if (b.dtype !== "float32" || gl.getParameter(gl.MAX_DRAW_BUFFERS) < TARGETS) return null;
+  const ctx = context(be.gpgpu.gl);
+  if (b.dtype !== "float32" || !ctx.drawBuffers) return null;
   const made: tf.TensorInfo[] = [];
   const packed = (x: tf.TensorInfo) => {
     be.uploadToGPU(x.dataId);
@@ -73,7 +73,7 @@ function product(be: WebGLBackend, a: tf.TensorInfo, b: tf.TensorInfo, tA: boole
     });
     const qt = quarters.map((q) => texture(be, q, batch));
     if (qt.some((t) => !t)) return null;
-    draw(be, {M, K, N, batch, tA, tB}, ta, tb, qt as WebGLTexture[]);
+    draw(be, ctx, {M, K, N, batch, tA, tB}, ta, tb, qt as WebGLTexture[]);
     const out = be.compileAndRun(interleave([batch, M, N]), quarters); // (batch, M, N)
     return {dataId: out.dataId, shape: [...a.shape.slice(0, -2), M, N], dtype: "float32"} as tf.TensorInfo;
   } finally {
@@ -107,6 +107,7 @@ interface Compiled {
 }
 
 interface Context {
+  drawBuffers: boolean; // whether the context writes TARGETS render targets at once
   programs: Map<string, Compiled>;
   framebuffer: WebGLFramebuffer;
   vertices: WebGLVertexArrayObject;
@@ -114,14 +115,19 @@ interface Context {
 
 const contexts = new WeakMap<WebGL2RenderingContext, Context>();
 
-/** Runs the 4 × 4 program into the four quarter textures, and puts back the state TF.js's next program expects. */
-function draw(be: WebGLBackend, d: Dims, a: WebGLTexture, b: WebGLTexture, quarters: WebGLTexture[]) {
-  const gl = be.gpgpu.gl;
+function context(gl: WebGL2RenderingContext): Context {
   let ctx = contexts.get(gl);
   if (!ctx) {
-    ctx = {programs: new Map(), framebuffer: gl.createFramebuffer()!, vertices: gl.createVertexArray()!};
+    const drawBuffers = gl.getParameter(gl.MAX_DRAW_BUFFERS) >= TARGETS;
+    ctx = {drawBuffers, programs: new Map(), framebuffer: gl.createFramebuffer()!, vertices: gl.createVertexArray()!};
     contexts.set(gl, ctx);
   }
+  return ctx;
+}
+
+/** Runs the 4 × 4 program into the four quarter textures, and puts back the state TF.js's next program expects. */
+function draw(be: WebGLBackend, ctx: Context, d: Dims, a: WebGLTexture, b: WebGLTexture, quarters: WebGLTexture[]) {
+  const gl = be.gpgpu.gl;
   const key = JSON.stringify(d);
   let p = ctx.programs.get(key);
   if (!p) ctx.programs.set(key, (p = compile(gl, fragmentSource(d))));
@@ -195,7 +201,9 @@ function fragmentSource({M, K, N, batch, tA, tB}: Dims): string {
   const bStart = tB ? `vec2(0, n * ${N / 2} + 2 * C)` : `vec2(2 * C, n * ${kp})`;
   const [aStep, aNext] = tA ? ["vec2(0, 1)", "vec2(1, 0)"] : ["vec2(1, 0)", "vec2(0, 1)"];
   const [bStep, bNext] = tB ? ["vec2(1, 0)", "vec2(0, 1)"] : ["vec2(0, 1)", "vec2(1, 0)"];
-  const sum = (x: string, y: string) => `${x}.${aSw[0]} * ${y}.${bSw[0]} + ${x}.${aSw[1]} * ${y}.${bSw[1]}`;
+  // Two additions, as TF.js adds them (tfjs issue 1735: some GPUs got the fused sum wrong).
+  const sum = (r: string, x: string, y: string) =>
+    `${r} += ${x}.${aSw[0]} * ${y}.${bSw[0]};\n    ${r} += ${x}.${aSw[1]} * ${y}.${bSw[1]};`;
   return `#version 300 es
 precision highp float;
 precision highp int;
@@ -225,10 +233,10 @@ void main() {
     vec4 x1 = texture(A, ua + aNext);
     vec4 y0 = texture(B, ub);
     vec4 y1 = texture(B, ub + bNext);
-    r0 += ${sum("x0", "y0")};
-    r1 += ${sum("x0", "y1")};
-    r2 += ${sum("x1", "y0")};
-    r3 += ${sum("x1", "y1")};
+    ${sum("r0", "x0", "y0")}
+    ${sum("r1", "x0", "y1")}
+    ${sum("r2", "x1", "y0")}
+    ${sum("r3", "x1", "y1")}
   }
   o0 = r0;
   o1 = r1;
