@@ -11,12 +11,15 @@ import {editLatency, pageLoad, PAGES} from "../site.js";
 /** The chapters whose views all follow the reader's model (issue 17: p95 < 50 ms on each). */
 const EDIT_CHAPTERS = ["02-embeddings", "03-attention", "04-block", "05-model"];
 
+let built = false; // this bench run built the site already (--build builds once, not once per section)
+
 /** A snapshot of dist/ (others may rebuild it while the bench runs), served like `npm start` serves it. */
 export async function snapshotSite(ctx: BenchContext): Promise<Site> {
-  if (ctx.args.build || !existsSync("dist/index.html")) {
+  if ((ctx.args.build && !built) || !existsSync("dist/index.html")) {
     ctx.log("npm run build");
-    const built = spawnSync("npm", ["run", "build"], {stdio: "inherit"});
-    if (built.status !== 0) throw new Error("npm run build failed");
+    const run = spawnSync("npm", ["run", "build"], {stdio: "inherit"});
+    if (run.status !== 0) throw new Error("npm run build failed");
+    built = true;
   }
   const dir = mkdtempSync(join(tmpdir(), "tinygpt-bench-site-"));
   cpSync("dist", dir, {recursive: true});
