@@ -169,7 +169,7 @@ export function format(r: Results): string {
 
   if (r.ceiling.length) {
     out.push(
-      "1 · Ceiling: 1024×1024 by 1024×1024 float32 product by the model's matMul (on cpu the course's own kernel), synced; median of n samples"
+      "1 · Ceiling: 1024×1024 by 1024×1024 float32 product by the model's matMul (on cpu and webgl the course's own kernels), synced; median of n samples"
     );
     out.push(
       table(
