@@ -6,10 +6,10 @@ import {webglMatMulKernel} from "./webglMatMul.js";
 
 /**
  * a @ b over equal leading batch dims, either operand transposed by its flag: (..., M, K) x (..., K, N) -> (..., M, N).
- * On webgl it is webglMatMul.ts's program; elsewhere tf.matMul. The cpu backend's own BatchMatMul reads one operand a whole row apart at every step and
- * runs at about 1 GFLOP/s here; this kernel copies both operands into strips of four rows (or columns) laid side by
- * side, then computes each 4 × 4 block of the output in sixteen local sums (4–4.5 GFLOP/s in Node and Chromium).
- * A transposed operand costs nothing more: the copy reads it in the other order.
+ * On webgl it is webglMatMul.ts's program; elsewhere tf.matMul. The cpu backend's own BatchMatMul reads one operand
+ * a whole row apart at every step and runs at about 1 GFLOP/s here; this kernel copies both operands into strips of
+ * four rows (or columns) laid side by side, then computes each 4 × 4 block of the output in sixteen local sums
+ * (4–4.5 GFLOP/s in Node and Chromium). A transposed operand costs nothing more: the copy reads it in the other order.
  */
 export function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
   const batched = a.rank >= 2 && a.rank === b.rank && a.shape.slice(0, -2).join() === b.shape.slice(0, -2).join();
