@@ -162,6 +162,15 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
   let wasm: Page;
   let wasmLog: PageLog;
   const form = (label: string) => wasm.locator(`form:has(> label:text-is("${label}"))`);
+  /** Types value into the number box of the control labelled label, as a reader would. */
+  const set = async (label: string, value: string) => {
+    await form(label).locator("input[type=number]").fill(value);
+    await form(label).locator("input[type=number]").dispatchEvent("input");
+  };
+  const numberIn = (label: string) => form(label).locator("input[type=number]").inputValue();
+  /** The status line once a run has written n tokens. */
+  const written = (n: number | string) =>
+    wasm.locator("[data-name=generation] [data-name=status]", {hasText: new RegExp(`^${n} tokens in`)});
   /** The status line of the run now shown once it is done. */
   const finished = () =>
     wasm.locator("[data-name=generation] [data-name=status][data-done=true]").waitFor({timeout: 300_000});
@@ -207,12 +216,8 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
   });
 
   test("a new run does not move the page below its text: the view keeps the last run's height while it streams", async () => {
-    const written = (n: number) =>
-      wasm.locator("[data-name=generation] [data-name=status]", {hasText: new RegExp(`^${n} tokens in`)});
-    const seed = await form("seed").locator("input[type=number]").inputValue();
-    const count = await form("new tokens").locator("input[type=number]").inputValue();
-    await form("new tokens").locator("input[type=number]").fill("300");
-    await form("new tokens").locator("input[type=number]").dispatchEvent("input");
+    const [seed, count] = [await numberIn("seed"), await numberIn("new tokens")];
+    await set("new tokens", "300");
     await written(300).waitFor({timeout: 300_000});
     // Where the section after the text sits at every count the text takes, from the moment a control changes.
     const below = `document.querySelector("[data-name=generation]").parentElement.nextElementSibling`;
@@ -225,8 +230,7 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
         if (n > 0 && window.__tops.at(-1)?.n !== n) window.__tops.push({n, top: ${below}.getBoundingClientRect().top});
       }).observe(document.body, {subtree: true, childList: true, attributes: true});
     })()`);
-    await form("seed").locator("input[type=number]").fill("4242");
-    await form("seed").locator("input[type=number]").dispatchEvent("input");
+    await set("seed", "4242");
     await written(300).waitFor({timeout: 300_000});
     const tops = (await wasm.evaluate("window.__tops")) as {n: number; top: number}[];
     const streaming = tops.slice(0, -1);
@@ -235,35 +239,26 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
       assert.ok(top >= before - 0.5, `after ${n} tokens the page below moved up by ${before - top} px`);
     const moves = streaming.filter((t, i) => i > 0 && t.top !== streaming[i - 1].top).length;
     assert.ok(moves <= streaming.length / 3, `the page below moved at ${moves} of ${streaming.length} frames`);
-    await form("seed").locator("input[type=number]").fill(seed); // as the tests below expect
-    await form("seed").locator("input[type=number]").dispatchEvent("input");
-    await form("new tokens").locator("input[type=number]").fill(count);
-    await form("new tokens").locator("input[type=number]").dispatchEvent("input");
-    await written(Number(count)).waitFor({timeout: 300_000});
+    await set("seed", seed); // as the tests below expect
+    await set("new tokens", count);
+    await written(count).waitFor({timeout: 300_000});
     assert.deepEqual(wasmLog.errors, []);
   });
 
   test("a run stopped for a newer one leaves the token slider to the newer run", async () => {
-    const number = (label: string) => form(label).locator("input[type=number]");
-    const set = async (label: string, value: string) => {
-      await number(label).fill(value);
-      await number(label).dispatchEvent("input");
-    };
-    const [seed, count] = [await number("seed").inputValue(), await number("new tokens").inputValue()];
+    const [seed, count] = [await numberIn("seed"), await numberIn("new tokens")];
     const maxes: string[] = [];
     for (const other of ["7", "8", "9"]) {
       await set("seed", other); // a run of `count` tokens starts…
       await set("new tokens", "3"); // …and is stopped for a shorter one, which may end before it notices
-      await wasm.locator("[data-name=generation] [data-name=status]", {hasText: /^3 tokens in/}).waitFor();
+      await written(3).waitFor();
       await wasm.waitForTimeout(300);
       maxes.push((await form("token").locator("input[type=range]").getAttribute("max")) ?? "");
       await set("new tokens", count);
     }
     assert.deepEqual(maxes, ["3", "3", "3"], "the slider ends at the newer run's count");
     await set("seed", seed); // as the tests below expect
-    await wasm
-      .locator("[data-name=generation] [data-name=status]", {hasText: new RegExp(`^${count} tokens in`)})
-      .waitFor({timeout: 300_000});
+    await written(count).waitFor({timeout: 300_000});
     assert.deepEqual(wasmLog.errors, []);
   });
 
