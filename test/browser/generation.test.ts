@@ -35,8 +35,9 @@ async function done(settings: Partial<GenSettings> = {}): Promise<string> {
   return text;
 }
 
-async function setNumber(label: string, value: number): Promise<void> {
-  const input = page.locator(`form:has(> label:text-is("${label}")) input[type=number]`);
+/** Types value into the number box of the control labelled label (on the page `on`), as a reader would. */
+async function setNumber(label: string, value: number | string, on: Page = page): Promise<void> {
+  const input = on.locator(`form:has(> label:text-is("${label}")) input[type=number]`);
   await input.fill(String(value));
   await input.dispatchEvent("input");
 }
@@ -162,11 +163,7 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
   let wasm: Page;
   let wasmLog: PageLog;
   const form = (label: string) => wasm.locator(`form:has(> label:text-is("${label}"))`);
-  /** Types value into the number box of the control labelled label, as a reader would. */
-  const set = async (label: string, value: string) => {
-    await form(label).locator("input[type=number]").fill(value);
-    await form(label).locator("input[type=number]").dispatchEvent("input");
-  };
+  const set = (label: string, value: string) => setNumber(label, value, wasm);
   const numberIn = (label: string) => form(label).locator("input[type=number]").inputValue();
   /** The status line once a run has written n tokens. */
   const written = (n: number | string) =>
@@ -191,12 +188,8 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
         if (window.__counts.at(-1) !== n) window.__counts.push(n);
       }).observe(document.body, {subtree: true, childList: true, attributes: true});
     })()`);
-    const input = form("new tokens").locator("input[type=number]");
-    await input.fill("90");
-    await input.dispatchEvent("input");
-    await wasm
-      .locator("[data-name=generation] [data-name=status]", {hasText: /^90 tokens in/})
-      .waitFor({timeout: 300_000});
+    await set("new tokens", "90");
+    await written(90).waitFor({timeout: 300_000});
     const counts = (await wasm.evaluate("window.__counts")) as number[];
     const between = counts.filter((n) => n > 0 && n < 90);
     assert.ok(between.length >= 3, `shown while writing: ${counts.join(" ")}`);
@@ -206,11 +199,8 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
       "the count only grows"
     );
     assert.equal(await form("token").locator("input[type=range]").getAttribute("max"), "90");
-    await input.fill("12");
-    await input.dispatchEvent("input");
-    await wasm
-      .locator("[data-name=generation] [data-name=status]", {hasText: /^12 tokens in/})
-      .waitFor({timeout: 300_000});
+    await set("new tokens", "12");
+    await written(12).waitFor({timeout: 300_000});
     assert.equal(await form("token").locator("input[type=range]").getAttribute("max"), "12");
     assert.deepEqual(wasmLog.errors, []);
   });
@@ -346,9 +336,7 @@ describe("chapter 9 · streaming, on wasm with the Shakespeare model", () => {
   });
 
   test("beam search of width 3 lists every beam with its score, best first", async () => {
-    const input = form("new tokens").locator("input[type=number]");
-    await input.fill("8");
-    await input.dispatchEvent("input");
+    await set("new tokens", "8");
     await form("method").locator('label:text-is("beam search") input').check();
     await wasm
       .locator("[data-name=generation]:has([data-name=beams]:not([hidden])) [data-name=status][data-done=true]")
